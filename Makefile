@@ -1,0 +1,59 @@
+# OpenOTC developer commands. `make demo` and `make test` are all a newcomer needs: both
+# install what is missing first (Python venv, npm packages, the solc shim) and are idempotent.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMPS  := .stamps
+NETWORK := ethereum:local:foundry
+
+# anvil (from npm) and the venv's tools first on PATH, for ape-foundry and the scripts.
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: setup test test-deep demo gas slither lint format clean
+
+setup: $(STAMPS)/python $(STAMPS)/node solc
+
+$(STAMPS)/python: pyproject.toml
+	@mkdir -p $(STAMPS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Cheap and always run, so the compiler wrapper follows this checkout wherever it lives.
+solc: $(STAMPS)/node
+	@tools/install-solc.sh > /dev/null
+
+test: setup
+	$(BIN)/ape test --network $(NETWORK) -p no:cacheprovider
+
+# The stateful suites with many more examples (run on demand, not in CI).
+test-deep: setup
+	HYPOTHESIS_PROFILE=deep $(BIN)/ape test --network $(NETWORK) -p no:cacheprovider -k properties
+
+demo: setup
+	$(BIN)/ape run demo --network $(NETWORK)
+
+gas: setup
+	$(BIN)/ape run gas --network $(NETWORK)
+
+slither: setup
+	$(BIN)/python -m openotc.slither_gate
+
+lint: setup
+	$(BIN)/ruff check openotc scripts tests ape_console_extras.py
+	$(BIN)/ruff format --check openotc scripts tests ape_console_extras.py
+	npx --no-install solhint --max-warnings 0 'contracts/**/*.sol' 'interfaces/**/*.sol'
+
+format: setup
+	$(BIN)/ruff format openotc scripts tests ape_console_extras.py
+	$(BIN)/ruff check --fix openotc scripts tests ape_console_extras.py
+
+clean:
+	rm -rf .build contracts/.cache $(STAMPS) crytic-export

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @notice Test-only token whose `transferFrom` returns false instead of reverting (like some
+///         early ERC-20s), and moves nothing.
+contract MockFalseToken {
+    uint8 public constant decimals = 18;
+
+    function transferFrom(address, address, uint256) external pure returns (bool) {
+        return false;
+    }
+
+    function transfer(address, uint256) external pure returns (bool) {
+        return false;
+    }
+}
