@@ -17,13 +17,14 @@ setup: $(STAMPS)/python $(STAMPS)/node solc
 $(STAMPS)/python: pyproject.toml
 	@mkdir -p $(STAMPS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
 $(STAMPS)/node: package.json package-lock.json
 	@mkdir -p $(STAMPS)
-	npm ci --no-audit --no-fund --loglevel=error
+	# The registry mirror carries only this platform's anvil build, so `npm ci` (which insists on
+	# every optional platform package in the lock file) cannot run; install from the lock instead.
+	npm install --no-save --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Cheap and always run, so the compiler wrapper follows this checkout wherever it lives.

@@ -1,0 +1,149 @@
+"""Deploys the OpenOTC foundation layer in dependency order and wires its roles.
+
+Order: timelock -> protocol token -> governor -> token registry -> asset proxy -> identity
+registry. Every other contract takes the timelock as its immutable governance, so nothing
+needs wiring after deployment except the timelock's own roles:
+
+- PROPOSER_ROLE and CANCELLER_ROLE to the governor,
+- CANCELLER_ROLE to the guardian (who may only cancel and revoke),
+- EXECUTOR_ROLE to everyone (granted at construction to address 0),
+- and finally the deployer renounces DEFAULT_ADMIN_ROLE, leaving no deployer privilege.
+
+Each step is idempotent: a contract already in the deployment record (with code on chain) is
+reused, and a role already held is not granted again, so re-running resumes a broken deploy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from eth_utils import keccak
+
+from openotc.params import FoundationParams
+from openotc.records import DeploymentRecord
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+DEFAULT_ADMIN_ROLE = b"\x00" * 32
+PROPOSER_ROLE = keccak(text="PROPOSER_ROLE")
+EXECUTOR_ROLE = keccak(text="EXECUTOR_ROLE")
+CANCELLER_ROLE = keccak(text="CANCELLER_ROLE")
+
+
+@dataclass
+class Foundation:
+    """The deployed foundation contracts, by role."""
+
+    timelock: object
+    token: object
+    governor: object
+    registry: object
+    proxy: object
+    identity: object
+
+    def by_name(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# Field of Foundation -> contract type in contracts/.
+FOUNDATION_CONTRACTS = {
+    "timelock": "OTCTimelock",
+    "token": "OTCToken",
+    "governor": "OTCGovernor",
+    "registry": "TokenRegistry",
+    "proxy": "AssetProxy",
+    "identity": "IdentityRegistry",
+}
+
+
+class Deployer:
+    """Deploys contracts from one account, reusing what the record already holds."""
+
+    def __init__(
+        self,
+        project,
+        chain,
+        account,
+        record: DeploymentRecord | None = None,
+        log: Callable[[str], None] = print,
+        publish: bool = False,
+    ):
+        self.project = project
+        self.chain = chain
+        self.account = account
+        self.record = record
+        self.log = log
+        self.publish = publish
+
+    def deploy(self, contract_type: str, *args):
+        container = getattr(self.project, contract_type)
+        known = self.record.address_of(contract_type) if self.record else None
+        if known and self.chain.provider.get_code(known):
+            self.log(f"  {contract_type:<18} already at {known}, skipped")
+            return container.at(known)
+        contract = self.account.deploy(container, *args, publish=self.publish)
+        tx_hash = contract.txn_hash if hasattr(contract, "txn_hash") else ""
+        if self.record is not None:
+            self.record.add(contract_type, str(contract.address), str(tx_hash), list(args))
+        self.log(f"  {contract_type:<18} deployed at {contract.address}")
+        return contract
+
+    def transact(self, description: str, method, *args):
+        self.log(f"  {description}")
+        return method(*args, sender=self.account)
+
+
+def deploy_foundation(deployer: Deployer, params: FoundationParams) -> Foundation:
+    """Deploys (or resumes deploying) the foundation and hands every privilege to governance."""
+    admin = deployer.account
+    timelock = deployer.deploy("OTCTimelock", params.timelock_delay, [], [ZERO_ADDRESS], admin)
+    token = deployer.deploy("OTCToken", timelock, params.treasury, params.initial_supply)
+    governor = deployer.deploy(
+        "OTCGovernor",
+        token,
+        timelock,
+        params.voting_delay,
+        params.voting_period,
+        params.proposal_threshold,
+        params.quorum_percent,
+    )
+    registry = deployer.deploy("TokenRegistry", timelock)
+    proxy = deployer.deploy("AssetProxy", timelock)
+    identity = deployer.deploy("IdentityRegistry", timelock)
+
+    grants = [
+        ("PROPOSER_ROLE", PROPOSER_ROLE, governor.address, "governor"),
+        ("CANCELLER_ROLE", CANCELLER_ROLE, governor.address, "governor"),
+        ("CANCELLER_ROLE", CANCELLER_ROLE, params.guardian, "guardian"),
+    ]
+    for role_name, role, account, who in grants:
+        if not timelock.hasRole(role, account):
+            deployer.transact(
+                f"timelock: grant {role_name} to the {who} ({account})",
+                timelock.grantRole,
+                role,
+                account,
+            )
+    if timelock.hasRole(DEFAULT_ADMIN_ROLE, admin.address):
+        deployer.transact(
+            "timelock: deployer renounces DEFAULT_ADMIN_ROLE",
+            timelock.renounceRole,
+            DEFAULT_ADMIN_ROLE,
+            admin.address,
+        )
+    return Foundation(timelock, token, governor, registry, proxy, identity)
+
+
+def load_deployed(project, chain) -> dict[str, object]:
+    """The contracts recorded for the connected chain, by contract type name."""
+    record = DeploymentRecord.load(chain.chain_id, str(chain.blocks[0].hash.hex()))
+    loaded = {}
+    for name, entry in record.contracts.items():
+        if chain.provider.get_code(entry["address"]):
+            loaded[name] = getattr(project, name).at(entry["address"])
+    return loaded
+
+
+def open_record(chain) -> DeploymentRecord:
+    """The deployment record of the connected chain."""
+    return DeploymentRecord.load(chain.chain_id, str(chain.blocks[0].hash.hex()))

@@ -1,0 +1,66 @@
+"""The deployment record: `deployments/<chain-id>.json`.
+
+One file per chain, holding for each deployed contract its address, the transaction that
+created it and its constructor arguments, plus the chain's genesis hash so that a record left
+behind by a previous local chain is recognised as stale rather than trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEPLOYMENTS_DIR = Path(__file__).resolve().parent.parent / "deployments"
+
+
+@dataclass
+class DeploymentRecord:
+    chain_id: int
+    genesis_hash: str
+    contracts: dict[str, dict] = field(default_factory=dict)
+    path: Path | None = None
+
+    @classmethod
+    def load(cls, chain_id: int, genesis_hash: str, directory: Path | None = None):
+        """The record for this chain, or an empty one (stale records are replaced)."""
+        path = (directory or DEPLOYMENTS_DIR) / f"{chain_id}.json"
+        record = cls(chain_id=chain_id, genesis_hash=genesis_hash, path=path)
+        if path.exists():
+            data = json.loads(path.read_text())
+            if data.get("genesis_hash") == genesis_hash:
+                record.contracts = data.get("contracts", {})
+        return record
+
+    def add(self, name: str, address: str, tx_hash: str, args: list) -> None:
+        self.contracts[name] = {
+            "address": address,
+            "tx_hash": tx_hash,
+            "constructor_args": [_jsonable(a) for a in args],
+        }
+        self.save()
+
+    def address_of(self, name: str) -> str | None:
+        entry = self.contracts.get(name)
+        return entry["address"] if entry else None
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "chain_id": self.chain_id,
+            "genesis_hash": self.genesis_hash,
+            "contracts": self.contracts,
+        }
+        self.path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def _jsonable(value):
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, int | str | bool) or value is None:
+        return value
+    if hasattr(value, "address"):
+        return str(value.address)
+    return str(value)
