@@ -39,10 +39,10 @@ test-deep: setup
 	HYPOTHESIS_PROFILE=deep $(BIN)/ape test --network $(NETWORK) -p no:cacheprovider -k properties
 
 demo: setup
-	$(BIN)/ape run demo --network $(NETWORK)
+	$(BIN)/ape run demo --network $(NETWORK) -v WARNING
 
 gas: setup
-	$(BIN)/ape run gas --network $(NETWORK)
+	$(BIN)/ape run gas --network $(NETWORK) -v WARNING
 
 slither: setup
 	$(BIN)/python -m openotc.slither_gate

@@ -6,13 +6,23 @@ snapshots the chain around every test, so each test starts from that deployment.
 tests under `tests/e2e/` and `tests/governance/` go through real proposals instead.
 """
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from openotc.deploy import Deployer, deploy_foundation
 from openotc.governance import ProposalRunner, delegate_votes
 from openotc.params import FoundationParams
 
 USDC_UNIT = 10**6
+
+# Stateful suites run real transactions (tens of ms each): a small profile for `make test`
+# and CI, a deeper one for `make test-deep`.
+_COMMON = {"deadline": None, "suppress_health_check": list(HealthCheck)}
+settings.register_profile("ci", max_examples=20, stateful_step_count=15, **_COMMON)
+settings.register_profile("deep", max_examples=300, stateful_step_count=40, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 # ---------------------------------------------------------------- accounts by role
