@@ -118,9 +118,9 @@ def identity_scenario(foundation, chain, say, issuer, alice, relayer, usdc) -> N
         nonce=identity.nonceOf(issuer, alice),
     )
     signature = identity_sdk.sign(attestation, identity.address, chain.chain_id, issuer)
-    say(f"limit before: {identity.limitOf(alice, usdc) / USDC:,.0f} USDC (level {identity.levelOf(alice)})")
+    say(f"before: level {identity.levelOf(alice)}, limit {_usdc(identity.limitOf(alice, usdc))}")
     identity.attest(attestation.as_tuple(), signature, sender=relayer)
-    say(f"attested: level {identity.levelOf(alice)}, limit {identity.limitOf(alice, usdc) / USDC:,.0f} USDC per trade")
+    say(f"attested: level {identity.levelOf(alice)}, limit {_usdc(identity.limitOf(alice, usdc))}")
     identity.revoke(alice, sender=issuer)
     say(f"issuer revokes: level {identity.levelOf(alice)}")
 
@@ -141,6 +141,21 @@ def _simulate(contract, method: str, args: list, sender) -> str:
     return "no revert"
 
 
+PROPOSAL_STATES = (
+    "Pending",
+    "Active",
+    "Canceled",
+    "Defeated",
+    "Succeeded",
+    "Queued",
+    "Expired",
+    "Executed",
+)
+
+
 def _state(governor, proposal_id) -> str:
-    names = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"]
-    return names[governor.state(proposal_id)]
+    return PROPOSAL_STATES[governor.state(proposal_id)]
+
+
+def _usdc(amount: int) -> str:
+    return f"{amount / USDC:,.0f} USDC per trade"

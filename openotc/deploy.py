@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from eth_utils import keccak
 
@@ -134,9 +135,9 @@ def deploy_foundation(deployer: Deployer, params: FoundationParams) -> Foundatio
     return Foundation(timelock, token, governor, registry, proxy, identity)
 
 
-def load_deployed(project, chain) -> dict[str, object]:
-    """The contracts recorded for the connected chain, by contract type name."""
-    record = DeploymentRecord.load(chain.chain_id, str(chain.blocks[0].hash.hex()))
+def load_deployed(project, chain, directory: Path | None = None) -> dict[str, object]:
+    """The contracts recorded for the connected chain (and present on it), by contract type."""
+    record = open_record(chain, directory)
     loaded = {}
     for name, entry in record.contracts.items():
         if chain.provider.get_code(entry["address"]):
@@ -144,6 +145,7 @@ def load_deployed(project, chain) -> dict[str, object]:
     return loaded
 
 
-def open_record(chain) -> DeploymentRecord:
-    """The deployment record of the connected chain."""
-    return DeploymentRecord.load(chain.chain_id, str(chain.blocks[0].hash.hex()))
+def open_record(chain, directory: Path | None = None) -> DeploymentRecord:
+    """The deployment record of the connected chain (empty if none, or left by another chain
+    with the same id, such as an earlier local node)."""
+    return DeploymentRecord.load(chain.chain_id, chain.blocks[0].hash.hex(), directory)

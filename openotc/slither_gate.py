@@ -36,8 +36,7 @@ def sources() -> list[Path]:
     return [
         f
         for f in files
-        if "test" not in f.relative_to(ROOT / "contracts").parts[:1]
-        and ".cache" not in f.parts
+        if "test" not in f.relative_to(ROOT / "contracts").parts[:1] and ".cache" not in f.parts
     ]
 
 
@@ -91,8 +90,10 @@ def run() -> int:
     gated = [r for r in results if r["impact"] in GATED_IMPACTS]
     untriaged = [r for r in gated if finding_key(r) not in triaged]
 
-    print(f"\nslither: {len(results)} finding(s), {len(gated)} High/Medium, "
-          f"{len(gated) - len(untriaged)} of those triaged in {TRIAGE.relative_to(ROOT)}")
+    print(
+        f"\nslither: {len(results)} finding(s), {len(gated)} High/Medium, "
+        f"{len(gated) - len(untriaged)} of those triaged in {TRIAGE.relative_to(ROOT)}"
+    )
     for r in gated:
         key = finding_key(r)
         mark = "triaged" if key in triaged else "UNTRIAGED"
