@@ -20,10 +20,10 @@ $(STAMPS)/python: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
+# The registry mirror carries only this platform's anvil build, so `npm ci` (which insists on
+# every optional platform package in the lock file) cannot run; install from the lock instead.
 $(STAMPS)/node: package.json package-lock.json
 	@mkdir -p $(STAMPS)
-	# The registry mirror carries only this platform's anvil build, so `npm ci` (which insists on
-	# every optional platform package in the lock file) cannot run; install from the lock instead.
 	npm install --no-save --no-audit --no-fund --loglevel=error
 	@touch $@
 
