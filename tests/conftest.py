@@ -7,15 +7,26 @@ tests under `tests/e2e/` and `tests/governance/` go through real proposals inste
 """
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
+import ape
 import pytest
+from ape.exceptions import CustomError
+from ape_ethereum.trace import Trace
+from ape_test.accounts import TestAccountContainer
+from eth_abi import decode, encode
+from eth_utils import keccak, to_checksum_address, to_hex
+from hexbytes import HexBytes
 from hypothesis import HealthCheck, settings
+from web3.exceptions import ContractLogicError as Web3ContractLogicError
 
 from openotc.deploy import Deployer, deploy_foundation
 from openotc.governance import ProposalRunner, delegate_votes
 from openotc.params import FoundationParams
 
 USDC_UNIT = 10**6
+GAS_MONEY = 10**20  # wei, for contracts impersonated as senders (they hold no ether)
 
 # Stateful suites run real transactions (tens of ms each): a small profile for `make test`
 # and CI, a deeper one for `make test-deep`.
@@ -115,9 +126,22 @@ def identity(foundation):
 
 
 @pytest.fixture(scope="session")
-def governance(accounts, timelock):
+def impersonate(accounts):
+    """`impersonate(contract_or_address)`: a sender for any address on the local chain, funded
+    for gas (ape pays a priority fee even at base fee 0, and contracts hold no ether)."""
+
+    def sender(target):
+        account = accounts[str(getattr(target, "address", target))]
+        account.balance = GAS_MONEY
+        return account
+
+    return sender
+
+
+@pytest.fixture(scope="session")
+def governance(impersonate, timelock):
     """The timelock as a sender: what an executed proposal does, without the vote."""
-    return accounts[timelock.address]
+    return impersonate(timelock)
 
 
 @pytest.fixture(scope="session")
@@ -174,3 +198,127 @@ def create_caller(project, deployer, proxy):
 @pytest.fixture(scope="session")
 def caller(create_caller):
     return create_caller()
+
+
+# ---------------------------------------------------------------- reverts, exactly
+
+
+def _normalise(value):
+    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+        return to_checksum_address(value)
+    if hasattr(value, "address"):
+        return to_checksum_address(str(value.address))
+    return value
+
+
+def _selector(abi) -> HexBytes:
+    return HexBytes(keccak(text=abi.selector)[:4])
+
+
+def _actual_error(exc, error) -> tuple[bytes, dict]:
+    """The selector and named arguments of the error `exc` carries."""
+    if isinstance(exc, CustomError):
+        return _selector(exc.abi), {k: _normalise(v) for k, v in exc.inputs.items()}
+    try:  # undecoded: ape leaves the raw revert data as hex
+        data = HexBytes(exc.revert_message)
+    except ValueError:  # a revert string or no data at all
+        data = HexBytes(b"")
+    names = [i.name for i in error.abi.inputs]
+    types = [i.canonical_type for i in error.abi.inputs]
+    values = decode(types, data[4:]) if data[:4] == _selector(error.abi) else ()
+    return data[:4], {n: _normalise(v) for n, v in zip(names, values, strict=False)}
+
+
+def assert_reverted_with(exc, error, inputs: dict) -> None:
+    expected_inputs = {k: _normalise(v) for k, v in inputs.items()}
+    declared = {i.name for i in error.abi.inputs}
+    assert set(expected_inputs) == declared, f"assert every argument of {error.abi.signature}"
+    selector, actual_inputs = _actual_error(exc, error)
+    expected = _selector(error.abi)
+    assert selector == expected, f"expected {error.abi.signature}, got {exc.revert_message!r}"
+    assert actual_inputs == expected_inputs
+
+
+@pytest.fixture(scope="session")
+def reverts() -> Callable[..., AbstractContextManager]:
+    """`with reverts(proxy.ProxyUnauthorized, caller=stranger.address):` - the exact custom
+    error with all of its arguments. Use it instead of a bare `ape.reverts`, which passes when
+    it cannot decode the revert (an error bubbling up through a contract whose ABI does not
+    declare it) and ignores argument names the error does not have."""
+
+    @contextmanager
+    def check(error, **inputs) -> Iterator:
+        with ape.reverts(error, **inputs) as info:
+            yield info
+        assert_reverted_with(info.value, error, inputs)
+
+    return check
+
+
+def encode_error(error, **inputs) -> HexBytes:
+    names = [i.name for i in error.abi.inputs]
+    assert set(inputs) == set(names), f"give every argument of {error.abi.signature}"
+    types = [i.canonical_type for i in error.abi.inputs]
+    values = [_normalise(inputs[n]) for n in names]
+    return _selector(error.abi) + HexBytes(encode(types, values))
+
+
+@pytest.fixture(scope="session")
+def error_data() -> Callable[..., HexBytes]:
+    """`error_data(proxy.ProxyUnauthorized, caller=x)`: the exact revert data of that error
+    with all of its arguments, to compare with what `dry_run` returns."""
+    return encode_error
+
+
+@pytest.fixture(scope="session")
+def dry_run(chain) -> Callable[..., HexBytes | None]:
+    """`dry_run(proxy.revoke, target, sender=guardian)`: runs the call with `eth_call` on the
+    current state and returns its revert data, or None when it succeeds. Nothing is mined, so
+    it is exact and cheap (a failed ape transaction also renders its call trace, ~0.3 s): the
+    stateful suite uses it to check every refusal in hundreds of steps; the unit tests check
+    the same refusals as real transactions with `reverts`."""
+
+    def run(method, *args, sender) -> HexBytes | None:
+        request = {
+            "from": str(sender.address),
+            "to": str(method.contract.address),
+            "data": to_hex(method.encode_input(*args)),
+        }
+        try:
+            chain.provider.web3.eth.call(request)
+        except Web3ContractLogicError as err:
+            return HexBytes(err.data or b"")
+        return None
+
+    return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _derive_test_keys_once():
+    """Speed only, no behaviour change: ape re-derives every test account's key from the
+    mnemonic (~60 ms each) whenever it scans the accounts, which it does for each address of
+    a failed transaction's call trace and for each `accounts[address]`. A key depends only on
+    (mnemonic, HD path, index), so it is derived once here. Without this, each revert costs
+    over a second and the state machine would take minutes."""
+    original = TestAccountContainer.get_test_account
+    derived: dict = {}
+
+    def get_test_account(self, index: int):
+        if index >= self.number_of_accounts:  # generated on demand: ape caches those itself
+            return original(self, index)
+        key = (self.mnemonic, self.hd_path, index)
+        if key not in derived:
+            derived[key] = original(self, index)
+        return derived[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TestAccountContainer, "get_test_account", get_test_account)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_call_trace_on_revert(monkeypatch):
+    """ape-foundry prints the whole call trace of every reverted transaction, which costs up to
+    a second each; the suites revert on purpose hundreds of times. The error is still decoded
+    and asserted exactly; only the printout is skipped."""
+    monkeypatch.setattr(Trace, "show", lambda self, *args, **kwargs: None)

@@ -1,7 +1,6 @@
 """Governance end to end: one proposal lists a stablecoin, authorizes a settlement contract
 and approves an issuer; the guardian then revokes; the revoked contract never moves tokens."""
 
-import ape
 from eth_utils import keccak
 
 from openotc.governance import Proposal
@@ -33,7 +32,18 @@ def test_proposal__executed__lists_token_authorizes_caller_and_adds_issuer(
 
 
 def test_proposal__after_guardian_revokes__caller_can_never_move_tokens(
-    proposals, treasury, guardian, registry, proxy, identity, usdc, caller, issuer, maker, taker
+    proposals,
+    treasury,
+    guardian,
+    registry,
+    proxy,
+    identity,
+    usdc,
+    caller,
+    issuer,
+    maker,
+    taker,
+    reverts,
 ):
     proposals.run(
         listing_proposal(registry, proxy, identity, usdc, caller, issuer), treasury, [treasury]
@@ -45,13 +55,14 @@ def test_proposal__after_guardian_revokes__caller_can_never_move_tokens(
     receipt = proxy.revoke(caller, sender=guardian)
 
     assert receipt.events == [proxy.Revoked(target=caller.address, by=guardian.address)]
-    with ape.reverts(proxy.ProxyUnauthorized, caller=caller.address):
+    with reverts(proxy.ProxyUnauthorized, caller=caller.address):
         caller.pull(usdc, maker, taker, 10 * USDC, sender=taker)
     assert usdc.balanceOf(maker) == 990 * USDC
     assert usdc.balanceOf(taker) == 10 * USDC
 
 
 def test_proposal__cancelled_by_guardian_while_queued__never_executes(
+    reverts,
     proposals,
     governor,
     timelock,
@@ -75,7 +86,7 @@ def test_proposal__cancelled_by_guardian_while_queued__never_executes(
     assert governor.state(pid) == 2  # Canceled
     proposals.advance_to(governor.proposalEta(pid) + 1)
     queued_only = (1 << 5).to_bytes(32, "big")  # proposals that need queuing execute from Queued
-    with ape.reverts(
+    with reverts(
         governor.GovernorUnexpectedProposalState,
         proposalId=pid,
         current=2,
