@@ -1,8 +1,8 @@
 """`ape console` helpers: on a network with a recorded deployment, the deployed OpenOTC
 contracts are in the namespace by contract name (OTCToken, OTCGovernor, AssetProxy, ...) and
-by role (token, governor, timelock, registry, proxy, identity)."""
+by role (token, governor, timelock, registry, proxy, identity, arbitrator, escrow)."""
 
-from openotc.deploy import FOUNDATION_CONTRACTS, load_deployed
+from openotc.deploy import ALL_CONTRACTS, load_deployed
 
 
 def ape_init_extras(chain, project):
@@ -12,7 +12,7 @@ def ape_init_extras(chain, project):
         print(f"OpenOTC: no deployment loaded ({error})")
         return {}
     extras = dict(deployed)
-    for role, contract_type in FOUNDATION_CONTRACTS.items():
+    for role, contract_type in ALL_CONTRACTS.items():
         if contract_type in deployed:
             extras[role] = deployed[contract_type]
     if deployed:

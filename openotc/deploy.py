@@ -21,7 +21,8 @@ from pathlib import Path
 
 from eth_utils import keccak
 
-from openotc.params import FoundationParams
+from openotc.governance import Proposal
+from openotc.params import EscrowParams, FoundationParams
 from openotc.records import DeploymentRecord
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -55,6 +56,23 @@ FOUNDATION_CONTRACTS = {
     "proxy": "AssetProxy",
     "identity": "IdentityRegistry",
 }
+
+
+@dataclass
+class EscrowLayer:
+    """The escrow and the arbitrator that decides its disputes."""
+
+    arbitrator: object
+    escrow: object
+
+    def by_name(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+ESCROW_CONTRACTS = {"arbitrator": "SingleArbitrator", "escrow": "OTCEscrow"}
+
+# Every deployable, by role: what `ape console` puts in its namespace.
+ALL_CONTRACTS = {**FOUNDATION_CONTRACTS, **ESCROW_CONTRACTS}
 
 
 class Deployer:
@@ -133,6 +151,35 @@ def deploy_foundation(deployer: Deployer, params: FoundationParams) -> Foundatio
             admin.address,
         )
     return Foundation(timelock, token, governor, registry, proxy, identity)
+
+
+def deploy_escrow(
+    deployer: Deployer, foundation: Foundation, treasury: str, params: EscrowParams
+) -> EscrowLayer:
+    """Deploys the SingleArbitrator and the escrow. The escrow still needs governance to
+    authorize it on the asset proxy: see `escrow_authorization`."""
+    arbitrator = deployer.deploy("SingleArbitrator", params.ruler, params.arbitration_cost)
+    escrow = deployer.deploy(
+        "OTCEscrow",
+        foundation.timelock,
+        foundation.registry,
+        foundation.identity,
+        foundation.proxy,
+        arbitrator,
+        params.arbitrator_extra_data,
+        treasury,
+    )
+    return EscrowLayer(arbitrator, escrow)
+
+
+def escrow_authorization(foundation: Foundation, escrow) -> Proposal | None:
+    """The proposal that lets the escrow pull sellers' tokens through the asset proxy, or None
+    if the escrow is authorized already."""
+    if foundation.proxy.isAuthorized(escrow):
+        return None
+    return Proposal("Authorize the OTC escrow on the asset proxy").call(
+        foundation.proxy, "authorize", escrow
+    )
 
 
 def load_deployed(project, chain, directory: Path | None = None) -> dict[str, object]:

@@ -23,3 +23,16 @@ class FoundationParams:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class EscrowParams:
+    """The escrow's arbitrator. `ruler` decides disputes of the SingleArbitrator (a DAO or a
+    multisig); `arbitration_cost` is in wei, paid by the party that disputes."""
+
+    ruler: str
+    arbitration_cost: int = 10**16
+    arbitrator_extra_data: bytes = b""
+
+    def as_dict(self) -> dict:
+        return asdict(self)

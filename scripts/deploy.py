@@ -1,4 +1,4 @@
-"""`ape run deploy --network <ecosystem:network:provider>`: deploys the OpenOTC foundation.
+"""`ape run deploy --network <ecosystem:network:provider>`: deploys OpenOTC.
 
 Thin wrapper: the logic lives in `openotc.deploy` (tested by the suite's fixtures)."""
 
@@ -6,42 +6,76 @@ import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 
-from openotc.deploy import Deployer, deploy_foundation, open_record
-from openotc.params import FoundationParams
+from openotc.deploy import (
+    Deployer,
+    deploy_escrow,
+    deploy_foundation,
+    escrow_authorization,
+    open_record,
+)
+from openotc.governance import ProposalRunner, delegate_votes
+from openotc.params import EscrowParams, FoundationParams
 
 
 @click.command(cls=ConnectedProviderCommand)
 @account_option()
 @click.option("--treasury", help="Receives the initial token supply (required off local chains).")
 @click.option("--guardian", help="Multisig that may cancel and revoke (required off local chains).")
+@click.option("--ruler", help="Address that rules escrow disputes (default: the guardian).")
+@click.option("--arbitration-cost", type=int, default=None, help="Dispute cost in wei.")
 @click.option("--initial-supply", type=int, default=None, help="Initial supply in token wei.")
 @click.option("--verify", is_flag=True, help="Publish sources to the explorer (ape-etherscan).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation on a live network.")
-def cli(network, account, treasury, guardian, initial_supply, verify, yes):
-    """Deploy the foundation layer, wire roles and renounce every deployer privilege."""
+def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_supply, verify, yes):
+    """Deploy the suite, wire roles, renounce every deployer privilege, and submit the
+    proposal that authorizes the escrow on the asset proxy."""
     local = network.is_local
     if not local and not (treasury and guardian):
         raise click.UsageError("--treasury and --guardian are required on a live network")
-    treasury = treasury or account.address
-    guardian = guardian or account.address
-    params = FoundationParams(treasury=treasury, guardian=guardian)
+    foundation_params = FoundationParams(
+        treasury=treasury or account.address, guardian=guardian or account.address
+    )
     if initial_supply is not None:
-        params = FoundationParams(
-            **{**params.as_dict(), "initial_supply": initial_supply}
+        foundation_params = FoundationParams(
+            **{**foundation_params.as_dict(), "initial_supply": initial_supply}
         )
+    escrow_params = EscrowParams(ruler=ruler or foundation_params.guardian)
+    if arbitration_cost is not None:
+        escrow_params = EscrowParams(ruler=escrow_params.ruler, arbitration_cost=arbitration_cost)
 
     record = open_record(chain)
     click.echo(f"network    {network.choice} (chain id {chain.chain_id})")
     click.echo(f"deployer   {account.address}")
-    for key, value in params.as_dict().items():
-        click.echo(f"{key:<18} {value}")
+    for key, value in {**foundation_params.as_dict(), **escrow_params.as_dict()}.items():
+        click.echo(f"{key:<22} {value}")
     click.echo(f"record     {record.path}")
     if not local and not yes:
         click.confirm("Broadcast these deployments?", abort=True)
 
-    foundation = deploy_foundation(
-        Deployer(project, chain, account, record=record, log=click.echo, publish=verify), params
-    )
-    click.echo("\nfoundation deployed; the deployer holds no role:")
-    for name, contract in foundation.by_name().items():
+    deployer = Deployer(project, chain, account, record=record, log=click.echo, publish=verify)
+    foundation = deploy_foundation(deployer, foundation_params)
+    layer = deploy_escrow(deployer, foundation, foundation_params.treasury, escrow_params)
+    click.echo("\ndeployed; the deployer holds no role:")
+    for name, contract in {**foundation.by_name(), **layer.by_name()}.items():
         click.echo(f"  {name:<10} {contract.address}")
+
+    proposal = escrow_authorization(foundation, layer.escrow)
+    if proposal is None:
+        click.echo("the escrow is authorized on the asset proxy")
+        return
+    runner = ProposalRunner(foundation.governor, foundation.timelock, chain, log=click.echo)
+    if local and foundation.token.balanceOf(account) >= foundation.governor.proposalThreshold():
+        # A local chain: the deployer holds the supply, votes it through and moves time.
+        delegate_votes(foundation.token, account, sender=account)
+        chain.mine(timestamp=chain.pending_timestamp + 1)
+        runner.run(proposal, account, [account])
+        return
+    click.echo("\nthe escrow needs a governance vote to use the asset proxy:")
+    click.echo(f"  governor  {foundation.governor.address}")
+    for target, calldata in zip(proposal.targets, proposal.calldatas, strict=True):
+        click.echo(f"  call      {target} data 0x{calldata.hex()}")
+    click.echo(f"  description: {proposal.description!r}")
+    now = foundation.governor.clock()
+    if foundation.governor.getVotes(account, now - 1) >= foundation.governor.proposalThreshold():
+        pid = runner.propose(proposal, account)
+        click.echo(f"proposed with id {pid}; vote, then queue and execute it when it passes")

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IArbitrable} from "@kleros/erc-792/contracts/IArbitrable.sol";
+import {IArbitrator} from "@kleros/erc-792/contracts/IArbitrator.sol";
+import {IEvidence} from "@kleros/erc-792/contracts/erc-1497/IEvidence.sol";
+import {IGoverned} from "./IGoverned.sol";
+
+/// @title IOTCEscrow
+/// @notice Stablecoin <-> fiat trades from signed offers, with a 20% seller bond, payment
+///         windows, ERC-792 arbitration, chat evidence anchoring and on-chain reputation.
+///
+/// The trade, step by step:
+/// 1. A maker signs an {Offer} (EIP-712, domain "OpenOTC Escrow" version "1", this chain, this
+///    contract) and shares it off-chain, or publishes it on-chain with {publishOffer} (an event
+///    only). Posting costs nothing: no token moves until someone takes the offer.
+/// 2. A taker calls {openTrade} with the offer, its signature and an amount. The crypto seller
+///    (the maker of a SellCrypto offer, the taker of a BuyCrypto offer) locks amount + bond
+///    (BOND_BPS = 20% of the amount) in the same transaction, pulled through the AssetProxy,
+///    which the seller approved once. One offer can be taken many times until its maxAmount is
+///    used. State: Funded.
+/// 3. The buyer pays fiat off-chain and calls {markPaid} with a payment-reference hash before
+///    the offer's payment window ends. State: Paid.
+/// 4. The seller confirms receipt with {release}: the amount minus the protocol fee to the
+///    buyer, the bond back to the seller. State: Released.
+///
+/// Timeouts and cancellation:
+/// - While Funded the buyer may {cancel} at any time; the seller may {cancel} once the payment
+///   window has passed without the buyer marking paid. The seller gets amount + bond back.
+/// - Once Paid, the seller has CONFIRMATION_WINDOW to release or dispute. After it, the buyer
+///   may take the amount with {releaseAfterTimeout} (the seller's bond still returns to the
+///   seller: silence is not proof of cheating) or dispute. The seller may dispute only inside
+///   the window; the buyer may dispute at any time while Paid.
+///
+/// Disputes (ERC-792 / ERC-1497): either party disputes a Paid trade with {dispute}, paying the
+/// arbitrator's cost in ETH. The trade is then decided by the arbitrator chosen at deployment,
+/// whose appeals (if any) are handled by the arbitrator itself. Rulings:
+/// - 1 (BUYER_WINS): amount minus fee and the whole bond to the buyer. The bond pays the buyer's
+///   arbitration cost and the rest is compensation. The seller loses the bond.
+/// - 2 (SELLER_WINS): amount and bond back to the seller; the buyer's arbitration cost (if the
+///   buyer disputed) is lost. A seller who disputes and wins is not reimbursed its cost: the
+///   buyer has nothing locked to pay it from.
+/// - 0 (refused to arbitrate): the amount is split in half between buyer and seller (the odd
+///   unit to the seller), no fee; the bond returns to the seller.
+/// Every trade ends in exactly one terminal state: Released, Cancelled or Resolved.
+///
+/// Storage: each trade is one slot holding the hash of its {Trade} record; every call about a
+/// trade passes the record (as emitted in events) and the contract checks it against the hash.
+/// The Python SDK (`openotc.escrow`) tracks records from events.
+///
+/// Nothing privileged moves escrowed funds: governance sets the fee (at most MAX_FEE_BPS) and
+/// pauses; pausing blocks only {openTrade}. Fees accrue per token and {collectFees} sends them
+/// to the treasury fixed at deployment; it cannot touch escrowed amounts or bonds.
+interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
+    /// @notice Which side of the trade the maker takes.
+    enum Side {
+        SellCrypto, // the maker sells tokens for fiat: the maker is the seller
+        BuyCrypto // the maker buys tokens with fiat: the taker is the seller
+    }
+
+    enum Status {
+        None,
+        Funded,
+        Paid,
+        Disputed,
+        Released,
+        Cancelled,
+        Resolved
+    }
+
+    /// @notice A signed offer. `price` is fiat per whole token with PRICE_DECIMALS decimals;
+    ///         `fiatCurrency` an ISO 4217 code ("USD"); `paymentWindow` in seconds;
+    ///         `minLevel` the identity level the taker must hold; `expiry` a timestamp (the offer
+    ///         can be taken while block.timestamp < expiry).
+    struct Offer {
+        address maker;
+        Side side;
+        address token;
+        uint256 minAmount;
+        uint256 maxAmount;
+        bytes3 fiatCurrency;
+        uint256 price;
+        bytes32 paymentMethodsHash;
+        uint32 paymentWindow;
+        bytes32 termsHash;
+        uint8 minLevel;
+        uint64 expiry;
+        uint256 nonce;
+    }
+
+    /// @notice A trade's record; its hash is what the contract stores.
+    struct Trade {
+        address seller;
+        uint64 paymentDeadline;
+        uint16 feeBps;
+        Status status;
+        bool sellerReviewed;
+        address buyer;
+        uint64 confirmDeadline;
+        bool buyerReviewed;
+        address token;
+        uint128 amount;
+        uint128 bond;
+    }
+
+    /// @notice Reputation of an account for one token. Ratings are per account: see {ratingOf}.
+    struct Stats {
+        uint32 tradesCompleted;
+        uint32 disputesWon;
+        uint32 disputesLost;
+        uint160 volume;
+    }
+
+    struct Rating {
+        uint128 sum;
+        uint128 count;
+    }
+
+    struct ChatAnchor {
+        bytes32 root;
+        uint64 messageCount;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    event OfferPublished(bytes32 indexed offerHash, address indexed maker, Offer offer, bytes signature);
+    event OfferCancelled(bytes32 indexed offerHash, address indexed maker);
+    event OffersCancelledBelow(address indexed maker, uint256 nonce);
+
+    /// @notice A trade opened; `trade` is its full record (status Funded).
+    event TradeOpened(
+        bytes32 indexed tradeId, bytes32 indexed offerHash, address indexed taker, Trade trade
+    );
+    event TradePaid(bytes32 indexed tradeId, bytes32 paymentReference, uint64 confirmDeadline);
+    event TradeReleased(bytes32 indexed tradeId, address indexed by, uint256 toBuyer, uint256 fee);
+    event TradeCancelled(bytes32 indexed tradeId, address indexed by);
+    event TradeDisputed(bytes32 indexed tradeId, uint256 indexed disputeId, address indexed by);
+    event TradeResolved(bytes32 indexed tradeId, uint256 indexed disputeId, uint256 ruling, uint256 toBuyer, uint256 toSeller);
+    event ChatAnchored(bytes32 indexed tradeId, address indexed party, bytes32 root, uint64 messageCount);
+    event ReviewLeft(bytes32 indexed tradeId, address indexed reviewer, address indexed subject, uint8 rating, bytes32 commentHash);
+    event FeeSet(uint256 feeBps);
+    event FeesCollected(address indexed token, address indexed treasury, uint256 amount);
+    event Paused(address indexed by);
+    event Unpaused();
+
+    // ---------------------------------------------------------------- errors
+
+    error EscrowPaused();
+    error EscrowOfferExpired(bytes32 offerHash, uint64 expiry);
+    error EscrowOfferCancelled(bytes32 offerHash);
+    error EscrowOfferNonceCancelled(uint256 nonce, uint256 minNonce);
+    error EscrowInvalidSignature(address maker);
+    error EscrowTokenNotListed(address token);
+    error EscrowAmountOutOfRange(uint256 amount, uint256 minAmount, uint256 maxAmount);
+    error EscrowOfferOverfilled(bytes32 offerHash, uint256 requested, uint256 remaining);
+    error EscrowInvalidPaymentWindow(uint32 paymentWindow);
+    error EscrowSelfTrade(address account);
+    error EscrowLevelTooLow(address account, uint8 level, uint8 required);
+    error EscrowLimitExceeded(address account, uint256 amount, uint256 limit);
+    error EscrowFeeOnTransferToken(address token, uint256 expected, uint256 received);
+    error EscrowNotMaker(address caller);
+    error EscrowNonceNotIncreasing(uint256 nonce, uint256 current);
+    error EscrowUnknownTrade(bytes32 tradeId);
+    error EscrowTradeMismatch(bytes32 tradeId);
+    error EscrowWrongStatus(bytes32 tradeId, Status status);
+    error EscrowNotBuyer(address caller);
+    error EscrowNotSeller(address caller);
+    error EscrowNotParty(address caller);
+    error EscrowPaymentWindowClosed(bytes32 tradeId, uint64 closedAt);
+    error EscrowPaymentWindowOpen(bytes32 tradeId, uint64 closesAt);
+    error EscrowConfirmationWindowOpen(bytes32 tradeId, uint64 closesAt);
+    error EscrowConfirmationWindowClosed(bytes32 tradeId, uint64 closedAt);
+    error EscrowWrongArbitrationFee(uint256 sent, uint256 cost);
+    error EscrowNotArbitrator(address caller);
+    error EscrowUnknownDispute(uint256 disputeId);
+    error EscrowInvalidRuling(uint256 ruling);
+    error EscrowNotSettled(bytes32 tradeId, Status status);
+    error EscrowAlreadyReviewed(bytes32 tradeId, address reviewer);
+    error EscrowInvalidRating(uint8 rating);
+    error EscrowChatCountDecreased(uint64 messageCount, uint64 anchored);
+    error EscrowFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
+    error EscrowNothingToCollect(address token);
+    error EscrowZeroAddress();
+
+    // ---------------------------------------------------------------- constants
+
+    /// @notice Seller bond in basis points of the trade amount (2_000 = 20%).
+    function BOND_BPS() external view returns (uint256);
+    /// @notice Hard cap of the protocol fee in basis points (100 = 1%).
+    function MAX_FEE_BPS() external view returns (uint256);
+    /// @notice Time the seller has, once the buyer marked paid, to release or dispute (seconds).
+    function CONFIRMATION_WINDOW() external view returns (uint256);
+    /// @notice Bounds of an offer's payment window (seconds).
+    function MIN_PAYMENT_WINDOW() external view returns (uint256);
+    function MAX_PAYMENT_WINDOW() external view returns (uint256);
+    /// @notice Decimals of {Offer.price}.
+    function PRICE_DECIMALS() external view returns (uint8);
+    /// @notice Ruling options: 0 refuse, 1 buyer wins, 2 seller wins.
+    function RULING_OPTIONS() external view returns (uint256);
+
+    // ---------------------------------------------------------------- offers
+
+    /// @notice Emits the offer for relayer-free discovery, after checking its signature.
+    function publishOffer(Offer calldata offer, bytes calldata signature) external;
+    /// @notice Cancels one offer. Maker only.
+    function cancelOffer(Offer calldata offer) external;
+    /// @notice Cancels every offer of the caller with a nonce below `nonce`.
+    function cancelOffersBelow(uint256 nonce) external;
+
+    // ---------------------------------------------------------------- trades
+
+    /// @notice Takes `amount` of `offer`; the seller's amount + bond is locked now.
+    /// @return tradeId keccak256(abi.encode(offerHash, amount filled before this take)).
+    function openTrade(Offer calldata offer, bytes calldata signature, uint256 amount)
+        external
+        returns (bytes32 tradeId);
+    /// @notice Buyer: fiat sent. Before the payment deadline, while Funded.
+    function markPaid(bytes32 tradeId, Trade calldata trade, bytes32 paymentReference) external;
+    /// @notice Seller: fiat received. While Funded or Paid.
+    function release(bytes32 tradeId, Trade calldata trade) external;
+    /// @notice Buyer: the seller stayed silent through the confirmation window after Paid.
+    function releaseAfterTimeout(bytes32 tradeId, Trade calldata trade) external;
+    /// @notice Buyer while Funded; seller while Funded after the payment deadline.
+    function cancel(bytes32 tradeId, Trade calldata trade) external;
+    /// @notice Either party, while Paid (the seller only inside the confirmation window).
+    ///         `msg.value` must equal the arbitrator's cost. `metaEvidence` is the ERC-1497
+    ///         MetaEvidence URI of the trade (terms, payment methods, the parties' claims).
+    function dispute(bytes32 tradeId, Trade calldata trade, string calldata metaEvidence)
+        external
+        payable
+        returns (uint256 disputeId);
+    /// @notice Either party: ERC-1497 evidence URI for the trade (Paid or Disputed).
+    function submitEvidence(bytes32 tradeId, Trade calldata trade, string calldata evidence) external;
+    /// @notice Either party: anchors the Merkle root of its chat transcript for the trade.
+    ///         A later anchor replaces an earlier one if it covers at least as many messages.
+    function anchorChat(bytes32 tradeId, Trade calldata trade, bytes32 root, uint64 messageCount) external;
+    /// @notice Either party of a Released or Resolved trade, once: rates the other 1-5.
+    function review(bytes32 tradeId, Trade calldata trade, uint8 rating, bytes32 commentHash) external;
+
+    // ---------------------------------------------------------------- governance
+
+    /// @notice Sets the protocol fee for trades opened from now on. Governance only.
+    function setFee(uint256 feeBps) external;
+    /// @notice Stops new trades. Governance or a guardian. Settlement never stops.
+    function pause() external;
+    /// @notice Governance only.
+    function unpause() external;
+    /// @notice Sends the accrued fees of `token` to the treasury. Anyone may call.
+    function collectFees(address token) external;
+
+    // ---------------------------------------------------------------- views
+
+    function hashOffer(Offer calldata offer) external view returns (bytes32);
+    function hashTrade(Trade calldata trade) external pure returns (bytes32);
+    /// @notice Amount of an offer already taken (type(uint256).max once cancelled).
+    function filled(bytes32 offerHash) external view returns (uint256);
+    function minNonce(address maker) external view returns (uint256);
+    /// @notice Stored hash of the trade's current record (zero if unknown).
+    function tradeCommitment(bytes32 tradeId) external view returns (bytes32);
+    function statsOf(address account, address token) external view returns (Stats memory);
+    function ratingOf(address account) external view returns (Rating memory);
+    function chatAnchor(bytes32 tradeId, address party) external view returns (ChatAnchor memory);
+    /// @notice Whether `leaf` is in the chat transcript `party` anchored for the trade. Leaves
+    ///         and pairs are hashed as OpenZeppelin MerkleProof expects (sorted pairs); the SDK
+    ///         computes leaf = keccak256(keccak256(abi.encode(tradeId, index, sender, sentAt,
+    ///         keccak256(text)))).
+    function verifyChatMessage(bytes32 tradeId, address party, bytes32 leaf, bytes32[] calldata proof)
+        external
+        view
+        returns (bool);
+    function feeBps() external view returns (uint256);
+    function accruedFees(address token) external view returns (uint256);
+    function paused() external view returns (bool);
+    function arbitrator() external view returns (IArbitrator);
+    function treasury() external view returns (address);
+    /// @notice The trade a dispute of the arbitrator decides.
+    function tradeOfDispute(uint256 disputeId) external view returns (bytes32);
+}

@@ -1,0 +1,320 @@
+"""Escrow SDK: offers (build, hash, sign, verify exactly as OTCEscrow does), trade records
+(the struct every call about a trade passes), and chat transcripts as Merkle trees."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass, fields, replace
+from enum import IntEnum
+
+from eth_abi import encode
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_utils import keccak, to_checksum_address
+
+DOMAIN_NAME = "OpenOTC Escrow"
+DOMAIN_VERSION = "1"
+PRICE_DECIMALS = 8
+BOND_BPS = 2_000
+BPS = 10_000
+
+
+class Side(IntEnum):
+    SELL_CRYPTO = 0  # the maker sells tokens for fiat
+    BUY_CRYPTO = 1  # the maker buys tokens with fiat
+
+
+class Status(IntEnum):
+    NONE = 0
+    FUNDED = 1
+    PAID = 2
+    DISPUTED = 3
+    RELEASED = 4
+    CANCELLED = 5
+    RESOLVED = 6
+
+
+class Ruling(IntEnum):
+    REFUSED = 0
+    BUYER_WINS = 1
+    SELLER_WINS = 2
+
+
+OFFER_TYPES = {
+    "Offer": [
+        {"name": "maker", "type": "address"},
+        {"name": "side", "type": "uint8"},
+        {"name": "token", "type": "address"},
+        {"name": "minAmount", "type": "uint256"},
+        {"name": "maxAmount", "type": "uint256"},
+        {"name": "fiatCurrency", "type": "bytes3"},
+        {"name": "price", "type": "uint256"},
+        {"name": "paymentMethodsHash", "type": "bytes32"},
+        {"name": "paymentWindow", "type": "uint32"},
+        {"name": "termsHash", "type": "bytes32"},
+        {"name": "minLevel", "type": "uint8"},
+        {"name": "expiry", "type": "uint64"},
+        {"name": "nonce", "type": "uint256"},
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """An escrow offer. Field order and names follow the contract's `Offer` struct."""
+
+    maker: str
+    side: int
+    token: str
+    min_amount: int
+    max_amount: int
+    fiat_currency: bytes
+    price: int
+    payment_methods_hash: bytes
+    payment_window: int
+    terms_hash: bytes
+    min_level: int
+    expiry: int
+    nonce: int
+
+    def as_tuple(self) -> tuple:
+        return astuple(self)
+
+    def message(self) -> dict:
+        names = [t["name"] for t in OFFER_TYPES["Offer"]]
+        return dict(zip(names, self.as_tuple(), strict=True))
+
+
+def fiat(code: str) -> bytes:
+    """An ISO 4217 code as the contract's bytes3."""
+    raw = code.upper().encode("ascii")
+    if len(raw) != 3:
+        raise ValueError(f"ISO 4217 codes have three letters, got {code!r}")
+    return raw
+
+
+def price(value: str | int | float) -> int:
+    """Fiat per whole token as the contract's fixed point (PRICE_DECIMALS decimals)."""
+    from decimal import Decimal
+
+    return int(Decimal(str(value)) * 10**PRICE_DECIMALS)
+
+
+def typed_data(offer: Offer, escrow: str, chain_id: int) -> dict:
+    return {
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"},
+                {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"},
+                {"name": "verifyingContract", "type": "address"},
+            ],
+            **OFFER_TYPES,
+        },
+        "primaryType": "Offer",
+        "domain": {
+            "name": DOMAIN_NAME,
+            "version": DOMAIN_VERSION,
+            "chainId": chain_id,
+            "verifyingContract": str(escrow),
+        },
+        "message": offer.message(),
+    }
+
+
+def offer_hash(offer: Offer, escrow: str, chain_id: int) -> bytes:
+    """The EIP-712 digest of the offer: what the maker signs and what `hashOffer` returns."""
+    message = encode_typed_data(full_message=typed_data(offer, escrow, chain_id))
+    return keccak(b"\x19" + message.version + message.header + message.body)
+
+
+def sign_offer(offer: Offer, escrow: str, chain_id: int, signer) -> bytes:
+    """65-byte (r, s, v) signature by `signer`, an ape account that signs raw digests."""
+    return bytes(signer.sign_raw_msghash(offer_hash(offer, escrow, chain_id)).encode_rsv())
+
+
+def recover_maker(offer: Offer, escrow: str, chain_id: int, signature: bytes) -> str:
+    """The EOA that signed the offer (EIP-1271 makers are checked on chain only)."""
+    return Account._recover_hash(offer_hash(offer, escrow, chain_id), signature=signature)
+
+
+def verify_offer(offer: Offer, escrow: str, chain_id: int, signature: bytes) -> bool:
+    try:
+        signer = recover_maker(offer, escrow, chain_id, signature)
+    except Exception:  # malformed signature
+        return False
+    return to_checksum_address(signer) == to_checksum_address(offer.maker)
+
+
+# ---------------------------------------------------------------- trades
+
+TRADE_FIELDS = (
+    "seller",
+    "paymentDeadline",
+    "feeBps",
+    "status",
+    "sellerReviewed",
+    "buyer",
+    "confirmDeadline",
+    "buyerReviewed",
+    "token",
+    "amount",
+    "bond",
+)
+TRADE_ABI = "(address,uint64,uint16,uint8,bool,address,uint64,bool,address,uint128,uint128)"
+
+
+@dataclass(frozen=True)
+class Trade:
+    """A trade's record: the struct the escrow hashes and every trade call takes."""
+
+    seller: str
+    payment_deadline: int
+    fee_bps: int
+    status: int
+    seller_reviewed: bool
+    buyer: str
+    confirm_deadline: int
+    buyer_reviewed: bool
+    token: str
+    amount: int
+    bond: int
+
+    @classmethod
+    def from_struct(cls, struct) -> Trade:
+        """From a decoded event argument (ape struct, dict or tuple)."""
+        if isinstance(struct, dict):
+            values = [struct[name] for name in TRADE_FIELDS]
+        elif hasattr(struct, "seller"):
+            values = [getattr(struct, name) for name in TRADE_FIELDS]
+        else:
+            values = list(struct)
+        return cls(*values)
+
+    def as_tuple(self) -> tuple:
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    def commitment(self) -> bytes:
+        """keccak256(abi.encode(trade)): what `tradeCommitment(tradeId)` stores."""
+        return keccak(encode([TRADE_ABI], [self.as_tuple()]))
+
+    def evolve(self, **changes) -> Trade:
+        return replace(self, **changes)
+
+
+def trade_id(offer_digest: bytes, filled_before: int) -> bytes:
+    """keccak256(abi.encode(offerHash, filledBefore)), as `openTrade` derives it."""
+    return keccak(encode(["bytes32", "uint256"], [offer_digest, filled_before]))
+
+
+def bond_for(amount: int) -> int:
+    return amount * BOND_BPS // BPS
+
+
+class TradeBook:
+    """Follows trades through the escrow's events so callers always pass the current record."""
+
+    def __init__(self, escrow):
+        self.escrow = escrow
+        self.records: dict[bytes, Trade] = {}
+
+    def record(self, trade_id_: bytes) -> Trade:
+        return self.records[bytes(trade_id_)]
+
+    def apply(self, receipt) -> None:
+        """Updates the records from every escrow event in `receipt`."""
+        esc = self.escrow
+        for log in receipt.decode_logs(esc.TradeOpened):
+            self.records[bytes(log.tradeId)] = Trade.from_struct(log.trade)
+        for log in receipt.decode_logs(esc.TradePaid):
+            key = bytes(log.tradeId)
+            self.records[key] = self.records[key].evolve(
+                status=Status.PAID, confirm_deadline=log.confirmDeadline
+            )
+        for event, status in (
+            (esc.TradeReleased, Status.RELEASED),
+            (esc.TradeCancelled, Status.CANCELLED),
+            (esc.TradeDisputed, Status.DISPUTED),
+            (esc.TradeResolved, Status.RESOLVED),
+        ):
+            for log in receipt.decode_logs(event):
+                key = bytes(log.tradeId)
+                self.records[key] = self.records[key].evolve(status=status)
+        for log in receipt.decode_logs(esc.ReviewLeft):
+            key = bytes(log.tradeId)
+            current = self.records[key]
+            flag = "buyer_reviewed" if log.reviewer == current.buyer else "seller_reviewed"
+            self.records[key] = current.evolve(**{flag: True})
+
+
+# ---------------------------------------------------------------- chat evidence
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    index: int
+    sender: str
+    sent_at: int
+    text: str
+
+
+def chat_leaf(trade_id_: bytes, message: ChatMessage) -> bytes:
+    """keccak256(keccak256(abi.encode(tradeId, index, sender, sentAt, keccak256(text))))."""
+    inner = keccak(
+        encode(
+            ["bytes32", "uint256", "address", "uint64", "bytes32"],
+            [
+                trade_id_,
+                message.index,
+                message.sender,
+                message.sent_at,
+                keccak(text=message.text),
+            ],
+        )
+    )
+    return keccak(inner)
+
+
+def _pair(a: bytes, b: bytes) -> bytes:
+    return keccak(a + b) if a < b else keccak(b + a)
+
+
+class ChatTree:
+    """A Merkle tree over a chat transcript, hashed as OpenZeppelin MerkleProof verifies
+    (sorted pairs; a node without a sibling moves up unchanged)."""
+
+    def __init__(self, trade_id_: bytes, messages: list[ChatMessage]):
+        if not messages:
+            raise ValueError("a transcript needs at least one message")
+        self.trade_id = trade_id_
+        self.messages = list(messages)
+        self.layers = [[chat_leaf(trade_id_, m) for m in self.messages]]
+        while len(self.layers[-1]) > 1:
+            below = self.layers[-1]
+            above = [
+                _pair(below[i], below[i + 1]) if i + 1 < len(below) else below[i]
+                for i in range(0, len(below), 2)
+            ]
+            self.layers.append(above)
+
+    @property
+    def root(self) -> bytes:
+        return self.layers[-1][0]
+
+    def leaf(self, position: int) -> bytes:
+        return self.layers[0][position]
+
+    def proof(self, position: int) -> list[bytes]:
+        proof = []
+        for layer in self.layers[:-1]:
+            sibling = position ^ 1
+            if sibling < len(layer):
+                proof.append(layer[sibling])
+            position //= 2
+        return proof
+
+
+def verify_chat_proof(root: bytes, leaf: bytes, proof: list[bytes]) -> bool:
+    node = leaf
+    for sibling in proof:
+        node = _pair(node, sibling)
+    return node == root
