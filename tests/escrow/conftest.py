@@ -1,0 +1,158 @@
+"""Fixtures of the escrow suites: the escrow and its SingleArbitrator deployed with the same
+code as `ape run deploy`, authorized on the asset proxy, markets (a listed token with
+identity limits and funded, approving traders) and signed offers.
+
+Trade records: every escrow call about a trade takes its current `Trade` record; `book`
+(an `openotc.escrow.TradeBook`) follows them from events - call `book.apply(receipt)` after
+each escrow transaction, then `book.record(trade_id).as_tuple()`."""
+
+import pytest
+from eth_utils import keccak
+
+from openotc import escrow as sdk
+from openotc.deploy import Deployer, deploy_escrow
+from openotc.params import EscrowParams
+
+UNLIMITED = 2**256 - 1
+HOUR = 3600
+DAY = 24 * HOUR
+
+
+@pytest.fixture(scope="session")
+def ruler(accounts):
+    """Decides disputes on the SingleArbitrator."""
+    return accounts[7]
+
+
+@pytest.fixture(scope="session")
+def arbitration_cost():
+    return 10**16
+
+
+@pytest.fixture(scope="session")
+def escrow_layer(project, chain, deployer, foundation, params, ruler, arbitration_cost, governance):
+    layer = deploy_escrow(
+        Deployer(project, chain, deployer, log=lambda _: None),
+        foundation,
+        params.treasury,
+        EscrowParams(ruler=ruler.address, arbitration_cost=arbitration_cost),
+    )
+    foundation.proxy.authorize(layer.escrow, sender=governance)
+    return layer
+
+
+@pytest.fixture(scope="session")
+def escrow(escrow_layer):
+    return escrow_layer.escrow
+
+
+@pytest.fixture(scope="session")
+def arbitrator(escrow_layer):
+    return escrow_layer.arbitrator
+
+
+@pytest.fixture(scope="session")
+def reentrant_token(project, deployer):
+    return deployer.deploy(project.MockReentrantToken)
+
+
+@pytest.fixture(scope="session")
+def create_market(registry, identity, proxy, governance, maker, taker):
+    """Lists `token`, lets every level trade any amount of it, and funds `traders` (default:
+    maker and taker) with `funds` each, approving the proxy without limit."""
+
+    def create(token, traders=None, funds=None, list_token=True):
+        decimals = token.decimals()
+        if list_token:
+            registry.addToken(
+                token, token.name(), token.symbol(), decimals, b"\x00" * 32, sender=governance
+            )
+        for level in range(4):
+            identity.setLimit(token, level, UNLIMITED, sender=governance)
+        for trader in traders or (maker, taker):
+            token.mint(trader, funds or 1_000_000 * 10**decimals, sender=trader)
+            token.approve(proxy, UNLIMITED, sender=trader)
+        return token
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def usdc_market(create_market, usdc):
+    return create_market(usdc)
+
+
+@pytest.fixture(scope="session")
+def create_offer(escrow, chain, maker):
+    """`create_offer(**overrides)` -> (Offer, signature): a SellCrypto offer by `maker` of
+    100 to 10,000 units, valid for a day, signed by `signer` (default: the maker)."""
+
+    def create(token, signer=None, chain_id=None, verifying=None, **overrides):
+        unit = 10 ** token.decimals()
+        fields = {
+            "maker": maker.address,
+            "side": sdk.Side.SELL_CRYPTO,
+            "token": token.address,
+            "min_amount": 100 * unit,
+            "max_amount": 10_000 * unit,
+            "fiat_currency": sdk.fiat("USD"),
+            "price": sdk.price("1.0002"),
+            "payment_methods_hash": keccak(text="SEPA,Revolut"),
+            "payment_window": 2 * HOUR,
+            "terms_hash": keccak(text="Pay within 2 hours; reference the trade id."),
+            "min_level": 0,
+            "expiry": chain.pending_timestamp + DAY,
+            "nonce": 1,
+        }
+        fields.update(overrides)
+        offer = sdk.Offer(**fields)
+        signature = sdk.sign_offer(
+            offer,
+            str(verifying or escrow.address),
+            chain.chain_id if chain_id is None else chain_id,
+            signer or _account_of(offer.maker),
+        )
+        return offer, signature
+
+    def _account_of(address):
+        from ape import accounts
+
+        return accounts[address]
+
+    return create
+
+
+@pytest.fixture
+def book(escrow):
+    return sdk.TradeBook(escrow)
+
+
+@pytest.fixture
+def open_trade(escrow, book, taker):
+    """`open_trade(offer, signature, amount, sender=taker)` -> (trade_id, receipt), with the
+    record in `book`."""
+
+    def open_(offer, signature, amount, sender=None):
+        receipt = escrow.openTrade(offer.as_tuple(), signature, amount, sender=sender or taker)
+        book.apply(receipt)
+        trade_id = bytes(receipt.decode_logs(escrow.TradeOpened)[0].tradeId)
+        return trade_id, receipt
+
+    return open_
+
+
+@pytest.fixture
+def act(escrow, book):
+    """`act("markPaid", trade_id, *args, sender=buyer, value=0)`: calls an escrow trade method
+    with the current record and applies the receipt to `book`."""
+
+    def call(method, trade_id, *args, sender, value=0):
+        record = book.record(trade_id).as_tuple()
+        kwargs = {"sender": sender}
+        if value:
+            kwargs["value"] = value
+        receipt = getattr(escrow, method)(trade_id, record, *args, **kwargs)
+        book.apply(receipt)
+        return receipt
+
+    return call
