@@ -13,10 +13,11 @@ from pathlib import Path
 
 from eth_utils import keccak
 
+from openotc import escrow as escrow_sdk
 from openotc import identity as identity_sdk
-from openotc.deploy import Deployer, deploy_foundation
+from openotc.deploy import Deployer, deploy_escrow, deploy_foundation
 from openotc.governance import Proposal, ProposalRunner, delegate_votes
-from openotc.params import FoundationParams
+from openotc.params import EscrowParams, FoundationParams
 
 OUTPUT = Path(__file__).resolve().parent.parent / "benchmarks" / "gas.json"
 USDC = 10**6
@@ -107,12 +108,100 @@ def measure_foundation(project, chain, accounts, book: GasBook) -> None:
     # Protocol token: a minter mints under the inflation cap (not the first mint).
     foundation.token.grantMinter(deployer, sender=governance)
     foundation.token.mint(bob, 10**18, sender=deployer)
+    # A later mint, at a later time: it writes new checkpoints (steady state for a minter),
+    # and pinning the time keeps the figure independent of how fast the blocks came.
+    chain.pending_timestamp = chain.pending_timestamp + 3600
     book.record("token.mint", foundation.token.mint(bob, 10**18, sender=deployer))
+
+
+def measure_escrow(project, chain, accounts, book: GasBook) -> None:
+    """Escrow operations, for an ERC-20 (6 decimals) trade in steady state for the seller and
+    the escrow (both already hold the token; unlimited approval) with a fresh buyer who never
+    held the token nor traded before - the case the 200,000 goal names."""
+    deployer, treasury, guardian, _, seller = accounts.test_accounts[:5]
+    deployer_ = Deployer(project, chain, deployer, log=lambda _: None)
+    foundation = deploy_foundation(
+        deployer_, FoundationParams(treasury=treasury.address, guardian=guardian.address)
+    )
+    layer = deploy_escrow(deployer_, foundation, treasury.address, EscrowParams(guardian.address))
+    escrow = layer.escrow
+    governance = accounts[foundation.timelock.address]
+    governance.balance = 10**18
+    usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
+    foundation.registry.addToken(usdc, "USD Coin", "USDC", 6, b"\x00" * 32, sender=governance)
+    foundation.proxy.authorize(escrow, sender=governance)
+    escrow.setFee(50, sender=governance)  # 0.5%: the measured release pays for fee accrual
+    for level in range(4):
+        foundation.identity.setLimit(usdc, level, 2**256 - 1, sender=governance)
+    usdc.mint(seller, 10_000_000 * USDC, sender=seller)
+    usdc.approve(foundation.proxy, 2**256 - 1, sender=seller)
+
+    offer = escrow_sdk.Offer(
+        maker=seller.address,
+        side=escrow_sdk.Side.SELL_CRYPTO,
+        token=usdc.address,
+        min_amount=100 * USDC,
+        max_amount=1_000_000 * USDC,
+        fiat_currency=escrow_sdk.fiat("USD"),
+        price=escrow_sdk.price("1.00"),
+        payment_methods_hash=keccak(text="SEPA"),
+        payment_window=3600,
+        terms_hash=keccak(text="terms"),
+        min_level=0,
+        expiry=chain.pending_timestamp + 30 * 24 * 3600,
+        nonce=1,
+    )
+    signature = escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller)
+    book_ = escrow_sdk.TradeBook(escrow)
+
+    def full_trade(buyer):
+        opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC, sender=buyer)
+        book_.apply(opened)
+        trade_id = bytes(opened.decode_logs(escrow.TradeOpened)[0].tradeId)
+        paid = escrow.markPaid(
+            trade_id, book_.record(trade_id).as_tuple(), keccak(text="ref"), sender=buyer
+        )
+        book_.apply(paid)
+        released = escrow.release(trade_id, book_.record(trade_id).as_tuple(), sender=seller)
+        book_.apply(released)
+        return opened, paid, released
+
+    # Warm-up trade: the escrow and the fee accrual slot reach steady state.
+    full_trade(accounts.test_accounts[7])
+    opened, paid, released = full_trade(accounts.test_accounts[8])  # a fresh buyer
+    book.record("escrow.open_trade", opened)
+    book.record("escrow.mark_paid", paid)
+    book.record("escrow.release", released)
+    book.entries["escrow.trade_total"] = sum(int(r.gas_used) for r in (opened, paid, released))
+
+    disputer = accounts.test_accounts[9]
+    opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC, sender=disputer)
+    book_.apply(opened)
+    trade_id = bytes(opened.decode_logs(escrow.TradeOpened)[0].tradeId)
+    book_.apply(
+        escrow.markPaid(
+            trade_id, book_.record(trade_id).as_tuple(), keccak(text="ref"), sender=disputer
+        )
+    )
+    cost = layer.arbitrator.arbitrationCost(b"")
+    book.record(
+        "escrow.open_dispute",
+        escrow.dispute(
+            trade_id,
+            book_.record(trade_id).as_tuple(),
+            "ipfs://meta-evidence",
+            sender=disputer,
+            value=cost,
+        ),
+    )
 
 
 def run(project, chain, accounts, out: Callable[[str], None] = print) -> GasBook:
     book = GasBook()
+    snapshot = chain.snapshot()
     measure_foundation(project, chain, accounts, book)
+    chain.restore(snapshot)
+    measure_escrow(project, chain, accounts, book)
     book.write()
     out(book.table())
     out(f"\nwritten to {OUTPUT}")
