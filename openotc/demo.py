@@ -10,13 +10,22 @@ from collections.abc import Callable
 from eth_utils import keccak
 
 from openotc import identity as identity_sdk
-from openotc.deploy import DEFAULT_ADMIN_ROLE, Deployer, Foundation, deploy_foundation, open_record
+from openotc.demo_escrow import EscrowDemo
+from openotc.deploy import (
+    DEFAULT_ADMIN_ROLE,
+    Deployer,
+    Foundation,
+    deploy_escrow,
+    deploy_foundation,
+    open_record,
+)
 from openotc.governance import Proposal, ProposalRunner, delegate_votes
-from openotc.params import FoundationParams
+from openotc.params import EscrowParams, FoundationParams
 
 USDC = 10**6
 KNOWN_ERRORS = ["ProxyUnauthorized(address)"]
 LEVEL_LIMITS_USDC = {0: 1_000, 1: 10_000, 2: 100_000, 3: 1_000_000}
+ESCROW_FEE_BPS = 25  # 0.25%
 
 
 class Narrator:
@@ -34,13 +43,14 @@ class Narrator:
 
 def run(project, chain, accounts, out: Callable[[str], None] = print) -> Foundation:
     say = Narrator(out)
-    deployer, treasury, guardian, issuer, alice, bob, relayer = accounts.test_accounts[:7]
+    deployer, treasury, guardian, issuer, alice, bob, relayer, council = accounts.test_accounts[:8]
 
-    say.section("Deploy the foundation (timelock, token, governor, registry, proxy, identity)")
+    say.section("Deploy the suite (foundation, then the escrow and its arbitrator)")
     params = FoundationParams(treasury=treasury.address, guardian=guardian.address)
-    foundation = deploy_foundation(
-        Deployer(project, chain, deployer, record=open_record(chain), log=say), params
-    )
+    deployer_ = Deployer(project, chain, deployer, record=open_record(chain), log=say)
+    foundation = deploy_foundation(deployer_, params)
+    layer = deploy_escrow(deployer_, foundation, treasury.address, EscrowParams(council.address))
+    say(f"disputes go to a SingleArbitrator ruled by the dispute council {council.address}")
     timelock = foundation.timelock
     still_admin = timelock.hasRole(DEFAULT_ADMIN_ROLE, deployer)
     say(f"deployer still admin of the timelock? {still_admin}")
@@ -50,11 +60,14 @@ def run(project, chain, accounts, out: Callable[[str], None] = print) -> Foundat
     usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
     settlement = deployer.deploy(project.TestProxyCaller, foundation.proxy)
     say(f"USDC (6 decimals) at {usdc.address}")
-    say(f"settlement contract (stands in for the escrow) at {settlement.address}")
+    say(f"a legacy settlement contract at {settlement.address}")
 
-    governance_scenario(foundation, chain, say, treasury, usdc, settlement, issuer)
+    governance_scenario(foundation, layer.escrow, chain, say, treasury, usdc, settlement, issuer)
     proxy_scenario(foundation, say, guardian, alice, bob, usdc, settlement)
-    identity_scenario(foundation, chain, say, issuer, alice, relayer, usdc)
+    identity_scenario(foundation, chain, say, issuer, {"alice": alice, "bob": bob}, relayer, usdc)
+    EscrowDemo(chain, say, layer.escrow, layer.arbitrator, usdc, foundation.proxy).run(
+        say.section, alice, bob, council
+    )
 
     say.section("Done")
     say("every configuration went through a vote and the timelock; the guardian only revoked;")
@@ -62,16 +75,18 @@ def run(project, chain, accounts, out: Callable[[str], None] = print) -> Foundat
     return foundation
 
 
-def governance_scenario(foundation, chain, say, treasury, usdc, settlement, issuer) -> None:
+def governance_scenario(foundation, escrow, chain, say, treasury, usdc, settlement, issuer) -> None:
     registry, proxy, identity = foundation.registry, foundation.proxy, foundation.identity
-    say.section("Governance: list USDC, authorize the settlement contract, approve an issuer")
+    say.section("Governance: list USDC, authorize the escrow, approve an issuer, set the fee")
     delegate_votes(foundation.token, treasury, sender=treasury)
     chain.mine(timestamp=chain.pending_timestamp + 1)
     say(f"treasury self-delegates: {foundation.token.getVotes(treasury) // 10**18:,} votes")
 
-    proposal = Proposal("List USDC, authorize the settlement contract, approve a KYC issuer")
+    proposal = Proposal("List USDC, authorize the escrow, approve a KYC issuer, set the fee")
     proposal.call(registry, "addToken", usdc, "USD Coin", "USDC", 6, keccak(text="ipfs://usdc"))
+    proposal.call(proxy, "authorize", escrow)
     proposal.call(proxy, "authorize", settlement)
+    proposal.call(escrow, "setFee", ESCROW_FEE_BPS)
     proposal.call(identity, "addIssuer", issuer)
     for level, limit in LEVEL_LIMITS_USDC.items():
         proposal.call(identity, "setLimit", usdc, level, limit * USDC)
@@ -106,23 +121,43 @@ def proxy_scenario(foundation, say, guardian, alice, bob, usdc, settlement) -> N
     say(f"alice still holds {usdc.balanceOf(alice) / USDC} USDC")
 
 
-def identity_scenario(foundation, chain, say, issuer, alice, relayer, usdc) -> None:
+def identity_scenario(foundation, chain, say, issuer, subjects, relayer, usdc) -> None:
     identity = foundation.identity
-    say.section("Identity: an issuer attests alice at level 2, a relayer submits it")
-    attestation = identity_sdk.Attestation(
-        subject=alice.address,
-        issuer=issuer.address,
-        level=2,
-        did_hash=keccak(text="did:example:alice"),
-        expires_at=chain.pending_timestamp + 365 * 24 * 3600,
-        nonce=identity.nonceOf(issuer, alice),
+    say.section("Identity: an issuer attests the traders, a relayer submits the attestations")
+    for level, (name, subject) in enumerate(subjects.items(), start=1):
+        attestation = _attestation(identity, chain, issuer, subject, level)
+        signature = identity_sdk.sign(attestation, identity.address, chain.chain_id, issuer)
+        before = identity.levelOf(subject)
+        identity.attest(attestation.as_tuple(), signature, sender=relayer)
+        say(
+            f"{name}: level {before} -> {identity.levelOf(subject)}, "
+            f"limit {_usdc(identity.limitOf(subject, usdc))}"
+        )
+    outsider = relayer
+    identity.attest(
+        _attestation(identity, chain, issuer, outsider, 3).as_tuple(),
+        identity_sdk.sign(
+            _attestation(identity, chain, issuer, outsider, 3),
+            identity.address,
+            chain.chain_id,
+            issuer,
+        ),
+        sender=relayer,
     )
-    signature = identity_sdk.sign(attestation, identity.address, chain.chain_id, issuer)
-    say(f"before: level {identity.levelOf(alice)}, limit {_usdc(identity.limitOf(alice, usdc))}")
-    identity.attest(attestation.as_tuple(), signature, sender=relayer)
-    say(f"attested: level {identity.levelOf(alice)}, limit {_usdc(identity.limitOf(alice, usdc))}")
-    identity.revoke(alice, sender=issuer)
-    say(f"issuer revokes: level {identity.levelOf(alice)}")
+    say(f"the relayer itself is attested at level {identity.levelOf(outsider)}...")
+    identity.revoke(outsider, sender=issuer)
+    say(f"...and the issuer revokes it: level {identity.levelOf(outsider)}")
+
+
+def _attestation(identity, chain, issuer, subject, level) -> identity_sdk.Attestation:
+    return identity_sdk.Attestation(
+        subject=subject.address,
+        issuer=issuer.address,
+        level=level,
+        did_hash=keccak(text=f"did:example:{subject.address}"),
+        expires_at=chain.pending_timestamp + 365 * 24 * 3600,
+        nonce=identity.nonceOf(issuer, subject),
+    )
 
 
 def _simulate(contract, method: str, args: list, sender) -> str:
