@@ -240,7 +240,7 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     // ---------------------------------------------------------------- governance
 
     /// @notice Sets the protocol fee for trades opened from now on. Governance only.
-    function setFee(uint256 feeBps) external;
+    function setFee(uint256 newFeeBps) external;
     /// @notice Stops new trades. Governance or a guardian. Settlement never stops.
     function pause() external;
     /// @notice Governance only.

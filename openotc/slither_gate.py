@@ -17,7 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TRIAGE = ROOT / "audits" / "slither-triage.json"
 EXPORT = ROOT / "crytic-export"
 GATED_IMPACTS = {"High", "Medium"}
-REMAPPINGS = ["@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/"]
+REMAPPINGS = [
+    "@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/",
+    "@kleros/erc-792/=node_modules/@kleros/erc-792/",
+]
 
 
 def solc_version() -> str:

@@ -246,9 +246,9 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         _requireStatus(tradeId, trade, Status.Disputed);
 
         uint256 amount = trade.amount;
-        uint256 toBuyer;
-        uint256 toSeller;
-        uint256 fee;
+        uint256 toBuyer = 0;
+        uint256 toSeller = 0;
+        uint256 fee = 0;
         if (ruling == _BUYER_WINS) {
             fee = (amount * trade.feeBps) / _BPS;
             toBuyer = amount - fee + trade.bond;
@@ -304,7 +304,7 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
             revert EscrowNotSettled(tradeId, trade.status);
         }
         if (rating == 0 || rating > 5) revert EscrowInvalidRating(rating);
-        address subject;
+        address subject = address(0);
         if (msg.sender == trade.buyer) {
             if (trade.buyerReviewed) revert EscrowAlreadyReviewed(tradeId, msg.sender);
             trade.buyerReviewed = true;

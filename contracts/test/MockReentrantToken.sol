@@ -29,7 +29,8 @@ contract MockReentrantToken is ERC20 {
     function _update(address from, address to, uint256 value) internal override {
         if (armed && from != address(0) && to != address(0)) {
             armed = false; // one attempt per arming
-            (bool ok, bytes memory data) = target.call(payload);
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool ok, bytes memory data) = target.call(payload); // the attack: an arbitrary re-entry
             lastCallSucceeded = ok;
             lastRevertData = data;
         }

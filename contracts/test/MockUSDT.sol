@@ -4,6 +4,8 @@ pragma solidity 0.8.28;
 /// @notice Test-only token shaped like mainnet USDT: 6 decimals, and `transfer`, `transferFrom`
 ///         and `approve` return nothing (not even `bool`), which breaks callers that expect the
 ///         ERC-20 return value. Reverts (without data, like old tokens) on insufficient funds.
+// solhint-disable const-name-snakecase, gas-custom-errors
+// (it mimics USDT's ABI: lower-case getters, and bare requires that revert without data)
 contract MockUSDT {
     string public constant name = "Tether USD";
     string public constant symbol = "USDT";
