@@ -215,14 +215,23 @@ def _selector(abi) -> HexBytes:
     return HexBytes(keccak(text=abi.selector)[:4])
 
 
+def _raw_revert_data(message: str) -> HexBytes:
+    """Revert data ape left undecoded: plain hex (a failed transaction), or
+    "custom error 0x<selector>: <data>" (a reverting view, as anvil reports it)."""
+    if message.startswith("custom error "):
+        selector, _, rest = message[len("custom error ") :].partition(":")
+        message = selector.strip() + rest.strip().removeprefix("0x")
+    try:
+        return HexBytes(message)
+    except ValueError:  # a revert string or no data at all
+        return HexBytes(b"")
+
+
 def _actual_error(exc, error) -> tuple[bytes, dict]:
     """The selector and named arguments of the error `exc` carries."""
     if isinstance(exc, CustomError):
         return _selector(exc.abi), {k: _normalise(v) for k, v in exc.inputs.items()}
-    try:  # undecoded: ape leaves the raw revert data as hex
-        data = HexBytes(exc.revert_message)
-    except ValueError:  # a revert string or no data at all
-        data = HexBytes(b"")
+    data = _raw_revert_data(str(exc.revert_message))
     names = [i.name for i in error.abi.inputs]
     types = [i.canonical_type for i in error.abi.inputs]
     values = decode(types, data[4:]) if data[:4] == _selector(error.abi) else ()
