@@ -1,0 +1,113 @@
+"""The escrow end to end, configured only through real governance: the deployment module's
+authorization proposal is voted, queued and executed; USDC is listed and identity limits set
+by proposal; an issuer attests both traders; a seller who is paid and does not release loses
+the bond through a real SingleArbitrator ruling."""
+
+import pytest
+from eth_utils import keccak
+
+from openotc import escrow as sdk
+from openotc import identity as identity_sdk
+from openotc.deploy import Deployer, deploy_escrow, escrow_authorization
+from openotc.params import EscrowParams
+
+USDC = 10**6
+DAY = 24 * 3600
+
+
+@pytest.fixture
+def council(accounts):
+    return accounts[7]
+
+
+@pytest.fixture
+def layer(project, chain, deployer, foundation, params, council):
+    return deploy_escrow(
+        Deployer(project, chain, deployer, log=lambda _: None),
+        foundation,
+        params.treasury,
+        EscrowParams(ruler=council.address),
+    )
+
+
+def test_escrow_authorization__executed_by_governance__lets_escrow_use_proxy(
+    foundation, layer, proposals, treasury
+):
+    proposal = escrow_authorization(foundation, layer.escrow)
+
+    receipt = proposals.run(proposal, treasury, [treasury])
+
+    assert receipt.decode_logs(foundation.proxy.Authorized)[0].target == layer.escrow.address
+    assert foundation.proxy.isAuthorized(layer.escrow)
+    assert escrow_authorization(foundation, layer.escrow) is None
+
+
+def test_deploy_escrow__wires_foundation_arbitrator_and_treasury(
+    foundation, layer, params, council
+):
+    assert layer.escrow.governance() == foundation.timelock.address
+    assert layer.escrow.arbitrator() == layer.arbitrator.address
+    assert layer.escrow.treasury() == params.treasury
+    assert layer.arbitrator.ruler() == council.address
+    assert layer.arbitrator.arbitrationCost(b"") == EscrowParams(council.address).arbitration_cost
+
+
+def test_trade__seller_refuses_after_payment__buyer_wins_dispute_and_bond(
+    chain, foundation, layer, proposals, treasury, issuer, maker, taker, usdc, council
+):
+    escrow, identity = layer.escrow, foundation.identity
+    proposal = escrow_authorization(foundation, escrow)
+    proposal.call(foundation.registry, "addToken", usdc, "USD Coin", "USDC", 6, b"\x00" * 32)
+    proposal.call(identity, "addIssuer", issuer)
+    proposal.call(identity, "setLimit", usdc, 1, 10_000 * USDC)
+    proposal.call(escrow, "setFee", 25)
+    proposals.run(proposal, treasury, [treasury])
+    for trader in (maker, taker):
+        attestation = identity_sdk.Attestation(
+            trader.address, issuer.address, 1, keccak(text="did"), chain.pending_timestamp + DAY, 0
+        )
+        signature = identity_sdk.sign(attestation, identity.address, chain.chain_id, issuer)
+        identity.attest(attestation.as_tuple(), signature, sender=trader)
+    usdc.mint(maker, 5_000 * USDC, sender=maker)
+    usdc.approve(foundation.proxy, 2**256 - 1, sender=maker)
+    offer = sdk.Offer(
+        maker.address,
+        sdk.Side.SELL_CRYPTO,
+        usdc.address,
+        100 * USDC,
+        5_000 * USDC,
+        sdk.fiat("EUR"),
+        sdk.price("0.92"),
+        keccak(text="SEPA"),
+        3600,
+        keccak(text="terms"),
+        1,
+        chain.pending_timestamp + DAY,
+        1,
+    )
+    signature = sdk.sign_offer(offer, escrow.address, chain.chain_id, maker)
+    book = sdk.TradeBook(escrow)
+
+    book.apply(escrow.openTrade(offer.as_tuple(), signature, 2_000 * USDC, sender=taker))
+    (trade_id,) = book.records
+    book.apply(
+        escrow.markPaid(trade_id, book.record(trade_id).as_tuple(), b"\x01" * 32, sender=taker)
+    )
+    cost = layer.arbitrator.arbitrationCost(b"")
+    receipt = escrow.dispute(
+        trade_id, book.record(trade_id).as_tuple(), "ipfs://meta", sender=taker, value=cost
+    )
+    book.apply(receipt)
+    dispute_id = receipt.decode_logs(escrow.TradeDisputed)[0].disputeId
+    ruling = layer.arbitrator.giveRuling(dispute_id, sdk.Ruling.BUYER_WINS, sender=council)
+
+    fee = 2_000 * USDC * 25 // 10_000
+    assert usdc.balanceOf(taker) == 2_000 * USDC - fee + 400 * USDC
+    assert usdc.balanceOf(maker) == 5_000 * USDC - 2_400 * USDC
+    assert usdc.balanceOf(escrow) == fee == escrow.accruedFees(usdc)
+    resolved = ruling.decode_logs(escrow.TradeResolved)[0]
+    assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (1, 2_400 * USDC - fee, 0)
+    assert escrow.statsOf(maker, usdc).disputesLost == 1
+    assert escrow.statsOf(taker, usdc).disputesWon == 1
+    record = book.record(trade_id).evolve(status=sdk.Status.RESOLVED)
+    assert escrow.tradeCommitment(trade_id) == record.commitment()
