@@ -188,7 +188,13 @@ class Trade:
             values = [getattr(struct, name) for name in TRADE_FIELDS]
         else:
             values = list(struct)
-        return cls(*values)
+        trade = cls(*values)
+        # Decoded structs may carry lower-case addresses; events' own fields are checksummed.
+        return trade.evolve(
+            seller=to_checksum_address(trade.seller),
+            buyer=to_checksum_address(trade.buyer),
+            token=to_checksum_address(trade.token),
+        )
 
     def as_tuple(self) -> tuple:
         return tuple(getattr(self, f.name) for f in fields(self))
@@ -242,7 +248,8 @@ class TradeBook:
         for log in receipt.decode_logs(esc.ReviewLeft):
             key = bytes(log.tradeId)
             current = self.records[key]
-            flag = "buyer_reviewed" if log.reviewer == current.buyer else "seller_reviewed"
+            reviewer = to_checksum_address(log.reviewer)
+            flag = "buyer_reviewed" if reviewer == current.buyer else "seller_reviewed"
             self.records[key] = current.evolve(**{flag: True})
 
 

@@ -448,6 +448,8 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         if (offer.nonce < floor) revert EscrowOfferNonceCancelled(offer.nonce, floor);
         before = _filled[offerHash];
         if (before == _CANCELLED) revert EscrowOfferCancelled(offerHash);
+        // A zero take would leave `filled` unchanged and give the next take the same trade id.
+        if (amount == 0) revert EscrowZeroAmount();
         if (amount < offer.minAmount || amount > offer.maxAmount) {
             revert EscrowAmountOutOfRange(amount, offer.minAmount, offer.maxAmount);
         }

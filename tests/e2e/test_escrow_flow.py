@@ -53,11 +53,13 @@ def test_deploy_escrow__wires_foundation_arbitrator_and_treasury(
 
 
 def test_trade__seller_refuses_after_payment__buyer_wins_dispute_and_bond(
-    chain, foundation, layer, proposals, treasury, issuer, maker, taker, usdc, council
+    chain, foundation, layer, proposals, treasury, issuer, maker, taker, create_token, council
 ):
+    # A token of this test's own: session tokens may already be listed by other suites.
+    usdc = create_token("Euro Coin", "EURC", 6)
     escrow, identity = layer.escrow, foundation.identity
     proposal = escrow_authorization(foundation, escrow)
-    proposal.call(foundation.registry, "addToken", usdc, "USD Coin", "USDC", 6, b"\x00" * 32)
+    proposal.call(foundation.registry, "addToken", usdc, "Euro Coin", "EURC", 6, b"\x00" * 32)
     proposal.call(identity, "addIssuer", issuer)
     proposal.call(identity, "setLimit", usdc, 1, 10_000 * USDC)
     proposal.call(escrow, "setFee", 25)
