@@ -121,6 +121,15 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
         uint64 messageCount;
     }
 
+    /// @notice One chat message as its transcript's Merkle tree commits to it: its position,
+    ///         author and time, and the keccak256 of its text (the text stays off-chain).
+    struct ChatMessage {
+        uint256 index;
+        address sender;
+        uint64 sentAt;
+        bytes32 textHash;
+    }
+
     // ---------------------------------------------------------------- events
 
     event OfferPublished(bytes32 indexed offerHash, address indexed maker, Offer offer, bytes signature);
@@ -262,14 +271,17 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     function statsOf(address account, address token) external view returns (Stats memory);
     function ratingOf(address account) external view returns (Rating memory);
     function chatAnchor(bytes32 tradeId, address party) external view returns (ChatAnchor memory);
-    /// @notice Whether `leaf` is in the chat transcript `party` anchored for the trade. Leaves
-    ///         and pairs are hashed as OpenZeppelin MerkleProof expects (sorted pairs); the SDK
-    ///         computes leaf = keccak256(keccak256(abi.encode(tradeId, index, sender, sentAt,
-    ///         keccak256(text)))).
-    function verifyChatMessage(bytes32 tradeId, address party, bytes32 leaf, bytes32[] calldata proof)
-        external
-        view
-        returns (bool);
+    /// @notice Whether `message` is in the chat transcript `party` anchored for the trade. The
+    ///         contract computes the leaf itself, keccak256(keccak256(abi.encode(tradeId,
+    ///         index, sender, sentAt, textHash))), so neither an inner node of the tree nor a
+    ///         message of another trade can pass for a message; pairs are hashed sorted, as
+    ///         OpenZeppelin MerkleProof expects. The SDK's `ChatTree` builds roots and proofs.
+    function verifyChatMessage(
+        bytes32 tradeId,
+        address party,
+        ChatMessage calldata message,
+        bytes32[] calldata proof
+    ) external view returns (bool);
     function feeBps() external view returns (uint256);
     function accruedFees(address token) external view returns (uint256);
     function paused() external view returns (bool);

@@ -88,7 +88,7 @@ class EscrowDemo:
             ],
         )
         self.act("anchorChat", trade, chat.root, len(chat.messages), sender=bob)
-        proven = self.escrow.verifyChatMessage(trade, bob, chat.leaf(2), chat.proof(2))
+        proven = self.escrow.verifyChatMessage(trade, bob, chat.message(2), chat.proof(2))
         self.say(f"bob anchors the chat's Merkle root; message 2 provable on chain: {proven}")
         receipt = self.act("release", trade, sender=alice)
         released = receipt.decode_logs(self.escrow.TradeReleased)[0]

@@ -263,6 +263,10 @@ class ChatMessage:
     sent_at: int
     text: str
 
+    def as_tuple(self) -> tuple:
+        """The contract's `ChatMessage` struct: the text enters only as its hash."""
+        return (self.index, self.sender, self.sent_at, keccak(text=self.text))
+
 
 def chat_leaf(trade_id_: bytes, message: ChatMessage) -> bytes:
     """keccak256(keccak256(abi.encode(tradeId, index, sender, sentAt, keccak256(text))))."""
@@ -309,6 +313,10 @@ class ChatTree:
 
     def leaf(self, position: int) -> bytes:
         return self.layers[0][position]
+
+    def message(self, position: int) -> tuple:
+        """The message at `position` as `verifyChatMessage` takes it."""
+        return self.messages[position].as_tuple()
 
     def proof(self, position: int) -> list[bytes]:
         proof = []

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IArbitrable} from "@kleros/erc-792/contracts/IArbitrable.sol";
 import {IArbitrator} from "@kleros/erc-792/contracts/IArbitrator.sol";
 import {ISingleArbitrator} from "../../interfaces/ISingleArbitrator.sol";
@@ -35,7 +36,9 @@ contract SingleArbitrator is ISingleArbitrator {
     function createDispute(uint256 choices, bytes calldata) external payable returns (uint256 disputeId) {
         if (msg.value < _cost) revert ArbitratorInsufficientFee(msg.value, _cost);
         disputeId = _disputes.length;
-        _disputes.push(DisputeRecord(IArbitrable(msg.sender), uint64(choices), DisputeStatus.Waiting, 0));
+        _disputes.push(
+            DisputeRecord(IArbitrable(msg.sender), SafeCast.toUint64(choices), DisputeStatus.Waiting, 0)
+        );
         emit DisputeCreation(disputeId, IArbitrable(msg.sender));
     }
 

@@ -396,12 +396,18 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IOTCEscrow
-    function verifyChatMessage(bytes32 tradeId, address party, bytes32 leaf, bytes32[] calldata proof)
-        external
-        view
-        returns (bool)
-    {
+    function verifyChatMessage(
+        bytes32 tradeId,
+        address party,
+        ChatMessage calldata message,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
         bytes32 root = _chats[tradeId][party].root;
+        bytes32 leaf = keccak256(
+            bytes.concat(
+                keccak256(abi.encode(tradeId, message.index, message.sender, message.sentAt, message.textHash))
+            )
+        );
         return root != bytes32(0) && MerkleProof.verifyCalldata(proof, root, leaf);
     }
 

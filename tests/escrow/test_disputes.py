@@ -1,0 +1,620 @@
+"""OTCEscrow disputes through the real SingleArbitrator: opening a dispute (who, when, the
+exact fee, the ERC-792 / ERC-1497 events), the three rulings and their payouts, who may call
+`rule`, evidence, and the SingleArbitrator on its own.
+
+The maker sells (seller), the taker buys (buyer); every trade is opened with a protocol fee
+of FEE_BPS, which only the buyer-wins ruling charges.
+"""
+
+import pytest
+from eth_utils import keccak
+
+from openotc import escrow as sdk
+from openotc.escrow import Ruling, Status
+
+USDC_UNIT = 10**6
+AMOUNT = 1_001 * USDC_UNIT + 1  # odd: the refused ruling gives the odd unit to the seller
+BOND = sdk.bond_for(AMOUNT)
+FEE_BPS = 50
+FEE = AMOUNT * FEE_BPS // sdk.BPS
+PAYMENT_REFERENCE = keccak(text="SEPA transfer, reference OTC-7")
+META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"
+EVIDENCE = "ipfs://QmEvidence/bank-statement.json"
+MAX_UINT256 = 2**256 - 1
+# IArbitrator.DisputeStatus
+WAITING, SOLVED = 0, 2
+
+
+# ---------------------------------------------------------------- fixtures and helpers
+
+
+@pytest.fixture
+def seller(maker):
+    return maker
+
+
+@pytest.fixture
+def buyer(taker):
+    return taker
+
+
+@pytest.fixture
+def offer(usdc_market, create_offer):
+    return create_offer(usdc_market)
+
+
+@pytest.fixture
+def funded(escrow, governance, offer, open_trade):
+    escrow.setFee(FEE_BPS, sender=governance)
+    trade_id, _ = open_trade(*offer, AMOUNT)
+    return trade_id
+
+
+@pytest.fixture
+def paid(funded, act, buyer):
+    act("markPaid", funded, PAYMENT_REFERENCE, sender=buyer)
+    return funded
+
+
+@pytest.fixture
+def disputed(escrow, paid, act, buyer, arbitration_cost):
+    """(trade id, dispute id) of a Paid trade the buyer disputed."""
+    tx = act("dispute", paid, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+    return paid, tx.decode_logs(escrow.TradeDisputed)[0].disputeId
+
+
+def pin(chain, timestamp):
+    chain.pending_timestamp = timestamp
+    return timestamp
+
+
+def stats(escrow, account, token):
+    s = escrow.statsOf(account, token)
+    return (s.tradesCompleted, s.disputesWon, s.disputesLost, s.volume)
+
+
+def assert_committed(escrow, book, trade_id, status):
+    record = book.record(trade_id)
+    assert record.status == status
+    assert escrow.tradeCommitment(trade_id) == record.commitment()
+
+
+def as_uint(trade_id):
+    """A trade id as the ERC-1497 metaEvidenceID / evidenceGroupID: uint256(tradeId)."""
+    return int.from_bytes(trade_id, "big")
+
+
+# ---------------------------------------------------------------- opening a dispute
+
+
+def test_dispute__by_buyer__emits_trade_disputed_meta_evidence_and_dispute(
+    escrow, arbitrator, book, paid, act, buyer, arbitration_cost
+):
+    dispute_id = arbitrator.disputeCount()
+    held = arbitrator.balance
+
+    tx = act("dispute", paid, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+
+    assert tx.events == [
+        arbitrator.DisputeCreation(dispute_id, escrow.address),
+        escrow.TradeDisputed(paid, dispute_id, buyer.address),
+        escrow.MetaEvidence(as_uint(paid), META_EVIDENCE),
+        escrow.Dispute(arbitrator.address, dispute_id, as_uint(paid), as_uint(paid)),
+    ]
+    assert escrow.tradeOfDispute(dispute_id) == paid
+    assert arbitrator.arbitrableOf(dispute_id) == escrow.address
+    assert arbitrator.disputeStatus(dispute_id) == WAITING
+    assert arbitrator.balance - held == arbitration_cost
+    assert escrow.balance == 0
+    assert_committed(escrow, book, paid, Status.DISPUTED)
+
+
+def test_dispute__long_after_confirm_deadline__buyer_may_still_dispute(
+    escrow, chain, book, paid, act, buyer, arbitration_cost
+):
+    pin(chain, book.record(paid).confirm_deadline + 10 * 24 * 3600)
+
+    tx = act("dispute", paid, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+
+    assert [(e.tradeId, e.by) for e in tx.decode_logs(escrow.TradeDisputed)] == [
+        (paid, buyer.address)
+    ]
+    assert_committed(escrow, book, paid, Status.DISPUTED)
+
+
+def test_dispute__by_seller_one_second_before_confirm_deadline__is_accepted(
+    escrow, arbitrator, chain, book, paid, act, seller, arbitration_cost
+):
+    pin(chain, book.record(paid).confirm_deadline - 1)
+    dispute_id = arbitrator.disputeCount()
+
+    tx = act("dispute", paid, META_EVIDENCE, sender=seller, value=arbitration_cost)
+
+    assert tx.decode_logs(escrow.TradeDisputed)[0].event_arguments == {
+        "tradeId": paid,
+        "disputeId": dispute_id,
+        "by": seller.address,
+    }
+    assert escrow.tradeOfDispute(dispute_id) == paid
+
+
+@pytest.mark.parametrize("offset", [0, 1], ids=["at_deadline", "after_deadline"])
+def test_dispute__by_seller_at_or_after_confirm_deadline__reverts_window_closed(
+    escrow, arbitrator, chain, book, paid, act, seller, arbitration_cost, offset, reverts
+):
+    deadline = book.record(paid).confirm_deadline
+    pin(chain, deadline + offset)
+
+    with reverts(escrow.EscrowConfirmationWindowClosed, tradeId=paid, closedAt=deadline):
+        act("dispute", paid, META_EVIDENCE, sender=seller, value=arbitration_cost)
+    assert arbitrator.disputeCount() == 0
+    assert_committed(escrow, book, paid, Status.PAID)
+
+
+@pytest.mark.parametrize("delta", [-1, 1], ids=["less", "more"])
+def test_dispute__with_wrong_arbitration_fee__reverts_wrong_arbitration_fee(
+    escrow, arbitrator, paid, act, buyer, arbitration_cost, delta, reverts
+):
+    sent = arbitration_cost + delta
+    with reverts(escrow.EscrowWrongArbitrationFee, sent=sent, cost=arbitration_cost):
+        act("dispute", paid, META_EVIDENCE, sender=buyer, value=sent)
+    assert arbitrator.disputeCount() == 0
+
+
+def test_dispute__without_fee__reverts_wrong_arbitration_fee(
+    escrow, paid, act, seller, arbitration_cost, reverts
+):
+    with reverts(escrow.EscrowWrongArbitrationFee, sent=0, cost=arbitration_cost):
+        act("dispute", paid, META_EVIDENCE, sender=seller)
+
+
+def test_dispute__after_ruler_changes_cost__requires_the_new_cost(
+    escrow, arbitrator, book, paid, act, buyer, ruler, arbitration_cost, reverts
+):
+    cost_tx = arbitrator.setArbitrationCost(2 * arbitration_cost, sender=ruler)
+    assert cost_tx.events == [arbitrator.ArbitrationCostSet(2 * arbitration_cost)]
+    with reverts(
+        escrow.EscrowWrongArbitrationFee, sent=arbitration_cost, cost=2 * arbitration_cost
+    ):
+        act("dispute", paid, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+
+    tx = act("dispute", paid, META_EVIDENCE, sender=buyer, value=2 * arbitration_cost)
+
+    assert [e.tradeId for e in tx.decode_logs(escrow.TradeDisputed)] == [paid]
+    assert arbitrator.balance == 2 * arbitration_cost
+    assert_committed(escrow, book, paid, Status.DISPUTED)
+
+
+def test_dispute__by_stranger__reverts_not_party(
+    escrow, paid, act, stranger, arbitration_cost, reverts
+):
+    with reverts(escrow.EscrowNotParty, caller=stranger.address):
+        act("dispute", paid, META_EVIDENCE, sender=stranger, value=arbitration_cost)
+
+
+@pytest.mark.parametrize("role", ["buyer", "seller"])
+def test_dispute__while_funded__reverts_wrong_status(
+    escrow, funded, act, role, request, arbitration_cost, reverts
+):
+    caller = request.getfixturevalue(role)
+    with reverts(escrow.EscrowWrongStatus, tradeId=funded, status=Status.FUNDED):
+        act("dispute", funded, META_EVIDENCE, sender=caller, value=arbitration_cost)
+
+
+@pytest.mark.parametrize("role", ["buyer", "seller"])
+def test_dispute__twice__reverts_wrong_status(
+    escrow, arbitrator, disputed, act, role, request, arbitration_cost, reverts
+):
+    trade_id, _ = disputed
+    caller = request.getfixturevalue(role)
+    with reverts(escrow.EscrowWrongStatus, tradeId=trade_id, status=Status.DISPUTED):
+        act("dispute", trade_id, META_EVIDENCE, sender=caller, value=arbitration_cost)
+    assert arbitrator.disputeCount() == 1
+
+
+def test_dispute_ids__are_the_arbitrators__other_disputes_map_to_no_trade(
+    escrow, arbitrator, paid, act, buyer, stranger, arbitration_cost
+):
+    other = arbitrator.createDispute(2, b"", sender=stranger, value=arbitration_cost)
+    assert other.events == [arbitrator.DisputeCreation(0, stranger.address)]  # not the escrow's
+
+    tx = act("dispute", paid, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+
+    assert tx.decode_logs(escrow.TradeDisputed)[0].disputeId == 1
+    assert escrow.tradeOfDispute(1) == paid
+    assert escrow.tradeOfDispute(0) == b"\x00" * 32
+
+
+# (method, extra arguments, caller role) that a Disputed trade refuses: only the ruling settles.
+SETTLEMENT_CALLS = [
+    ("markPaid", (PAYMENT_REFERENCE,), "buyer"),
+    ("release", (), "seller"),
+    ("releaseAfterTimeout", (), "buyer"),
+    ("cancel", (), "buyer"),
+    ("cancel", (), "seller"),
+]
+SETTLEMENT_IDS = [f"{method}_by_{role}" for method, _, role in SETTLEMENT_CALLS]
+
+
+@pytest.mark.parametrize("call", SETTLEMENT_CALLS, ids=SETTLEMENT_IDS)
+def test_disputed_trade__settlement_calls__revert_wrong_status(
+    escrow, usdc, chain, book, disputed, act, call, request, reverts
+):
+    trade_id, _ = disputed
+    method, args, role = call
+    pin(chain, book.record(trade_id).confirm_deadline + 1)
+
+    with reverts(escrow.EscrowWrongStatus, tradeId=trade_id, status=Status.DISPUTED):
+        act(method, trade_id, *args, sender=request.getfixturevalue(role))
+    assert usdc.balanceOf(escrow) == AMOUNT + BOND
+
+
+# ---------------------------------------------------------------- rulings
+
+
+@pytest.fixture(params=["buyer", "seller"])
+def disputed_by(request, escrow, paid, act, arbitration_cost):
+    """(trade id, dispute id) of a Paid trade disputed by either party."""
+    tx = act(
+        "dispute",
+        paid,
+        META_EVIDENCE,
+        sender=request.getfixturevalue(request.param),
+        value=arbitration_cost,
+    )
+    return paid, tx.decode_logs(escrow.TradeDisputed)[0].disputeId
+
+
+def test_ruling_buyer_wins__pays_buyer_amount_less_fee_plus_bond(
+    escrow, arbitrator, usdc, book, disputed_by, ruler, seller, buyer
+):
+    trade_id, dispute_id = disputed_by
+    before = (usdc.balanceOf(buyer), usdc.balanceOf(seller))
+    to_buyer = AMOUNT - FEE + BOND
+
+    tx = arbitrator.giveRuling(dispute_id, Ruling.BUYER_WINS, sender=ruler)
+    book.apply(tx)
+
+    assert tx.events == [
+        arbitrator.Ruled(dispute_id, Ruling.BUYER_WINS),
+        escrow.Ruling(arbitrator.address, dispute_id, Ruling.BUYER_WINS),
+        escrow.TradeResolved(trade_id, dispute_id, Ruling.BUYER_WINS, to_buyer, 0),
+        usdc.Transfer(escrow.address, buyer.address, to_buyer),
+    ]
+    assert usdc.balanceOf(buyer) - before[0] == to_buyer
+    assert usdc.balanceOf(seller) == before[1]
+    assert escrow.accruedFees(usdc) == FEE
+    assert usdc.balanceOf(escrow) == FEE  # nothing of the trade is left but the fee
+    assert stats(escrow, buyer, usdc) == (1, 1, 0, AMOUNT)
+    assert stats(escrow, seller, usdc) == (1, 0, 1, AMOUNT)
+    assert arbitrator.disputeStatus(dispute_id) == SOLVED
+    assert arbitrator.currentRuling(dispute_id) == Ruling.BUYER_WINS
+    assert_committed(escrow, book, trade_id, Status.RESOLVED)
+
+
+def test_ruling_seller_wins__returns_amount_and_bond_to_seller(
+    escrow, arbitrator, usdc, book, disputed_by, ruler, seller, buyer
+):
+    trade_id, dispute_id = disputed_by
+    before = (usdc.balanceOf(buyer), usdc.balanceOf(seller))
+
+    tx = arbitrator.giveRuling(dispute_id, Ruling.SELLER_WINS, sender=ruler)
+    book.apply(tx)
+
+    assert tx.events == [
+        arbitrator.Ruled(dispute_id, Ruling.SELLER_WINS),
+        escrow.Ruling(arbitrator.address, dispute_id, Ruling.SELLER_WINS),
+        escrow.TradeResolved(trade_id, dispute_id, Ruling.SELLER_WINS, 0, AMOUNT + BOND),
+        usdc.Transfer(escrow.address, seller.address, AMOUNT + BOND),
+    ]
+    assert usdc.balanceOf(buyer) == before[0]
+    assert usdc.balanceOf(seller) - before[1] == AMOUNT + BOND
+    assert escrow.accruedFees(usdc) == 0
+    assert usdc.balanceOf(escrow) == 0
+    assert stats(escrow, seller, usdc) == (0, 1, 0, 0)
+    assert stats(escrow, buyer, usdc) == (0, 0, 1, 0)
+    assert arbitrator.currentRuling(dispute_id) == Ruling.SELLER_WINS
+    assert_committed(escrow, book, trade_id, Status.RESOLVED)
+
+
+def test_ruling_refused__splits_amount_odd_unit_to_seller_and_returns_bond(
+    escrow, arbitrator, usdc, book, disputed_by, ruler, seller, buyer
+):
+    trade_id, dispute_id = disputed_by
+    before = (usdc.balanceOf(buyer), usdc.balanceOf(seller))
+    to_buyer = AMOUNT // 2
+    to_seller = AMOUNT - AMOUNT // 2 + BOND
+    assert AMOUNT % 2 == 1 and to_seller - BOND == to_buyer + 1
+
+    tx = arbitrator.giveRuling(dispute_id, Ruling.REFUSED, sender=ruler)
+    book.apply(tx)
+
+    assert tx.events == [
+        arbitrator.Ruled(dispute_id, Ruling.REFUSED),
+        escrow.Ruling(arbitrator.address, dispute_id, Ruling.REFUSED),
+        escrow.TradeResolved(trade_id, dispute_id, Ruling.REFUSED, to_buyer, to_seller),
+        usdc.Transfer(escrow.address, buyer.address, to_buyer),
+        usdc.Transfer(escrow.address, seller.address, to_seller),
+    ]
+    assert usdc.balanceOf(buyer) - before[0] == to_buyer
+    assert usdc.balanceOf(seller) - before[1] == to_seller
+    assert escrow.accruedFees(usdc) == 0  # no fee on a refused ruling
+    assert usdc.balanceOf(escrow) == 0
+    assert stats(escrow, buyer, usdc) == stats(escrow, seller, usdc) == (0, 0, 0, 0)
+    assert arbitrator.disputeStatus(dispute_id) == SOLVED
+    assert_committed(escrow, book, trade_id, Status.RESOLVED)
+
+
+def test_ruling__one_trade_resolved__other_trades_stay_escrowed(
+    escrow, arbitrator, usdc, offer, open_trade, disputed, ruler
+):
+    _, dispute_id = disputed
+    other, _ = open_trade(*offer, 2 * AMOUNT)
+
+    tx = arbitrator.giveRuling(dispute_id, Ruling.BUYER_WINS, sender=ruler)
+
+    assert [e.tradeId for e in tx.decode_logs(escrow.TradeResolved)] == [disputed[0]]
+    assert usdc.balanceOf(escrow) == FEE + 2 * AMOUNT + sdk.bond_for(2 * AMOUNT)
+
+
+# (method, extra arguments, caller role, ETH sent) that a Resolved trade refuses.
+RESOLVED_CALLS = [
+    *SETTLEMENT_CALLS,
+    ("dispute", (META_EVIDENCE,), "buyer"),
+    ("submitEvidence", (EVIDENCE,), "seller"),
+]
+
+
+@pytest.mark.parametrize("call", RESOLVED_CALLS, ids=[f"{m}_by_{r}" for m, _, r in RESOLVED_CALLS])
+def test_resolved_trade__is_final__every_trade_call_reverts_wrong_status(
+    escrow, arbitrator, usdc, book, disputed, act, ruler, call, request, arbitration_cost, reverts
+):
+    trade_id, dispute_id = disputed
+    book.apply(arbitrator.giveRuling(dispute_id, Ruling.SELLER_WINS, sender=ruler))
+    method, args, role = call
+    value = arbitration_cost if method == "dispute" else 0
+
+    with reverts(escrow.EscrowWrongStatus, tradeId=trade_id, status=Status.RESOLVED):
+        act(method, trade_id, *args, sender=request.getfixturevalue(role), value=value)
+    assert usdc.balanceOf(escrow) == 0
+
+
+# ---------------------------------------------------------------- who may rule
+
+
+@pytest.mark.parametrize("role", ["stranger", "ruler", "buyer", "seller"])
+def test_rule__called_directly_by_anyone_but_the_arbitrator__reverts_not_arbitrator(
+    escrow, usdc, disputed, role, request, reverts
+):
+    _, dispute_id = disputed
+    caller = request.getfixturevalue(role)
+    with reverts(escrow.EscrowNotArbitrator, caller=caller.address):
+        escrow.rule(dispute_id, Ruling.BUYER_WINS, sender=caller)
+    assert usdc.balanceOf(escrow) == AMOUNT + BOND
+
+
+def test_rule__unknown_dispute__reverts_unknown_dispute(
+    escrow, arbitrator, disputed, impersonate, reverts
+):
+    with reverts(escrow.EscrowUnknownDispute, disputeId=12345):
+        escrow.rule(12345, Ruling.BUYER_WINS, sender=impersonate(arbitrator))
+
+
+def test_rule__dispute_another_contract_created__reverts_unknown_dispute(
+    escrow, arbitrator, stranger, arbitration_cost, impersonate, reverts
+):
+    arbitrator.createDispute(2, b"", sender=stranger, value=arbitration_cost)  # id 0
+    with reverts(escrow.EscrowUnknownDispute, disputeId=0):
+        escrow.rule(0, Ruling.BUYER_WINS, sender=impersonate(arbitrator))
+
+
+def test_rule__ruling_above_options__reverts_invalid_ruling(
+    escrow, arbitrator, usdc, disputed, impersonate, reverts
+):
+    _, dispute_id = disputed
+    with reverts(escrow.EscrowInvalidRuling, ruling=3):
+        escrow.rule(dispute_id, 3, sender=impersonate(arbitrator))
+    assert usdc.balanceOf(escrow) == AMOUNT + BOND
+
+
+def test_rule__second_call_for_a_resolved_dispute__escrow_itself_refuses(
+    escrow, arbitrator, usdc, disputed, ruler, impersonate, reverts
+):
+    trade_id, dispute_id = disputed
+    arbitrator.giveRuling(dispute_id, Ruling.SELLER_WINS, sender=ruler)
+
+    with reverts(escrow.EscrowWrongStatus, tradeId=trade_id, status=Status.NONE):
+        escrow.rule(dispute_id, Ruling.BUYER_WINS, sender=impersonate(arbitrator))
+    assert usdc.balanceOf(escrow) == 0
+
+
+def test_give_ruling__second_ruling__reverts_already_ruled(arbitrator, disputed, ruler, reverts):
+    _, dispute_id = disputed
+    arbitrator.giveRuling(dispute_id, Ruling.SELLER_WINS, sender=ruler)
+
+    with reverts(arbitrator.ArbitratorAlreadyRuled, disputeId=dispute_id):
+        arbitrator.giveRuling(dispute_id, Ruling.BUYER_WINS, sender=ruler)
+    assert arbitrator.currentRuling(dispute_id) == Ruling.SELLER_WINS
+
+
+def test_give_ruling__ruling_three__reverts_invalid_ruling(
+    escrow, arbitrator, usdc, disputed, ruler, reverts
+):
+    _, dispute_id = disputed
+    with reverts(arbitrator.ArbitratorInvalidRuling, disputeId=dispute_id, ruling=3, choices=2):
+        arbitrator.giveRuling(dispute_id, 3, sender=ruler)
+    assert arbitrator.disputeStatus(dispute_id) == WAITING
+    assert usdc.balanceOf(escrow) == AMOUNT + BOND
+
+
+@pytest.mark.parametrize("role", ["stranger", "buyer", "seller", "governance"])
+def test_give_ruling__by_anyone_but_the_ruler__reverts_not_ruler(
+    arbitrator, disputed, role, request, reverts
+):
+    _, dispute_id = disputed
+    caller = request.getfixturevalue(role)
+    with reverts(arbitrator.ArbitratorNotRuler, caller=caller.address):
+        arbitrator.giveRuling(dispute_id, Ruling.BUYER_WINS, sender=caller)
+    assert arbitrator.disputeStatus(dispute_id) == WAITING
+
+
+# ---------------------------------------------------------------- evidence
+
+
+@pytest.mark.parametrize("role", ["buyer", "seller"])
+@pytest.mark.parametrize("state", ["paid", "disputed"])
+def test_submit_evidence__by_a_party_while_paid_or_disputed__emits_evidence(
+    escrow, arbitrator, act, role, state, request
+):
+    fixture = request.getfixturevalue(state)
+    trade_id = fixture[0] if state == "disputed" else fixture
+    party = request.getfixturevalue(role)
+    commitment = escrow.tradeCommitment(trade_id)
+
+    tx = act("submitEvidence", trade_id, EVIDENCE, sender=party)
+
+    assert tx.events == [
+        escrow.Evidence(arbitrator.address, as_uint(trade_id), party.address, EVIDENCE)
+    ]
+    assert escrow.tradeCommitment(trade_id) == commitment  # evidence changes no state
+
+
+@pytest.mark.parametrize("role", ["buyer", "seller"])
+def test_submit_evidence__while_funded__reverts_wrong_status(
+    escrow, funded, act, role, request, reverts
+):
+    with reverts(escrow.EscrowWrongStatus, tradeId=funded, status=Status.FUNDED):
+        act("submitEvidence", funded, EVIDENCE, sender=request.getfixturevalue(role))
+
+
+def test_submit_evidence__by_stranger__reverts_not_party(escrow, disputed, act, stranger, reverts):
+    trade_id, _ = disputed
+    with reverts(escrow.EscrowNotParty, caller=stranger.address):
+        act("submitEvidence", trade_id, EVIDENCE, sender=stranger)
+
+
+# ---------------------------------------------------------------- the SingleArbitrator alone
+
+
+def test_arbitrator__deployment__ruler_cost_and_no_disputes(
+    escrow, arbitrator, ruler, arbitration_cost
+):
+    assert escrow.arbitrator() == arbitrator.address
+    assert arbitrator.ruler() == ruler.address
+    assert arbitrator.arbitrationCost(b"") == arbitration_cost
+    assert arbitrator.disputeCount() == 0
+
+
+@pytest.mark.parametrize("shortfall", [1, 10**16], ids=["one_wei", "everything"])
+def test_create_dispute__below_cost__reverts_insufficient_fee(
+    arbitrator, stranger, arbitration_cost, shortfall, reverts
+):
+    sent = arbitration_cost - shortfall
+    with reverts(arbitrator.ArbitratorInsufficientFee, sent=sent, cost=arbitration_cost):
+        arbitrator.createDispute(2, b"", sender=stranger, value=sent)
+    assert arbitrator.disputeCount() == 0
+
+
+def test_create_dispute__with_cost__emits_dispute_creation_and_waits(
+    arbitrator, stranger, arbitration_cost
+):
+    tx = arbitrator.createDispute(2, b"", sender=stranger, value=arbitration_cost)
+
+    assert tx.events == [arbitrator.DisputeCreation(0, stranger.address)]
+    assert tx.return_value == 0
+    assert arbitrator.disputeCount() == 1
+    assert arbitrator.arbitrableOf(0) == stranger.address
+    assert arbitrator.disputeStatus(0) == WAITING
+    assert arbitrator.currentRuling(0) == 0
+    assert arbitrator.balance == arbitration_cost
+
+
+def test_appeal__reverts_appeal_not_supported(arbitrator, disputed, buyer, reverts):
+    _, dispute_id = disputed
+    with reverts(arbitrator.ArbitratorAppealNotSupported):
+        arbitrator.appeal(dispute_id, b"", sender=buyer, value=10**18)
+
+
+def test_appeal_cost__is_max_uint_and_period_is_empty(arbitrator, disputed):
+    _, dispute_id = disputed
+    assert arbitrator.appealCost(dispute_id, b"") == MAX_UINT256
+    assert arbitrator.appealPeriod(dispute_id) == (0, 0)
+
+
+def test_set_arbitration_cost__by_ruler__emits_cost_set(arbitrator, ruler):
+    tx = arbitrator.setArbitrationCost(123, sender=ruler)
+
+    assert tx.events == [arbitrator.ArbitrationCostSet(123)]
+    assert arbitrator.arbitrationCost(b"") == 123
+
+
+@pytest.mark.parametrize("role", ["stranger", "governance"])
+def test_set_arbitration_cost__by_anyone_but_ruler__reverts_not_ruler(
+    arbitrator, role, request, arbitration_cost, reverts
+):
+    caller = request.getfixturevalue(role)
+    with reverts(arbitrator.ArbitratorNotRuler, caller=caller.address):
+        arbitrator.setArbitrationCost(0, sender=caller)
+    assert arbitrator.arbitrationCost(b"") == arbitration_cost
+
+
+def test_withdraw_fees__by_ruler__moves_exactly_the_collected_fees(
+    arbitrator, offer, open_trade, disputed, act, ruler, stranger, buyer, arbitration_cost
+):
+    second, _ = open_trade(*offer, AMOUNT)
+    act("markPaid", second, PAYMENT_REFERENCE, sender=buyer)
+    act("dispute", second, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+    collected = 2 * arbitration_cost
+    assert arbitrator.balance == collected
+    before = stranger.balance
+
+    tx = arbitrator.withdrawFees(stranger, sender=ruler)
+
+    assert tx.events == [arbitrator.FeesWithdrawn(stranger.address, collected)]
+    assert stranger.balance - before == collected
+    assert arbitrator.balance == 0
+
+
+@pytest.mark.parametrize("role", ["stranger", "governance", "buyer"])
+def test_withdraw_fees__by_anyone_but_ruler__reverts_not_ruler(
+    arbitrator, disputed, role, request, arbitration_cost, reverts
+):
+    caller = request.getfixturevalue(role)
+    with reverts(arbitrator.ArbitratorNotRuler, caller=caller.address):
+        arbitrator.withdrawFees(caller, sender=caller)
+    assert arbitrator.balance == arbitration_cost
+
+
+def test_withdraw_fees__to_zero_address__reverts_zero_address(arbitrator, ruler, reverts):
+    with reverts(arbitrator.ArbitratorZeroAddress):
+        arbitrator.withdrawFees("0x" + "00" * 20, sender=ruler)
+
+
+def test_withdraw_fees__to_a_contract_refusing_ether__reverts_transfer_failed(
+    arbitrator, disputed, usdc, ruler, arbitration_cost, reverts
+):
+    with reverts(arbitrator.ArbitratorTransferFailed, to=usdc.address, amount=arbitration_cost):
+        arbitrator.withdrawFees(usdc, sender=ruler)
+    assert arbitrator.balance == arbitration_cost
+
+
+@pytest.mark.parametrize("view", ["disputeStatus", "currentRuling", "arbitrableOf"])
+def test_arbitrator_views__unknown_dispute__revert_unknown_dispute(
+    arbitrator, disputed, stranger, view, reverts
+):
+    # Sent as a transaction: ape decodes a custom error of a reverted transaction exactly.
+    with reverts(arbitrator.ArbitratorUnknownDispute, disputeId=1):
+        getattr(arbitrator, view).transact(1, sender=stranger)
+
+
+def test_give_ruling__unknown_dispute__reverts_unknown_dispute(arbitrator, ruler, reverts):
+    with reverts(arbitrator.ArbitratorUnknownDispute, disputeId=0):
+        arbitrator.giveRuling(0, Ruling.BUYER_WINS, sender=ruler)
+
+
+def test_create_dispute__more_choices_than_fit_in_64_bits__reverts_safe_cast(
+    arbitrator, stranger, arbitration_cost, reverts
+):
+    choices = 2**64 + 1
+    with reverts(arbitrator.SafeCastOverflowedUintDowncast, bits=64, value=choices):
+        arbitrator.createDispute(choices, b"", sender=stranger, value=arbitration_cost)
