@@ -331,3 +331,10 @@ def _no_call_trace_on_revert(monkeypatch):
     a second each; the suites revert on purpose hundreds of times. The error is still decoded
     and asserted exactly; only the printout is skipped."""
     monkeypatch.setattr(Trace, "show", lambda self, *args, **kwargs: None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_contracts_first(foundation, usdc, dai, usdt, fee_token, false_token, caller):
+    """Deploys the shared contracts before any test runs. A session fixture first requested
+    inside a module-scoped context (the escrow suites') would be rolled back with that module
+    while pytest kept the dead address for the rest of the session."""

@@ -2,6 +2,10 @@
 code as `ape run deploy`, authorized on the asset proxy, markets (a listed token with
 identity limits and funded, approving traders) and signed offers.
 
+They are module-scoped, not session-scoped: ape keeps what a session fixture does for the
+rest of the session, and other suites expect a registry with nothing listed and a proxy
+that authorizes no one. Module scope is rolled back when the module ends.
+
 Trade records: every escrow call about a trade takes its current `Trade` record; `book`
 (an `openotc.escrow.TradeBook`) follows them from events - call `book.apply(receipt)` after
 each escrow transaction, then `book.record(trade_id).as_tuple()`."""
@@ -29,7 +33,7 @@ def arbitration_cost():
     return 10**16
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def escrow_layer(project, chain, deployer, foundation, params, ruler, arbitration_cost, governance):
     layer = deploy_escrow(
         Deployer(project, chain, deployer, log=lambda _: None),
@@ -41,22 +45,22 @@ def escrow_layer(project, chain, deployer, foundation, params, ruler, arbitratio
     return layer
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def escrow(escrow_layer):
     return escrow_layer.escrow
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def arbitrator(escrow_layer):
     return escrow_layer.arbitrator
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def reentrant_token(project, deployer):
     return deployer.deploy(project.MockReentrantToken)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def create_market(registry, identity, proxy, governance, maker, taker):
     """Lists `token`, lets every level trade any amount of it, and funds `traders` (default:
     maker and taker) with `funds` each, approving the proxy without limit."""
@@ -77,12 +81,12 @@ def create_market(registry, identity, proxy, governance, maker, taker):
     return create
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def usdc_market(create_market, usdc):
     return create_market(usdc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def create_offer(escrow, chain, maker):
     """`create_offer(**overrides)` -> (Offer, signature): a SellCrypto offer by `maker` of
     100 to 10,000 units, valid for a day, signed by `signer` (default: the maker)."""
