@@ -160,3 +160,65 @@ def act(escrow, book):
         return receipt
 
     return call
+
+
+# ---------------------------------------------------------------- a trade in each state
+# Modules override `trade_amount`, `fee_bps` and `payment_reference` where they need other
+# values; `funded` opens the trade from `offer` with the fee in force at that moment.
+
+
+@pytest.fixture
+def seller(maker):
+    return maker
+
+
+@pytest.fixture
+def buyer(taker):
+    return taker
+
+
+@pytest.fixture
+def offer(usdc_market, create_offer):
+    return create_offer(usdc_market)
+
+
+@pytest.fixture
+def trade_amount():
+    return 1_000 * 10**6
+
+
+@pytest.fixture
+def fee_bps():
+    return 0
+
+
+@pytest.fixture
+def payment_reference():
+    return keccak(text="SEPA transfer, reference OTC-1")
+
+
+@pytest.fixture
+def funded(escrow, governance, offer, open_trade, trade_amount, fee_bps):
+    """A Funded trade of `trade_amount`, opened while the fee is `fee_bps`."""
+    if fee_bps:
+        escrow.setFee(fee_bps, sender=governance)
+    trade_id, _ = open_trade(*offer, trade_amount)
+    return trade_id
+
+
+@pytest.fixture
+def paid(funded, act, buyer, payment_reference):
+    act("markPaid", funded, payment_reference, sender=buyer)
+    return funded
+
+
+@pytest.fixture
+def released(paid, act, seller):
+    act("release", paid, sender=seller)
+    return paid
+
+
+@pytest.fixture
+def cancelled(funded, act, buyer):
+    act("cancel", funded, sender=buyer)
+    return funded

@@ -33,42 +33,13 @@ LINES = [
 
 
 @pytest.fixture
-def seller(maker):
-    return maker
+def trade_amount():
+    return AMOUNT
 
 
 @pytest.fixture
-def buyer(taker):
-    return taker
-
-
-@pytest.fixture
-def offer(usdc_market, create_offer):
-    return create_offer(usdc_market)
-
-
-@pytest.fixture
-def funded(offer, open_trade):
-    trade_id, _ = open_trade(*offer, AMOUNT)
-    return trade_id
-
-
-@pytest.fixture
-def paid(funded, act, buyer):
-    act("markPaid", funded, PAYMENT_REFERENCE, sender=buyer)
-    return funded
-
-
-@pytest.fixture
-def released(paid, act, seller):
-    act("release", paid, sender=seller)
-    return paid
-
-
-@pytest.fixture
-def cancelled(funded, act, buyer):
-    act("cancel", funded, sender=buyer)
-    return funded
+def payment_reference():
+    return PAYMENT_REFERENCE
 
 
 @pytest.fixture
