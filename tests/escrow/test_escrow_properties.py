@@ -1,0 +1,1098 @@
+"""Stateful properties of the OTC escrow: random sequences of signed offers (both sides, partial
+fill ranges, two tokens of 6 and 18 decimals), takes, payments, releases, timeouts,
+cancellations, disputes ruled 0/1/2 through the real SingleArbitrator, fee changes, pauses,
+fee collection and time jumps (to the second before, at and after every deadline), by three
+makers and three takers, checked against a model of every offer, every trade and every
+account's token and ether position.
+
+Invariants, re-read from the chain after every step (one batched JSON-RPC round trip):
+- conservation: for each token the escrow holds exactly the amount + bond of its open trades
+  (Funded, Paid, Disputed) plus `accruedFees(token)`; every trader and the treasury hold
+  exactly what the model says, and every account's ether is its start minus gas and
+  arbitration costs (the arbitrator holds the costs, the escrow no ether at all);
+- `filled(offerHash)` equals the model and stays within `maxAmount` (2**256-1 once cancelled);
+- `tradeCommitment` of every trade is the hash of the model's record (which the SDK's
+  `TradeBook` also tracks from events); a trade reaches one terminal state and its commitment
+  never changes after it;
+- an honest party never ends with less than it put in, measured on the Transfer events of the
+  settling transaction: a seller whose trade was released or cancelled, or who won a dispute,
+  gets its whole bond back (and the amount too when cancelled or won); a buyer who marked paid
+  and was released or won gets the amount minus the fee of the fee snapshot taken at opening.
+
+Rules send only the transactions the model says succeed; every refusal the model predicts
+(overfills, amounts out of range or zero, expired or cancelled offers, forged signatures,
+self-trades, wrong callers, statuses, deadlines and arbitration fees, stale records, rulings by
+the wrong hand, governance by traders) is run as an `eth_call` on the pending block, its
+timestamp pinned to the next transaction's, and compared with the exact revert data: mined
+failing transactions are slow under ape, and the unit tests cover the same refusals as real
+transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import requests
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address, to_hex
+from hexbytes import HexBytes
+from hypothesis import event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from web3.exceptions import ContractLogicError
+
+from openotc import escrow as sdk
+from openotc.escrow import Side, Status
+
+UNLIMITED = 2**256 - 1  # also `filled` of a cancelled offer
+BPS = 10_000
+HOUR = 3600
+DAY = 24 * HOUR
+MIN_PAYMENT_WINDOW = 15 * 60
+MAX_PAYMENT_WINDOW = 3 * DAY
+CONFIRMATION_WINDOW = 3 * DAY
+RULING_CHOICES = 2
+FUNDS_UNITS = 1_000_000  # whole tokens minted to each trader
+INITIAL_FEE_BPS = 25
+# A trade needs five steps from offer to ruling: run at least this many per example.
+STEPS = 50
+
+OPEN = (Status.FUNDED, Status.PAID, Status.DISPUTED)
+TERMINAL = (Status.RELEASED, Status.CANCELLED, Status.RESOLVED)
+
+
+OFFER_ARGUMENTS = {
+    "maker": st.integers(0, 2),
+    "token": st.integers(0, 1),
+    "side": st.sampled_from(Side),
+    "window": st.sampled_from([MIN_PAYMENT_WINDOW, HOUR, 2 * HOUR, DAY, MAX_PAYMENT_WINDOW])
+    | st.integers(MIN_PAYMENT_WINDOW, MAX_PAYMENT_WINDOW)
+    | st.sampled_from([MIN_PAYMENT_WINDOW - 1, MAX_PAYMENT_WINDOW + 1]),  # refused at take
+    "ttl": st.integers(1, 7 * DAY),
+    "publish": st.booleans(),
+}
+
+
+def _selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+_BALANCE_OF = _selector("balanceOf(address)")
+_ACCRUED_FEES = _selector("accruedFees(address)")
+_FILLED = _selector("filled(bytes32)")
+_COMMITMENT = _selector("tradeCommitment(bytes32)")
+_MIN_NONCE = _selector("minNonce(address)")
+_FEE_BPS = _selector("feeBps()")
+_PAUSED = _selector("paused()")
+
+
+def _norm(value):
+    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+        return to_checksum_address(value)
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    return value
+
+
+@dataclass
+class OfferModel:
+    offer: sdk.Offer
+    signature: bytes
+    digest: bytes
+    filled: int = 0
+    cancelled: bool = False
+
+    @property
+    def chain_filled(self) -> int:
+        return UNLIMITED if self.cancelled else self.filled
+
+
+@dataclass
+class TradeModel:
+    trade_id: bytes
+    offer: OfferModel
+    record: sdk.Trade
+    seller: object  # ape accounts
+    buyer: object
+    fee_at_open: int
+    marked_paid: bool = False
+    dispute_id: int | None = None
+    ruling: int | None = None
+    # measured on the settling transaction's Transfer events
+    to_buyer: int = 0
+    to_seller: int = 0
+    fee_taken: int = 0
+    terminal: bytes | None = None  # commitment when the trade settled
+
+    @property
+    def status(self) -> Status:
+        return Status(self.record.status)
+
+    @property
+    def locked(self) -> int:
+        return self.record.amount + self.record.bond
+
+
+class EscrowMachine(RuleBasedStateMachine):
+    # Set by the test function before the machine runs (hypothesis cannot take fixtures).
+    chain = escrow = arbitrator = governance = guardian = ruler = treasury = None
+    makers: tuple = ()
+    takers: tuple = ()
+    tokens: tuple = ()
+    arbitration_cost = 0
+    error_data = None
+
+    def __init__(self):
+        super().__init__()
+        # Ape isolates each pytest test, not each hypothesis example: isolate examples here.
+        self.snapshot = self.chain.snapshot()
+        self.w3 = self.chain.provider.web3
+        self.traders = self.makers + self.takers
+        self.units = {t.address: 10 ** t.decimals() for t in self.tokens}
+        self.book = sdk.TradeBook(self.escrow)
+        self.error_names = {
+            keccak(text=abi.selector)[:4]: abi.name
+            for contract in (self.escrow, self.arbitrator)
+            for abi in contract.contract_type.errors
+        }
+
+        self.head = self.chain.blocks.head.timestamp
+        self.pinned: int | None = None
+        self.turn = 0  # calls of `_rotated`
+        self.fee_bps = self.escrow.feeBps()
+        self.paused = self.escrow.paused()
+        self.min_nonce = {m.address: self.escrow.minNonce(m) for m in self.makers}
+        self.next_dispute = self.arbitrator.disputeCount()
+
+        self.offers: dict[bytes, OfferModel] = {}
+        self.trades: dict[bytes, TradeModel] = {}
+        self.disputes: dict[int, TradeModel] = {}
+        self.fees = {t.address: self.escrow.accruedFees(t) for t in self.tokens}
+
+        holders = [a.address for a in self.traders] + [self.treasury, self.escrow.address]
+        self.balances = {(t.address, h): t.balanceOf(h) for t in self.tokens for h in holders}
+        ether = [a.address for a in (*self.traders, self.ruler)]
+        ether += [self.arbitrator.address, self.escrow.address]
+        self.eth = {a: self.chain.provider.get_balance(a) for a in ether}
+        assert self.eth[self.escrow.address] == 0
+
+        # What the invariants read every step besides offers and trades.
+        self.rpc = requests.Session()
+        e = self.escrow.address
+        reads = [(("head",), "eth_getBlockByNumber", ["latest", False])]
+        reads += [(("eth", a), "eth_getBalance", [a, "latest"]) for a in self.eth]
+        views = [(("fees", t), e, _ACCRUED_FEES + encode(["address"], [t])) for t in self.fees]
+        views += [
+            (("balance", t, h), t, _BALANCE_OF + encode(["address"], [h])) for t, h in self.balances
+        ]
+        views += [
+            (("minNonce", m), e, _MIN_NONCE + encode(["address"], [m])) for m in self.min_nonce
+        ]
+        views += [(("feeBps",), e, _FEE_BPS), (("paused",), e, _PAUSED)]
+        reads += [
+            (key, "eth_call", [{"to": to, "data": to_hex(data)}, "latest"])
+            for key, to, data in views
+        ]
+        self.static_reads = tuple(reads)
+
+    def teardown(self):
+        self.chain.restore(self.snapshot)
+
+    # ------------------------------------------------------------ chain helpers
+
+    @property
+    def now(self) -> int:
+        """The timestamp of the next transaction (and of every dry run)."""
+        return self.head + 1
+
+    def _pin(self) -> int:
+        if self.pinned != self.now:
+            self.chain.pending_timestamp = self.now
+            self.pinned = self.now
+        return self.now
+
+    def _send(self, method, *args, sender, value=0):
+        now = self._pin()
+        tx = method(*args, sender=sender, value=value) if value else method(*args, sender=sender)
+        self.head, self.pinned = now, None
+        if sender.address in self.eth:
+            self.eth[sender.address] -= tx.total_fees_paid + value
+        self.book.apply(tx)
+        event(f"sent {method.abis[0].name}")
+        return tx
+
+    def _dry_run(self, method, *args, sender, value=0) -> HexBytes | None:
+        """Revert data of the call on the pending block (at `now`), or None if it succeeds."""
+        self._pin()
+        request = {
+            "from": str(getattr(sender, "address", sender)),
+            "to": str(method.contract.address),
+            "data": to_hex(method.encode_input(*args)),
+            "value": value,
+        }
+        try:
+            self.w3.eth.call(request, "pending")
+        except ContractLogicError as err:
+            return HexBytes(err.data or b"")
+        return None
+
+    def _refused(self, expected: HexBytes, method, *args, sender, value=0) -> None:
+        actual = self._dry_run(method, *args, sender=sender, value=value)
+        name = method.abis[0].name
+        assert actual == expected, f"{name}: expected {expected.hex()}, got {actual!r}"
+        event(f"refused {name}: {self.error_names[bytes(expected[:4])]}")
+
+    def _event(self, tx, event, contract=None) -> dict:
+        address = (contract or self.escrow).address
+        logs = [log for log in tx.decode_logs(event) if log.contract_address == address]
+        assert len(logs) == 1, f"{event.abi.name}: {len(logs)} logs"
+        return {k: _norm(v) for k, v in logs[0].event_arguments.items()}
+
+    def _transfers(self, tx) -> list[tuple]:
+        tokens = {t.address for t in self.tokens}
+        return [
+            (log.contract_address, log.event_arguments["from"], log.event_arguments["to"])
+            + (log.event_arguments["value"],)
+            for log in tx.decode_logs(self.tokens[0].Transfer)
+            if log.contract_address in tokens
+        ]
+
+    def _move(self, token: str, source: str, target: str, value: int) -> tuple | None:
+        self.balances[(token, source)] -= value
+        self.balances[(token, target)] += value
+        return (token, source, target, value) if value else None
+
+    # ------------------------------------------------------------ model queries
+
+    def _account(self, address: str):
+        return next(a for a in self.traders if a.address == address)
+
+    def _takeable(self, om: OfferModel) -> bool:
+        o = om.offer
+        return (
+            not self.paused
+            and self.now < o.expiry
+            and o.nonce >= self.min_nonce[o.maker]
+            and not om.cancelled
+            and max(o.min_amount, 1) <= o.max_amount - om.filled
+            and MIN_PAYMENT_WINDOW <= o.payment_window <= MAX_PAYMENT_WINDOW
+        )
+
+    def _take_error(self, om: OfferModel, amount: int, taker, genuine: bool) -> HexBytes | None:
+        """The refusal `openTrade` must give, in the contract's order of checks."""
+        e, o, digest = self.escrow, om.offer, om.digest
+        if self.paused:
+            return self.error_data(e.EscrowPaused)
+        if self.now >= o.expiry:
+            return self.error_data(e.EscrowOfferExpired, offerHash=digest, expiry=o.expiry)
+        floor = self.min_nonce[o.maker]
+        if o.nonce < floor:
+            return self.error_data(e.EscrowOfferNonceCancelled, nonce=o.nonce, minNonce=floor)
+        if om.cancelled:
+            return self.error_data(e.EscrowOfferCancelled, offerHash=digest)
+        if amount == 0:  # trade ids derive from `filled`, which a zero take would not move
+            return self.error_data(e.EscrowZeroAmount)
+        if not o.min_amount <= amount <= o.max_amount:
+            return self.error_data(
+                e.EscrowAmountOutOfRange,
+                amount=amount,
+                minAmount=o.min_amount,
+                maxAmount=o.max_amount,
+            )
+        remaining = o.max_amount - om.filled
+        if amount > remaining:
+            return self.error_data(
+                e.EscrowOfferOverfilled, offerHash=digest, requested=amount, remaining=remaining
+            )
+        if not MIN_PAYMENT_WINDOW <= o.payment_window <= MAX_PAYMENT_WINDOW:
+            return self.error_data(e.EscrowInvalidPaymentWindow, paymentWindow=o.payment_window)
+        if not genuine:
+            return self.error_data(e.EscrowInvalidSignature, maker=o.maker)
+        if taker.address == o.maker:
+            return self.error_data(e.EscrowSelfTrade, account=taker)
+        return None
+
+    def _trade_error(self, method: str, tm: TradeModel, actor, value: int) -> HexBytes | None:
+        """The refusal a trade method must give, in the contract's order of checks."""
+        e, r, tid, now = self.escrow, tm.record, tm.trade_id, self.now
+        status, buyer, seller = tm.status, actor == tm.buyer, actor == tm.seller
+
+        def wrong_status():
+            return self.error_data(e.EscrowWrongStatus, tradeId=tid, status=status)
+
+        if method == "markPaid":
+            if not buyer:
+                return self.error_data(e.EscrowNotBuyer, caller=actor)
+            if status != Status.FUNDED:
+                return wrong_status()
+            if now >= r.payment_deadline:
+                return self.error_data(
+                    e.EscrowPaymentWindowClosed, tradeId=tid, closedAt=r.payment_deadline
+                )
+        elif method == "release":
+            if not seller:
+                return self.error_data(e.EscrowNotSeller, caller=actor)
+            if status not in (Status.FUNDED, Status.PAID):
+                return wrong_status()
+        elif method == "releaseAfterTimeout":
+            if not buyer:
+                return self.error_data(e.EscrowNotBuyer, caller=actor)
+            if status != Status.PAID:
+                return wrong_status()
+            if now < r.confirm_deadline:
+                return self.error_data(
+                    e.EscrowConfirmationWindowOpen, tradeId=tid, closesAt=r.confirm_deadline
+                )
+        elif method == "cancel":
+            if not (buyer or seller):
+                return self.error_data(e.EscrowNotParty, caller=actor)
+            if status != Status.FUNDED:
+                return wrong_status()
+            if seller and now < r.payment_deadline:
+                return self.error_data(
+                    e.EscrowPaymentWindowOpen, tradeId=tid, closesAt=r.payment_deadline
+                )
+        elif method == "dispute":
+            if not (buyer or seller):
+                return self.error_data(e.EscrowNotParty, caller=actor)
+            if status != Status.PAID:
+                return wrong_status()
+            if seller and now >= r.confirm_deadline:
+                return self.error_data(
+                    e.EscrowConfirmationWindowClosed, tradeId=tid, closedAt=r.confirm_deadline
+                )
+            if value != self.arbitration_cost:
+                return self.error_data(
+                    e.EscrowWrongArbitrationFee, sent=value, cost=self.arbitration_cost
+                )
+        else:
+            raise AssertionError(method)
+        return None
+
+    def _candidates(self, method: str, role: str) -> list[TradeModel]:
+        value = self.arbitration_cost if method == "dispute" else 0
+        return [
+            tm
+            for tm in self.trades.values()
+            if self._trade_error(method, tm, getattr(tm, role), value) is None
+        ]
+
+    def _rotated(self, options: list) -> list:
+        """`options` turned by one more place at each call: hypothesis favours the first of a
+        choice, and the weights of the options should decide instead."""
+        self.turn += 1
+        k = self.turn % len(options)
+        return options[k:] + options[:k]
+
+    def _pending_disputes(self) -> list[int]:
+        return [d for d, tm in self.disputes.items() if tm.ruling is None]
+
+    # ------------------------------------------------------------ offers
+
+    @initialize(data=st.data(), **OFFER_ARGUMENTS)
+    def first_offer(self, data, maker, token, side, window, ttl, publish):
+        """Every example starts with one offer; the window and expiry are fit for trading."""
+        window = min(max(window, MIN_PAYMENT_WINDOW), MAX_PAYMENT_WINDOW)
+        self.maker_signs_offer(data, maker, token, side, window, ttl + DAY, publish)
+
+    @precondition(lambda self: sum(map(self._takeable, self.offers.values())) < 3)
+    @rule(data=st.data(), **OFFER_ARGUMENTS)
+    def maker_signs_offer(self, data, maker, token, side, window, ttl, publish):
+        """Off chain (free); sometimes published on chain as well."""
+        maker, token = self.makers[maker], self.tokens[token]
+        unit = self.units[token.address]
+        min_amount = data.draw(
+            st.integers(0, 200 * unit) | st.sampled_from([0, 1, unit, 100 * unit]), label="min"
+        )
+        span = data.draw(
+            st.integers(0, 2_000 * unit) | st.sampled_from([0, unit, 1_000 * unit]), label="span"
+        )
+        floor = self.min_nonce[maker.address]
+        nonce = floor + data.draw(st.integers(0, 3), label="nonce")
+        if floor and data.draw(st.integers(0, 7), label="stale nonce") == 7:
+            nonce = floor - 1  # cancelled already by cancelOffersBelow
+        offer = sdk.Offer(
+            maker=maker.address,
+            side=side,
+            token=token.address,
+            min_amount=min_amount,
+            max_amount=max(min_amount + span, 1),
+            fiat_currency=sdk.fiat("EUR"),
+            price=sdk.price("0.92"),
+            payment_methods_hash=keccak(text="SEPA"),
+            payment_window=window,
+            terms_hash=keccak(text="reference the trade id"),
+            min_level=0,
+            expiry=self.now + ttl,
+            nonce=nonce,
+        )
+        digest = sdk.offer_hash(offer, self.escrow.address, self.chain.chain_id)
+        assert self.escrow.hashOffer(offer.as_tuple()) == digest
+        signature = sdk.sign_offer(offer, self.escrow.address, self.chain.chain_id, maker)
+        self.offers.setdefault(digest, OfferModel(offer, signature, digest))
+
+        if publish:
+            tx = self._send(self.escrow.publishOffer, offer.as_tuple(), signature, sender=maker)
+            logged = self._event(tx, self.escrow.OfferPublished)
+            assert logged["offerHash"] == digest
+            assert logged["maker"] == maker.address
+            assert logged["signature"] == signature
+            assert tuple(map(_norm, logged["offer"])) == offer.as_tuple()
+
+    def _take(self, data):
+        """A taker takes an offer: mostly a takeable one with an amount that fits, sometimes
+        an overfill, an amount out of range or zero, a forged signature or a self-trade."""
+        offers = list(self.offers.values())
+        takeable = [om for om in offers if self._takeable(om)]
+        if not takeable:  # a fresh offer, or the take would be refused
+            self.maker_signs_offer(
+                data,
+                maker=data.draw(st.integers(0, 2), label="maker"),
+                token=data.draw(st.integers(0, 1), label="token"),
+                side=data.draw(st.sampled_from(Side), label="side"),
+                window=data.draw(st.integers(MIN_PAYMENT_WINDOW, MAX_PAYMENT_WINDOW)),
+                ttl=data.draw(st.integers(HOUR, 7 * DAY), label="ttl"),
+                publish=False,
+            )
+            offers = list(self.offers.values())
+            takeable = [om for om in offers if self._takeable(om)]
+        if takeable and data.draw(st.integers(0, 9), label="pick") < 8:
+            om = data.draw(st.sampled_from(takeable), label="offer")
+        else:
+            om = data.draw(st.sampled_from(offers), label="offer")
+        o = om.offer
+        maker = self._account(o.maker)
+        taker = data.draw(st.sampled_from(self.takers + (maker,) * (len(self.takers) // 3)))
+        genuine = data.draw(st.integers(0, 11), label="forged") < 11
+
+        remaining = 0 if om.cancelled else o.max_amount - om.filled
+        kind = data.draw(
+            st.sampled_from(["fit"] * 6 + ["overfill", "outside", "zero"]), label="kind"
+        )
+        lowest = max(o.min_amount, 1)
+        if kind == "zero":
+            amount = 0
+        elif kind == "fit" and lowest <= remaining:
+            amount = data.draw(st.integers(lowest, min(o.max_amount, remaining)))
+        elif kind == "overfill" and remaining < o.max_amount:
+            amount = data.draw(st.integers(max(o.min_amount, remaining + 1), o.max_amount))
+        else:
+            outside = [o.max_amount + 1] + ([o.min_amount - 1] if o.min_amount else [])
+            amount = data.draw(st.sampled_from(outside))
+
+        signature = om.signature
+        if not genuine:  # signed by someone else than the maker
+            forger = self.takers[0] if self.takers[0].address != o.maker else self.takers[1]
+            signature = sdk.sign_offer(o, self.escrow.address, self.chain.chain_id, forger)
+        args = (o.as_tuple(), signature, amount)
+
+        if (error := self._take_error(om, amount, taker, genuine)) is not None:
+            self._refused(error, self.escrow.openTrade, *args, sender=taker)
+            return
+
+        seller, buyer = (maker, taker) if o.side == Side.SELL_CRYPTO else (taker, maker)
+        bond = sdk.bond_for(amount)
+        assert self.balances[(o.token, seller.address)] >= amount + bond, "fund the traders more"
+        tx = self._send(self.escrow.openTrade, *args, sender=taker)
+
+        tid = sdk.trade_id(om.digest, om.filled)
+        record = sdk.Trade(
+            seller=seller.address,
+            payment_deadline=self.head + o.payment_window,
+            fee_bps=self.fee_bps,
+            status=Status.FUNDED,
+            seller_reviewed=False,
+            buyer=buyer.address,
+            confirm_deadline=0,
+            buyer_reviewed=False,
+            token=o.token,
+            amount=amount,
+            bond=bond,
+        )
+        logged = self._event(tx, self.escrow.TradeOpened)
+        assert (logged["tradeId"], logged["offerHash"], logged["taker"]) == (
+            tid,
+            om.digest,
+            taker.address,
+        )
+        assert sdk.Trade.from_struct(logged["trade"]) == record
+        moved = self._move(o.token, seller.address, self.escrow.address, amount + bond)
+        assert self._transfers(tx) == [t for t in [moved] if t]
+        # A trade id is never reused: a trade once opened keeps its own record.
+        assert tid not in self.trades, f"trade id {tid.hex()} reused"
+        om.filled += amount
+        self.trades[tid] = TradeModel(tid, om, record, seller, buyer, self.fee_bps)
+
+    # ------------------------------------------------------------ trades
+
+    def _trade_args(self, method: str, tm: TradeModel) -> tuple:
+        if method == "markPaid":
+            extra = (keccak(text=f"payment of {tm.trade_id.hex()}"),)
+        elif method == "dispute":
+            extra = ("/ipfs/QmMetaEvidence",)
+        else:
+            extra = ()
+        return (tm.trade_id, tm.record.as_tuple(), *extra)
+
+    def _expect(self, method: str, tm: TradeModel, actor, value: int) -> None:
+        """Dry-runs a trade call, which must succeed or fail exactly as the model says."""
+        expected = self._trade_error(method, tm, actor, value)
+        args = self._trade_args(method, tm)
+        actual = self._dry_run(getattr(self.escrow, method), *args, sender=actor, value=value)
+        assert actual == expected, f"{method} by {actor.address}: {expected!r} != {actual!r}"
+        event(f"probed {method}: {'ok' if expected is None else 'refused'}")
+
+    def _trade_call(self, method: str, tm: TradeModel, actor, value: int = 0) -> None:
+        """Calls a trade method with the current record: sent if the model says it succeeds,
+        else dry-run and compared with the exact refusal."""
+        args = self._trade_args(method, tm)
+        contract_method = getattr(self.escrow, method)
+        if (error := self._trade_error(method, tm, actor, value)) is not None:
+            self._refused(error, contract_method, *args, sender=actor, value=value)
+            return
+
+        tx = self._send(contract_method, *args, sender=actor, value=value)
+        e, r = self.escrow, tm.record
+        if method == "markPaid":
+            deadline = self.head + CONFIRMATION_WINDOW
+            logged = self._event(tx, e.TradePaid)
+            assert logged == {
+                "tradeId": tm.trade_id,
+                "paymentReference": args[2],
+                "confirmDeadline": deadline,
+            }
+            assert self._transfers(tx) == []
+            tm.record = r.evolve(status=Status.PAID, confirm_deadline=deadline)
+            tm.marked_paid = True
+        elif method in ("release", "releaseAfterTimeout"):
+            fee = r.amount * r.fee_bps // BPS
+            logged = self._event(tx, e.TradeReleased)
+            assert logged == {
+                "tradeId": tm.trade_id,
+                "by": actor.address,
+                "toBuyer": r.amount - fee,
+                "fee": fee,
+            }
+            self._settle(tx, tm, Status.RELEASED, r.amount - fee, r.bond, fee)
+        elif method == "cancel":
+            logged = self._event(tx, e.TradeCancelled)
+            assert logged == {"tradeId": tm.trade_id, "by": actor.address}
+            self._settle(tx, tm, Status.CANCELLED, 0, r.amount + r.bond, 0)
+        elif method == "dispute":
+            dispute_id = self.next_dispute
+            logged = self._event(tx, e.TradeDisputed)
+            assert logged == {"tradeId": tm.trade_id, "disputeId": dispute_id, "by": actor.address}
+            assert self._transfers(tx) == []
+            self.next_dispute += 1
+            self.eth[self.arbitrator.address] += value
+            tm.record = r.evolve(status=Status.DISPUTED)
+            tm.dispute_id = dispute_id
+            self.disputes[dispute_id] = tm
+
+    def _settle(self, tx, tm, status, to_buyer: int, to_seller: int, fee: int) -> None:
+        """Books a terminal transition: the model's payouts, checked against the Transfer
+        events, which are what the honest-party invariant measures."""
+        assert tm.status in OPEN and tm.terminal is None, "a trade settles once"
+        assert to_buyer + to_seller + fee == tm.locked, "a trade pays out what it locked"
+        token, escrow = tm.record.token, self.escrow.address
+        expected = [
+            self._move(token, escrow, tm.buyer.address, to_buyer),
+            self._move(token, escrow, tm.seller.address, to_seller),
+        ]
+        actual = self._transfers(tx)
+        assert actual == [t for t in expected if t]
+        for _, source, target, value in actual:
+            assert source == escrow
+            if target == tm.buyer.address:
+                tm.to_buyer += value
+            elif target == tm.seller.address:
+                tm.to_seller += value
+        tm.fee_taken = fee
+        self.fees[token] += fee
+        tm.record = tm.record.evolve(status=status)
+        tm.terminal = tm.record.commitment()
+
+    # (method, role, weight): paying opens the later paths (timeout, disputes).
+    _PARTY_ACTIONS = (
+        ("markPaid", "buyer", 3),
+        ("release", "seller", 1),
+        ("releaseAfterTimeout", "buyer", 3),
+        ("dispute", "buyer", 1),
+        ("dispute", "seller", 1),
+        ("cancel", "buyer", 1),
+        ("cancel", "seller", 1),
+    )
+
+    def _party_actions(self) -> list[tuple[str, str]]:
+        """The open actions, each repeated by its weight."""
+        return [
+            (method, role)
+            for method, role, weight in self._PARTY_ACTIONS
+            if self._candidates(method, role)
+            for _ in range(weight)
+        ]
+
+    def _party_acts(self, data):
+        """A buyer marks paid, a seller releases, a buyer takes the amount after the seller's
+        silence, either cancels, either disputes (paying the arbitration cost): one of the
+        actions the model says is open right now, on one of the trades it is open for."""
+        method, role = data.draw(st.sampled_from(self._rotated(self._party_actions())))
+        tm = data.draw(st.sampled_from(self._candidates(method, role)), label="trade")
+        value = self.arbitration_cost if method == "dispute" else 0
+        self._trade_call(method, tm, getattr(tm, role), value)
+
+    @precondition(lambda self: self.offers)
+    @rule(data=st.data())
+    def buyers_and_sellers_trade(self, data):
+        """One move of the trading flow: a take, a party's action on a trade, or a ruling.
+        (One rule rather than three: hypothesis turns random rules off in each example, and a
+        flow needs all three. Hypothesis also favours the first rule by name, hence the names:
+        this one, then offers, refusals, time and upkeep.)"""
+        moves = ["party"] * 2 * bool(self._party_actions())
+        moves += ["ruling"] * bool(self._pending_disputes()) + ["take"]
+        move = data.draw(st.sampled_from(self._rotated(moves)), label="move")
+        if move == "take":
+            self._take(data)
+        elif move == "party":
+            self._party_acts(data)
+        else:
+            self._ruler_rules(data)
+
+    # ------------------------------------------------------------ refusals
+
+    @rule(data=st.data())
+    def someone_tries_something_else(self, data):
+        """Calls outside the happy paths, each checked against the exact refusal the model
+        predicts: any trade method by any party or an outsider (with any arbitration fee),
+        stale or forged trade records, rulings by the wrong hand, cancelling someone else's
+        offer or an old nonce, governance by traders, collecting no fees."""
+        attempts = ["trade call"] * 3 * bool(self.trades) + ["stale record"] * bool(self.trades)
+        attempts += ["ruling"] * bool(self.disputes) + ["offer"] * bool(self.offers)
+        attempts += ["fees"] * (not all(self.fees.values())) + ["governance"]
+        attempt = data.draw(st.sampled_from(self._rotated(attempts)), label="attempt")
+        if attempt == "trade call":
+            self._anyone_calls_any_trade(data)
+        elif attempt == "stale record":
+            self._stale_or_forged_record(data)
+        elif attempt == "ruling":
+            self._bad_ruling(data)
+        elif attempt == "offer":
+            self._bad_offer_cancel(data)
+        elif attempt == "fees":
+            token = next(t for t in self.tokens if not self.fees[t.address])
+            caller = data.draw(st.sampled_from(self.traders), label="caller")
+            error = self.error_data(self.escrow.EscrowNothingToCollect, token=token)
+            self._refused(error, self.escrow.collectFees, token, sender=caller)
+        else:
+            self._bad_governance(data)
+
+    def _anyone_calls_any_trade(self, data):
+        """Mostly refusals (wrong caller, status, deadline or arbitration fee), sometimes a
+        valid call, which is then sent."""
+        tm = data.draw(st.sampled_from(list(self.trades.values())), label="trade")
+        methods = ["markPaid", "release", "releaseAfterTimeout", "cancel", "dispute"]
+        method = data.draw(st.sampled_from(methods), label="method")
+        who = data.draw(st.sampled_from(["buyer", "seller", "outsider"]), label="who")
+        if who == "outsider":
+            parties = (tm.buyer.address, tm.seller.address)
+            outsiders = [a for a in self.traders if a.address not in parties]
+            actor = data.draw(st.sampled_from(outsiders), label="outsider")
+        else:
+            actor = getattr(tm, who)
+        value = 0
+        if method == "dispute":
+            value = self.arbitration_cost + data.draw(st.sampled_from([0, 1, -1]), label="fee")
+        self._trade_call(method, tm, actor, value)
+
+    def _stale_or_forged_record(self, data):
+        e = self.escrow
+        tm = data.draw(st.sampled_from(list(self.trades.values())), label="trade")
+        tamper = data.draw(st.sampled_from(["status", "amount", "buyer", "unknown"]))
+        r, tid = tm.record, tm.trade_id
+        if tamper == "unknown":
+            tid = keccak(tid)
+            error = self.error_data(e.EscrowUnknownTrade, tradeId=tid)
+        else:
+            error = self.error_data(e.EscrowTradeMismatch, tradeId=tid)
+            if tamper == "status":
+                r = r.evolve(status=Status.PAID if r.status == Status.FUNDED else Status.FUNDED)
+            elif tamper == "amount":
+                r = r.evolve(amount=r.amount + 1)
+            else:
+                r = r.evolve(buyer=tm.seller.address)
+        method = data.draw(st.sampled_from(["release", "cancel", "releaseAfterTimeout"]))
+        actor = tm.buyer if method == "releaseAfterTimeout" else tm.seller
+        self._refused(error, getattr(e, method), tid, r.as_tuple(), sender=actor)
+
+    def _bad_ruling(self, data):
+        a, e = self.arbitrator, self.escrow
+        dispute_id = data.draw(st.sampled_from(sorted(self.disputes)), label="dispute")
+        tm = self.disputes[dispute_id]
+        ruled = tm.ruling is not None
+        attempt = data.draw(
+            st.sampled_from(["out of range", "again", "not ruler", "direct", "unknown", "forged"])
+        )
+        if attempt == "not ruler":
+            caller = data.draw(st.sampled_from(self.traders))
+            error = self.error_data(a.ArbitratorNotRuler, caller=caller)
+            self._refused(error, a.giveRuling, dispute_id, 1, sender=caller)
+        elif attempt in ("out of range", "again"):
+            if ruled:
+                ruling = data.draw(st.integers(0, RULING_CHOICES + 1), label="ruling")
+                error = self.error_data(a.ArbitratorAlreadyRuled, disputeId=dispute_id)
+            else:
+                ruling = RULING_CHOICES + 1
+                error = self.error_data(
+                    a.ArbitratorInvalidRuling,
+                    disputeId=dispute_id,
+                    ruling=ruling,
+                    choices=RULING_CHOICES,
+                )
+            self._refused(error, a.giveRuling, dispute_id, ruling, sender=self.ruler)
+        elif attempt == "direct":  # a party calls the escrow's rule itself
+            caller = data.draw(st.sampled_from([tm.buyer, tm.seller]))
+            error = self.error_data(e.EscrowNotArbitrator, caller=caller)
+            self._refused(error, e.rule, dispute_id, 1, sender=caller)
+        elif attempt == "unknown":  # even the arbitrator cannot rule a dispute it did not open
+            unknown = self.next_dispute + 7
+            error = self.error_data(e.EscrowUnknownDispute, disputeId=unknown)
+            self._refused(error, e.rule, unknown, 1, sender=a.address)
+        else:  # the arbitrator itself: no ruling out of range, no second ruling
+            if ruled:
+                error = self.error_data(e.EscrowWrongStatus, tradeId=tm.trade_id, status=0)
+                ruling = 1
+            else:
+                ruling = RULING_CHOICES + 1
+                error = self.error_data(e.EscrowInvalidRuling, ruling=ruling)
+            self._refused(error, e.rule, dispute_id, ruling, sender=a.address)
+
+    def _bad_offer_cancel(self, data):
+        e = self.escrow
+        if data.draw(st.booleans(), label="someone else's offer"):
+            om = data.draw(st.sampled_from(list(self.offers.values())), label="offer")
+            caller = data.draw(st.sampled_from(self.takers), label="caller")
+            error = self.error_data(e.EscrowNotMaker, caller=caller)
+            self._refused(error, e.cancelOffer, om.offer.as_tuple(), sender=caller)
+        else:
+            maker = data.draw(st.sampled_from(self.makers), label="maker")
+            current = self.min_nonce[maker.address]
+            nonce = data.draw(st.integers(0, current), label="nonce")
+            error = self.error_data(e.EscrowNonceNotIncreasing, nonce=nonce, current=current)
+            self._refused(error, e.cancelOffersBelow, nonce, sender=maker)
+
+    def _bad_governance(self, data):
+        e = self.escrow
+        trader = data.draw(st.sampled_from(self.traders), label="trader")
+        attempt = data.draw(st.sampled_from(["fee too high", "fee", "pause", "unpause"]))
+        if attempt == "fee too high":
+            fee = data.draw(st.integers(101, 10_000), label="fee")
+            error = self.error_data(e.EscrowFeeTooHigh, feeBps=fee, maxFeeBps=100)
+            self._refused(error, e.setFee, fee, sender=self.governance)
+        elif attempt == "fee":
+            error = self.error_data(e.GovernedOnlyGovernance, caller=trader)
+            self._refused(error, e.setFee, 1, sender=trader)
+        elif attempt == "pause":
+            error = self.error_data(e.GovernedOnlyGovernanceOrGuardian, caller=trader)
+            self._refused(error, e.pause, sender=trader)
+        else:  # the guardian may pause, not unpause
+            caller = data.draw(st.sampled_from([trader, self.guardian]), label="caller")
+            error = self.error_data(e.GovernedOnlyGovernance, caller=caller)
+            self._refused(error, e.unpause, sender=caller)
+
+    # ------------------------------------------------------------ arbitration
+
+    def _ruler_rules(self, data):
+        """The ruler gives ruling 0, 1 or 2 on a pending dispute through the arbitrator."""
+        ruling = data.draw(st.integers(0, RULING_CHOICES), label="ruling")
+        dispute_id = data.draw(st.sampled_from(self._pending_disputes()), label="dispute")
+        tm = self.disputes[dispute_id]
+        r = tm.record
+        tx = self._send(self.arbitrator.giveRuling, dispute_id, ruling, sender=self.ruler)
+
+        if ruling == sdk.Ruling.BUYER_WINS:
+            fee = r.amount * r.fee_bps // BPS
+            to_buyer, to_seller = r.amount - fee + r.bond, 0
+        elif ruling == sdk.Ruling.SELLER_WINS:
+            fee, to_buyer, to_seller = 0, 0, r.amount + r.bond
+        else:
+            fee, to_buyer = 0, r.amount // 2
+            to_seller = r.amount - to_buyer + r.bond
+        assert self._event(tx, self.arbitrator.Ruled, self.arbitrator) == {
+            "disputeId": dispute_id,
+            "ruling": ruling,
+        }
+        assert self._event(tx, self.escrow.TradeResolved) == {
+            "tradeId": tm.trade_id,
+            "disputeId": dispute_id,
+            "ruling": ruling,
+            "toBuyer": to_buyer,
+            "toSeller": to_seller,
+        }
+        tm.ruling = ruling
+        self._settle(tx, tm, Status.RESOLVED, to_buyer, to_seller, fee)
+
+    # ------------------------------------------------------------ upkeep
+
+    @rule(data=st.data())
+    def upkeep(self, data):
+        """Anyone sends the accrued fees to the treasury; governance changes the fee
+        (snapshotted by trades opened after it), the guardian pauses and governance unpauses;
+        a maker cancels one offer (taken or not, even twice) or all below a nonce."""
+        actions = ["collect"] * 3 * any(self.fees.values()) + ["fee"] * 3
+        actions += ["cancel offer"] * bool(self.offers) + ["cancel nonces", "pause"]
+        action = data.draw(st.sampled_from(self._rotated(actions)), label="action")
+        e = self.escrow
+        if self.paused and data.draw(st.integers(0, 3), label="unpause first") < 3:
+            action = "pause"  # keep pauses short: they stop every take
+        if action == "collect":
+            token = data.draw(st.sampled_from([t for t in self.tokens if self.fees[t.address]]))
+            caller = data.draw(st.sampled_from(self.traders), label="caller")
+            amount = self.fees[token.address]
+            tx = self._send(e.collectFees, token, sender=caller)
+            assert self._event(tx, e.FeesCollected) == {
+                "token": token.address,
+                "treasury": self.treasury,
+                "amount": amount,
+            }
+            moved = self._move(token.address, e.address, self.treasury, amount)
+            assert self._transfers(tx) == [moved]
+            self.fees[token.address] = 0
+        elif action == "pause":
+            if self.paused:
+                tx = self._send(e.unpause, sender=self.governance)
+                assert self._event(tx, e.Unpaused) == {}
+            else:
+                tx = self._send(e.pause, sender=self.guardian)
+                assert self._event(tx, e.Paused) == {"by": self.guardian.address}
+            self.paused = not self.paused
+        elif action == "cancel offer":
+            om = data.draw(st.sampled_from(list(self.offers.values())), label="offer")
+            maker = self._account(om.offer.maker)
+            tx = self._send(e.cancelOffer, om.offer.as_tuple(), sender=maker)
+            logged = self._event(tx, e.OfferCancelled)
+            assert logged == {"offerHash": om.digest, "maker": maker.address}
+            om.cancelled = True
+        elif action == "cancel nonces":
+            maker = data.draw(st.sampled_from(self.makers), label="maker")
+            nonce = self.min_nonce[maker.address] + data.draw(st.integers(1, 2), label="raise")
+            tx = self._send(e.cancelOffersBelow, nonce, sender=maker)
+            assert self._event(tx, e.OffersCancelledBelow) == {
+                "maker": maker.address,
+                "nonce": nonce,
+            }
+            self.min_nonce[maker.address] = nonce
+        else:
+            # Mostly a new non-zero fee, so that snapshots taken at opening matter.
+            fee = data.draw(st.integers(1, 100) | st.sampled_from([100, 1, 0]), label="fee")
+            tx = self._send(e.setFee, fee, sender=self.governance)
+            assert self._event(tx, e.FeeSet) == {"feeBps": fee}
+            self.fee_bps = fee
+
+    # ------------------------------------------------------------ time
+
+    @rule(data=st.data())
+    def time_passes(self, data):
+        """The next transaction lands at the second before, at or after a deadline (of a
+        trade's payment or confirmation window, or an offer's expiry), or up to a day later."""
+        now, trades = self.now, self.trades.values()
+        deadlines = {
+            "trade": [t.record.payment_deadline for t in trades if t.status == Status.FUNDED]
+            + [t.record.confirm_deadline for t in trades if t.status == Status.PAID],
+            "offer": [om.offer.expiry for om in self.offers.values()],
+        }
+        kinds = ["trade"] * 2 * bool(deadlines["trade"]) + ["offer"] * bool(deadlines["offer"])
+        kind = data.draw(st.sampled_from(self._rotated([*kinds, "any"])), label="kind")
+        if kind == "any":
+            target = data.draw(st.integers(now, now + DAY), label="next transaction at")
+        else:
+            choices = sorted(d for d in set(deadlines[kind]) if d >= now - 1)
+            deadline = data.draw(st.sampled_from(self._rotated(choices or [now])))
+            offset = data.draw(st.sampled_from(self._rotated([0, -1, 1])), label="offset")
+            target = max(deadline + offset, now)
+        all_deadlines = set(deadlines["trade"] + deadlines["offer"])
+        for offset, name in ((-1, "the second before"), (0, "at"), (1, "the second after")):
+            if target - offset in all_deadlines:
+                event(f"time: next transaction {name} a deadline")
+        if target > now:
+            self.chain.mine(timestamp=target - 1)
+            self.head, self.pinned = target - 1, None
+        self._probe_boundaries()
+
+    def _probe_boundaries(self):
+        """At the second before, at or after a trade's deadline or an offer's expiry, every
+        call the deadline decides is dry-run and must succeed or fail exactly as the model
+        says (a success is not mined: the call leaves no trace)."""
+        now, taker = self.now, self.takers[0]
+        for tm in self.trades.values():
+            r = tm.record
+            if not {r.payment_deadline, r.confirm_deadline} & {now - 1, now, now + 1}:
+                continue
+            for method, role, _ in self._PARTY_ACTIONS:
+                value = self.arbitration_cost if method == "dispute" else 0
+                self._expect(method, tm, getattr(tm, role), value)
+        for om in self.offers.values():
+            o = om.offer
+            if o.expiry - now in (-1, 0, 1) and taker.address != o.maker:
+                amount = max(o.min_amount, 1)
+                args = (o.as_tuple(), om.signature, amount)
+                actual = self._dry_run(self.escrow.openTrade, *args, sender=taker)
+                assert actual == self._take_error(om, amount, taker, genuine=True)
+                event(f"probed openTrade at expiry {now - o.expiry:+d}")
+
+    # ------------------------------------------------------------ invariants
+
+    def _read_chain(self) -> dict:
+        """Every value the invariants compare, in one raw JSON-RPC batch (web3's batching
+        costs more in Python than the node spends answering)."""
+        e = self.escrow.address
+        calls = list(self.static_reads)
+        calls += [
+            (("filled", d), "eth_call", [{"to": e, "data": to_hex(_FILLED + d)}, "latest"])
+            for d in self.offers
+        ]
+        calls += [
+            (("commitment", t), "eth_call", [{"to": e, "data": to_hex(_COMMITMENT + t)}, "latest"])
+            for t in self.trades
+        ]
+        batch = [
+            {"jsonrpc": "2.0", "id": i, "method": method, "params": params}
+            for i, (_, method, params) in enumerate(calls)
+        ]
+        answers = self.rpc.post(self.w3.provider.endpoint_uri, json=batch, timeout=60).json()
+        assert all("error" not in answer for answer in answers), answers
+        results = {answer["id"]: answer["result"] for answer in answers}
+        read = {}
+        for i, (key, method, _) in enumerate(calls):
+            result = results[i]
+            if method == "eth_getBlockByNumber":
+                read[key] = int(result["timestamp"], 16)
+            elif method == "eth_getBalance":
+                read[key] = int(result, 16)
+            else:
+                read[key] = bytes(HexBytes(result))
+        return read
+
+    @invariant()
+    def chain_matches_the_model(self):
+        event("step")
+        read = self._read_chain()
+
+        def uint(*key):
+            return int.from_bytes(read[key], "big")
+
+        assert read[("head",)] == self.head
+        assert uint("feeBps") == self.fee_bps
+        assert bool(uint("paused")) == self.paused
+        for maker, floor in self.min_nonce.items():
+            assert uint("minNonce", maker) == floor
+
+        # Conservation, token by token.
+        for token in self.tokens:
+            t = token.address
+            owed = sum(
+                tm.locked
+                for tm in self.trades.values()
+                if tm.record.token == t and tm.status in OPEN
+            )
+            assert uint("fees", t) == self.fees[t]
+            assert self.balances[(t, self.escrow.address)] == owed + self.fees[t]
+            for (tk, holder), balance in self.balances.items():
+                if tk == t:
+                    assert uint("balance", t, holder) == balance, (token.symbol(), holder)
+
+        # Ether: gas and arbitration costs only; the escrow never keeps any.
+        for account, balance in self.eth.items():
+            assert read[("eth", account)] == balance, account
+        assert self.eth[self.escrow.address] == 0
+
+        # Offers never fill past their maximum.
+        for digest, om in self.offers.items():
+            assert uint("filled", digest) == om.chain_filled
+            assert om.cancelled or om.filled <= om.offer.max_amount
+
+        for tid, tm in self.trades.items():
+            assert read[("commitment", tid)] == tm.record.commitment()
+            assert self.book.record(tid) == tm.record  # the SDK follows the events
+            if tm.terminal is not None:
+                assert tm.status in TERMINAL
+                assert read[("commitment", tid)] == tm.terminal  # frozen once settled
+
+    @invariant()
+    def honest_parties_never_lose(self):
+        for tm in self.trades.values():
+            if tm.terminal is None:
+                continue
+            r = tm.record
+            fee = r.amount * r.fee_bps // BPS
+            assert r.fee_bps == tm.fee_at_open  # the fee snapshot taken at opening
+            assert tm.to_buyer + tm.to_seller + tm.fee_taken == tm.locked
+            seller_honest = (
+                tm.status in (Status.RELEASED, Status.CANCELLED)
+                or tm.ruling == sdk.Ruling.SELLER_WINS
+            )
+            if seller_honest:
+                assert tm.to_seller >= r.bond, "an honest seller gets its bond back"
+            if tm.status == Status.CANCELLED or tm.ruling == sdk.Ruling.SELLER_WINS:
+                assert tm.to_seller == r.amount + r.bond, "nothing sold, nothing lost"
+            buyer_honest = tm.status == Status.RELEASED or tm.ruling == sdk.Ruling.BUYER_WINS
+            if buyer_honest and tm.marked_paid:
+                assert tm.to_buyer >= r.amount - fee, "a paying buyer gets the tokens"
+            if tm.ruling == sdk.Ruling.REFUSED:
+                assert tm.to_seller >= r.bond  # no ruling, no bond lost
+
+
+def test_escrow_state_machine(
+    chain,
+    accounts,
+    escrow,
+    arbitrator,
+    ruler,
+    arbitration_cost,
+    registry,
+    create_market,
+    usdc,
+    dai,
+    governance,
+    guardian,
+    params,
+    error_data,
+):
+    makers = (accounts[4], accounts[8], accounts[9])
+    takers = (accounts[5], accounts[6], accounts[3])
+    for token in (usdc, dai):
+        funds = FUNDS_UNITS * 10 ** token.decimals()
+        create_market(
+            token, traders=makers + takers, funds=funds, list_token=not registry.isListed(token)
+        )
+    escrow.setFee(INITIAL_FEE_BPS, sender=governance)
+
+    EscrowMachine.chain = chain
+    EscrowMachine.escrow = escrow
+    EscrowMachine.arbitrator = arbitrator
+    EscrowMachine.governance = governance
+    EscrowMachine.guardian = guardian
+    EscrowMachine.ruler = ruler
+    EscrowMachine.treasury = params.treasury
+    EscrowMachine.makers = makers
+    EscrowMachine.takers = takers
+    EscrowMachine.tokens = (usdc, dai)
+    EscrowMachine.arbitration_cost = arbitration_cost
+    EscrowMachine.error_data = staticmethod(error_data)
+
+    # Every step is a real transaction plus one batched read: half the profile's examples.
+    profile = settings.default
+    run_state_machine_as_test(
+        EscrowMachine,
+        settings=settings(
+            profile,
+            max_examples=max(profile.max_examples // 2, 1),
+            stateful_step_count=max(profile.stateful_step_count, STEPS),
+        ),
+    )
