@@ -18,6 +18,9 @@ Invariants, re-read from the chain after every step (one batched JSON-RPC round 
   settling transaction: a seller whose trade was released or cancelled, or who won a dispute,
   gets its whole bond back (and the amount too when cancelled or won); a buyer who marked paid
   and was released or won gets the amount minus the fee of the fee snapshot taken at opening.
+- deadlines hold to the second: as soon as a payment or confirmation deadline or an offer's
+  expiry exists, the calls it decides are dry-run at the second before, at and after it and
+  must succeed or fail exactly as the model says (a successful dry run leaves no trace).
 
 Rules send only the transactions the model says succeed; every refusal the model predicts
 (overfills, amounts out of range or zero, expired or cancelled offers, forged signatures,
@@ -31,6 +34,7 @@ transactions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import requests
 from eth_abi import encode
@@ -61,7 +65,7 @@ CONFIRMATION_WINDOW = 3 * DAY
 RULING_CHOICES = 2
 FUNDS_UNITS = 1_000_000  # whole tokens minted to each trader
 INITIAL_FEE_BPS = 25
-# A trade needs five steps from offer to ruling: run at least this many per example.
+# A trade needs four or five steps from take to ruling: run at least this many per example.
 STEPS = 50
 
 OPEN = (Status.FUNDED, Status.PAID, Status.DISPUTED)
@@ -166,6 +170,7 @@ class EscrowMachine(RuleBasedStateMachine):
         self.head = self.chain.blocks.head.timestamp
         self.pinned: int | None = None
         self.turn = 0  # calls of `_rotated`
+        self.probed: set[tuple[bytes, int]] = set()  # (trade id or offer hash, deadline)
         self.fee_bps = self.escrow.feeBps()
         self.paused = self.escrow.paused()
         self.min_nonce = {m.address: self.escrow.minNonce(m) for m in self.makers}
@@ -182,6 +187,8 @@ class EscrowMachine(RuleBasedStateMachine):
         ether += [self.arbitrator.address, self.escrow.address]
         self.eth = {a: self.chain.provider.get_balance(a) for a in ether}
         assert self.eth[self.escrow.address] == 0
+        for t, fees in self.fees.items():  # no trade open before the machine starts
+            assert self.balances[(t, self.escrow.address)] == fees
 
         # What the invariants read every step besides offers and trades.
         self.rpc = requests.Session()
@@ -923,28 +930,6 @@ class EscrowMachine(RuleBasedStateMachine):
         if target > now:
             self.chain.mine(timestamp=target - 1)
             self.head, self.pinned = target - 1, None
-        self._probe_boundaries()
-
-    def _probe_boundaries(self):
-        """At the second before, at or after a trade's deadline or an offer's expiry, every
-        call the deadline decides is dry-run and must succeed or fail exactly as the model
-        says (a success is not mined: the call leaves no trace)."""
-        now, taker = self.now, self.takers[0]
-        for tm in self.trades.values():
-            r = tm.record
-            if not {r.payment_deadline, r.confirm_deadline} & {now - 1, now, now + 1}:
-                continue
-            for method, role, _ in self._PARTY_ACTIONS:
-                value = self.arbitration_cost if method == "dispute" else 0
-                self._expect(method, tm, getattr(tm, role), value)
-        for om in self.offers.values():
-            o = om.offer
-            if o.expiry - now in (-1, 0, 1) and taker.address != o.maker:
-                amount = max(o.min_amount, 1)
-                args = (o.as_tuple(), om.signature, amount)
-                actual = self._dry_run(self.escrow.openTrade, *args, sender=taker)
-                assert actual == self._take_error(om, amount, taker, genuine=True)
-                event(f"probed openTrade at expiry {now - o.expiry:+d}")
 
     # ------------------------------------------------------------ invariants
 
@@ -1046,6 +1031,52 @@ class EscrowMachine(RuleBasedStateMachine):
                 assert tm.to_buyer >= r.amount - fee, "a paying buyer gets the tokens"
             if tm.ruling == sdk.Ruling.REFUSED:
                 assert tm.to_seller >= r.bond  # no ruling, no bond lost
+
+    @invariant()
+    def deadlines_hold_to_the_second(self) -> None:
+        """Boundary tests without mining, once per deadline as soon as it exists: at the second
+        before, at and after it, each call it decides is dry-run and must succeed or fail
+        exactly as the model says (a dry run that succeeds leaves no trace). A payment deadline
+        decides the buyer's markPaid and the seller's cancel; a confirmation deadline the
+        buyer's releaseAfterTimeout and the seller's dispute; an expiry the offer's takes."""
+        for tm in self.trades.values():
+            if tm.status == Status.FUNDED:
+                calls = (("markPaid", tm.buyer), ("cancel", tm.seller))
+                probe = partial(self._expect_all, tm, calls)
+                self._around(tm.trade_id, tm.record.payment_deadline, probe)
+            elif tm.status == Status.PAID:
+                calls = (("releaseAfterTimeout", tm.buyer), ("dispute", tm.seller))
+                probe = partial(self._expect_all, tm, calls)
+                self._around(tm.trade_id, tm.record.confirm_deadline, probe)
+        for om in self.offers.values():
+            if not om.cancelled:
+                self._around(om.digest, om.offer.expiry, partial(self._expect_take, om))
+
+    def _around(self, subject: bytes, deadline: int, probe) -> None:
+        """Runs `probe` with the model's clock (and the pending block) at the second before,
+        at and after `deadline`, once per subject and deadline."""
+        if (subject, deadline) in self.probed or deadline < self.head:
+            return
+        self.probed.add((subject, deadline))
+        head = self.head
+        try:
+            for at in (deadline - 1, deadline, deadline + 1):
+                if at > head:  # not in the chain's past
+                    self.head = at - 1  # the next call runs at `at`
+                    probe()
+        finally:
+            self.head = head
+
+    def _expect_all(self, tm: TradeModel, calls) -> None:
+        for method, actor in calls:
+            self._expect(method, tm, actor, self.arbitration_cost if method == "dispute" else 0)
+
+    def _expect_take(self, om: OfferModel) -> None:
+        taker, amount = self.takers[0], max(om.offer.min_amount, 1)
+        args = (om.offer.as_tuple(), om.signature, amount)
+        actual = self._dry_run(self.escrow.openTrade, *args, sender=taker)
+        assert actual == self._take_error(om, amount, taker, genuine=True)
+        event(f"probed openTrade at expiry {self.now - om.offer.expiry:+d}")
 
 
 def test_escrow_state_machine(
