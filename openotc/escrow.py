@@ -8,8 +8,9 @@ from enum import IntEnum
 
 from eth_abi import encode
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak, to_checksum_address
+
+from openotc import eip712
 
 DOMAIN_NAME = "OpenOTC Escrow"
 DOMAIN_VERSION = "1"
@@ -100,31 +101,14 @@ def price(value: str | int | float) -> int:
 
 
 def typed_data(offer: Offer, escrow: str, chain_id: int) -> dict:
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            **OFFER_TYPES,
-        },
-        "primaryType": "Offer",
-        "domain": {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": str(escrow),
-        },
-        "message": offer.message(),
-    }
+    return eip712.typed_data(
+        DOMAIN_NAME, DOMAIN_VERSION, chain_id, escrow, OFFER_TYPES, offer.message()
+    )
 
 
 def offer_hash(offer: Offer, escrow: str, chain_id: int) -> bytes:
     """The EIP-712 digest of the offer: what the maker signs and what `hashOffer` returns."""
-    message = encode_typed_data(full_message=typed_data(offer, escrow, chain_id))
-    return keccak(b"\x19" + message.version + message.header + message.body)
+    return eip712.digest(typed_data(offer, escrow, chain_id))
 
 
 def sign_offer(offer: Offer, escrow: str, chain_id: int, signer) -> bytes:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 
-from eth_account.messages import encode_typed_data
-from eth_utils import keccak
+from openotc import eip712
 
 DOMAIN_NAME = "OpenOTC Identity"
 DOMAIN_VERSION = "1"
@@ -38,38 +37,22 @@ class Attestation:
 
 def typed_data(attestation: Attestation, registry: str, chain_id: int) -> dict:
     """The EIP-712 message for `attestation` under the registry at `registry` on `chain_id`."""
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            **ATTESTATION_TYPES,
-        },
-        "primaryType": "Attestation",
-        "domain": {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": str(registry),
-        },
-        "message": {
-            "subject": str(attestation.subject),
-            "issuer": str(attestation.issuer),
-            "level": attestation.level,
-            "didHash": attestation.did_hash,
-            "expiresAt": attestation.expires_at,
-            "nonce": attestation.nonce,
-        },
+    message = {
+        "subject": str(attestation.subject),
+        "issuer": str(attestation.issuer),
+        "level": attestation.level,
+        "didHash": attestation.did_hash,
+        "expiresAt": attestation.expires_at,
+        "nonce": attestation.nonce,
     }
+    return eip712.typed_data(
+        DOMAIN_NAME, DOMAIN_VERSION, chain_id, registry, ATTESTATION_TYPES, message
+    )
 
 
 def digest(attestation: Attestation, registry: str, chain_id: int) -> bytes:
     """The 32-byte EIP-712 digest the issuer signs."""
-    message = encode_typed_data(full_message=typed_data(attestation, registry, chain_id))
-    return keccak(b"\x19" + message.version + message.header + message.body)
+    return eip712.digest(typed_data(attestation, registry, chain_id))
 
 
 def sign(attestation: Attestation, registry: str, chain_id: int, signer) -> bytes:
