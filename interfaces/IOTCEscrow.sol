@@ -34,7 +34,8 @@ import {IGoverned} from "./IGoverned.sol";
 ///
 /// Disputes (ERC-792 / ERC-1497): either party disputes a Paid trade with {dispute}, paying the
 /// arbitrator's cost in ETH. The trade is then decided by the arbitrator chosen at deployment,
-/// whose appeals (if any) are handled by the arbitrator itself. Rulings:
+/// and either party may {appeal} its ruling while the arbitrator allows (paying the appeal
+/// cost). Rulings:
 /// - 1 (BUYER_WINS): amount minus fee and the whole bond to the buyer. The bond pays the buyer's
 ///   arbitration cost and the rest is compensation. The seller loses the bond.
 /// - 2 (SELLER_WINS): amount and bond back to the seller; the buyer's arbitration cost (if the
@@ -144,6 +145,7 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     event TradeReleased(bytes32 indexed tradeId, address indexed by, uint256 toBuyer, uint256 fee);
     event TradeCancelled(bytes32 indexed tradeId, address indexed by);
     event TradeDisputed(bytes32 indexed tradeId, uint256 indexed disputeId, address indexed by);
+    event TradeAppealed(bytes32 indexed tradeId, uint256 indexed disputeId, address indexed by, uint256 cost);
     event TradeResolved(bytes32 indexed tradeId, uint256 indexed disputeId, uint256 ruling, uint256 toBuyer, uint256 toSeller);
     event ChatAnchored(bytes32 indexed tradeId, address indexed party, bytes32 root, uint64 messageCount);
     event ReviewLeft(bytes32 indexed tradeId, address indexed reviewer, address indexed subject, uint8 rating, bytes32 commentHash);
@@ -240,6 +242,10 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
         external
         payable
         returns (uint256 disputeId);
+    /// @notice Either party of a Disputed trade: appeals the arbitrator's current ruling of
+    ///         `disputeId`, paying exactly the arbitrator's {IArbitrator-appealCost}, which
+    ///         goes to the arbitrator (not reimbursed whatever the outcome).
+    function appeal(bytes32 tradeId, Trade calldata trade, uint256 disputeId) external payable;
     /// @notice Either party: ERC-1497 evidence URI for the trade (Paid or Disputed).
     function submitEvidence(bytes32 tradeId, Trade calldata trade, string calldata evidence) external;
     /// @notice Either party: anchors the Merkle root of its chat transcript for the trade.

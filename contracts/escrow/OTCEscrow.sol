@@ -236,6 +236,19 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         emit Dispute(_arbitrator, disputeId, uint256(tradeId), uint256(tradeId));
     }
 
+    /// @inheritdoc IOTCEscrow
+    function appeal(bytes32 tradeId, Trade calldata record, uint256 disputeId) external payable nonReentrant {
+        Trade memory trade = _load(tradeId, record);
+        _requireParty(trade);
+        _requireStatus(tradeId, trade, Status.Disputed);
+        if (_disputeTrades[disputeId] != tradeId) revert EscrowUnknownDispute(disputeId);
+        bytes memory extraData = _arbitratorExtraData;
+        uint256 cost = _arbitrator.appealCost(disputeId, extraData);
+        if (msg.value != cost) revert EscrowWrongArbitrationFee(msg.value, cost);
+        emit TradeAppealed(tradeId, disputeId, msg.sender, cost);
+        _arbitrator.appeal{value: cost}(disputeId, extraData);
+    }
+
     /// @notice Called by the arbitrator with its final ruling (after any appeals).
     function rule(uint256 disputeId, uint256 ruling) external nonReentrant {
         if (msg.sender != address(_arbitrator)) revert EscrowNotArbitrator(msg.sender);
