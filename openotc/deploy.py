@@ -22,7 +22,7 @@ from pathlib import Path
 from eth_utils import keccak
 
 from openotc.governance import Proposal
-from openotc.params import EscrowParams, FoundationParams
+from openotc.params import CourtParams, EscrowParams, FoundationParams
 from openotc.records import DeploymentRecord
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -59,8 +59,23 @@ FOUNDATION_CONTRACTS = {
 
 
 @dataclass
+class CourtLayer:
+    """The juror court and its randomness source."""
+
+    randomness: object
+    court: object
+
+    def by_name(self) -> dict[str, object]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+COURT_CONTRACTS = {"randomness": "PrevrandaoRandomness", "court": "JurorCourt"}
+
+
+@dataclass
 class EscrowLayer:
-    """The escrow and the arbitrator that decides its disputes."""
+    """The escrow and the arbitrator that decides its disputes (the juror court, or a
+    SingleArbitrator)."""
 
     arbitrator: object
     escrow: object
@@ -72,7 +87,7 @@ class EscrowLayer:
 ESCROW_CONTRACTS = {"arbitrator": "SingleArbitrator", "escrow": "OTCEscrow"}
 
 # Every deployable, by role: what `ape console` puts in its namespace.
-ALL_CONTRACTS = {**FOUNDATION_CONTRACTS, **ESCROW_CONTRACTS}
+ALL_CONTRACTS = {**FOUNDATION_CONTRACTS, **COURT_CONTRACTS, **ESCROW_CONTRACTS}
 
 
 class Deployer:
@@ -153,12 +168,35 @@ def deploy_foundation(deployer: Deployer, params: FoundationParams) -> Foundatio
     return Foundation(timelock, token, governor, registry, proxy, identity)
 
 
+def deploy_court(
+    deployer: Deployer, foundation: Foundation, treasury: str, params: CourtParams
+) -> CourtLayer:
+    """Deploys the randomness source and the JurorCourt (staking the protocol token, governed
+    by the timelock, residual to `treasury`). Nothing to wire afterwards."""
+    randomness = deployer.deploy(
+        "PrevrandaoRandomness", params.randomness_lookahead, params.randomness_window
+    )
+    court = deployer.deploy(
+        "JurorCourt", foundation.timelock, foundation.token, randomness, treasury, params.as_tuple()
+    )
+    return CourtLayer(randomness, court)
+
+
 def deploy_escrow(
-    deployer: Deployer, foundation: Foundation, treasury: str, params: EscrowParams
+    deployer: Deployer,
+    foundation: Foundation,
+    treasury: str,
+    params: EscrowParams | None = None,
+    arbitrator=None,
 ) -> EscrowLayer:
-    """Deploys the SingleArbitrator and the escrow. The escrow still needs governance to
-    authorize it on the asset proxy: see `escrow_authorization`."""
-    arbitrator = deployer.deploy("SingleArbitrator", params.ruler, params.arbitration_cost)
+    """Deploys the escrow, decided by `arbitrator` (the juror court), or by a new
+    SingleArbitrator ruled by `params.ruler` when no arbitrator is given. The escrow still
+    needs governance to authorize it on the asset proxy: see `escrow_authorization`."""
+    if arbitrator is None:
+        if params is None:
+            raise ValueError("deploy_escrow needs an arbitrator or EscrowParams with a ruler")
+        arbitrator = deployer.deploy("SingleArbitrator", params.ruler, params.arbitration_cost)
+    params = params or EscrowParams(ruler=ZERO_ADDRESS)
     escrow = deployer.deploy(
         "OTCEscrow",
         foundation.timelock,

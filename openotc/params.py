@@ -36,3 +36,42 @@ class EscrowParams:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class CourtParams:
+    """The JurorCourt's governance-tuned parameters (`IJurorCourt.CourtParams`) and its
+    randomness source's block counts. Stakes in token wei, fees in wei, times in seconds."""
+
+    min_stake: int = 1_000 * TOKEN_UNIT
+    fee_per_juror: int = 10**15  # arbitration cost = 3 seats = 0.003 ETH
+    alpha_bps: int = 1_000  # 10% of the minimum stake locked per seat
+    max_appeals: int = 3
+    unstake_cooldown: int = 7 * DAY
+    evidence_period: int = 2 * DAY
+    commit_period: int = 1 * DAY
+    reveal_period: int = 1 * DAY
+    appeal_period: int = 2 * DAY
+    randomness_lookahead: int = 4  # blocks from request to the randomness window
+    randomness_window: int = 256  # blocks in which the value can be fixed
+
+    def as_tuple(self) -> tuple:
+        """The `CourtParams` struct as the contract takes it."""
+        return (
+            self.min_stake,
+            self.fee_per_juror,
+            self.alpha_bps,
+            self.max_appeals,
+            self.unstake_cooldown,
+            self.evidence_period,
+            self.commit_period,
+            self.reveal_period,
+            self.appeal_period,
+        )
+
+    @property
+    def lock_per_seat(self) -> int:
+        return self.min_stake * self.alpha_bps // 10_000
+
+    def as_dict(self) -> dict:
+        return asdict(self)

@@ -754,11 +754,11 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         return duration >= MIN_PERIOD && duration <= MAX_PERIOD;
     }
 
-    function _lockPerSeat(CourtParams memory p) private pure returns (uint256) {
+    function _lockPerSeat(CourtParams storage p) private view returns (uint256) {
         return uint256(p.minStake) * p.alphaBps / _BPS;
     }
 
-    function _duration(CourtParams memory p, Period period) private pure returns (uint256) {
+    function _duration(CourtParams storage p, Period period) private view returns (uint256) {
         if (period == Period.Evidence) return p.evidencePeriod;
         if (period == Period.Commit) return p.commitPeriod;
         if (period == Period.Reveal) return p.revealPeriod;

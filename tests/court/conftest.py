@@ -1,0 +1,162 @@
+"""Fixtures of the court suites: the JurorCourt and its randomness source deployed with the
+same code as `ape run deploy`, jurors funded with the protocol token, and a third-party
+ERC-792 arbitrable (TestArbitrable) that opens disputes.
+
+Module-scoped for the same reason as the escrow fixtures: session-scoped state would leak
+into other suites. `vote_round` and friends drive a dispute through its periods with the SDK
+(`openotc.court`), the way a juror's client would."""
+
+import pytest
+
+from openotc import court as sdk
+from openotc.deploy import Deployer, deploy_court
+from openotc.params import TOKEN_UNIT, CourtParams
+
+GAS_MONEY = 10**20
+JUROR_FUNDS = 100_000 * TOKEN_UNIT
+UNLIMITED = 2**256 - 1
+
+
+@pytest.fixture(scope="session")
+def court_params():
+    return CourtParams()
+
+
+@pytest.fixture(scope="module")
+def court_layer(project, chain, deployer, foundation, params, court_params):
+    return deploy_court(
+        Deployer(project, chain, deployer, log=lambda _: None),
+        foundation,
+        params.treasury,
+        court_params,
+    )
+
+
+@pytest.fixture(scope="module")
+def court(court_layer):
+    return court_layer.court
+
+
+@pytest.fixture(scope="module")
+def randomness(court_layer):
+    return court_layer.randomness
+
+
+@pytest.fixture(scope="module")
+def lock(court_params):
+    """Stake locked per seat."""
+    return court_params.lock_per_seat
+
+
+@pytest.fixture(scope="module")
+def arbitration_fee(court):
+    return court.arbitrationCost(b"")
+
+
+@pytest.fixture(scope="module")
+def arbitrable(project, deployer, court):
+    """A third-party ERC-792 arbitrable using the court."""
+    return deployer.deploy(project.TestArbitrable, court)
+
+
+@pytest.fixture(scope="module")
+def create_juror(accounts, token, treasury, court):
+    """`create_juror(stake=None, funds=JUROR_FUNDS)`: a fresh account holding `funds` of the
+    protocol token, the court approved without limit, staked with `stake` if given."""
+
+    def create(stake=None, funds=JUROR_FUNDS):
+        account = accounts.generate_test_account()
+        account.balance = GAS_MONEY
+        token.transfer(account, funds, sender=treasury)
+        token.approve(court, UNLIMITED, sender=account)
+        if stake:
+            court.setStake(stake, sender=account)
+        return account
+
+    return create
+
+
+@pytest.fixture(scope="module")
+def salts(tmp_path_factory):
+    return sdk.SaltStore(tmp_path_factory.mktemp("salts") / "salts.json")
+
+
+@pytest.fixture(scope="module")
+def as_juror(court, salts, chain):
+    """`as_juror(account)` -> an `openotc.court.Juror`."""
+
+    def wrap(account):
+        return sdk.Juror(court, account, salts, chain.chain_id)
+
+    return wrap
+
+
+@pytest.fixture(scope="module")
+def jurors(create_juror, court_params):
+    """Five jurors staking 10x the minimum each."""
+    return [create_juror(stake=10 * court_params.min_stake) for _ in range(5)]
+
+
+@pytest.fixture
+def open_dispute(court, arbitrable, arbitration_fee, stranger):
+    """`open_dispute(choices=2)` -> dispute id, created through the arbitrable."""
+
+    def open_(choices=2, value=None):
+        receipt = arbitrable.createDispute(
+            choices, value=arbitration_fee if value is None else value, sender=stranger
+        )
+        return receipt.decode_logs(court.DisputeCreation)[0]._disputeID
+
+    return open_
+
+
+@pytest.fixture
+def draw(court, randomness, chain, stranger):
+    """`draw(dispute_id)`: mines to the randomness window and draws the current round."""
+
+    def draw_(dispute_id):
+        return sdk.draw_when_ready(court, randomness, chain, dispute_id, stranger)
+
+    return draw_
+
+
+@pytest.fixture
+def pass_period(court, chain, stranger):
+    """`pass_period(dispute_id)`: moves time to the end of the current period and passes it."""
+
+    def pass_(dispute_id):
+        info = court.dispute(dispute_id)
+        if info.periodEnd > chain.pending_timestamp:
+            chain.pending_timestamp = info.periodEnd
+        return court.passPeriod(dispute_id, sender=stranger)
+
+    return pass_
+
+
+@pytest.fixture
+def vote_round(court, accounts, as_juror, draw, pass_period):
+    """`vote_round(dispute_id, choose, reveal=lambda juror: True)`: draws the current round,
+    commits `choose(juror_address)` for every drawn juror (None: no commit), reveals where
+    `reveal` says so, and leaves the dispute in the Appeal period. Returns the drawn
+    addresses by seat."""
+
+    def run(dispute_id, choose, reveal=lambda _juror: True):
+        draw(dispute_id)
+        pass_period(dispute_id)  # -> Commit
+        rounds = court.dispute(dispute_id).rounds
+        drawn = list(court.round(dispute_id, rounds - 1).jurors)
+        committed = []
+        for address in dict.fromkeys(drawn):
+            choice = choose(address)
+            if choice is None:
+                continue
+            as_juror(accounts[address]).commit(dispute_id, choice)
+            committed.append(address)
+        pass_period(dispute_id)  # -> Reveal
+        for address in committed:
+            if reveal(address):
+                as_juror(accounts[address]).reveal(dispute_id)
+        pass_period(dispute_id)  # -> Appeal
+        return drawn
+
+    return run
