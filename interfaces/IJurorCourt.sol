@@ -14,13 +14,17 @@ import {IRandomnessSource} from "./IRandomnessSource.sol";
 ///
 /// Staking. {setStake} sets a juror's stake: 0 (leave) or at least `minStake`, never below the
 /// juror's locked stake. An increase pulls tokens; a decrease moves them to a cooldown, after
-/// which {withdrawStake} pays them out. Each juror gets a permanent id (its leaf in the
-/// sortition tree) on its first stake.
+/// which {withdrawStake} pays them out (all cooling tokens share one release time, pushed back
+/// by each decrease to at least now + the cooldown in force, never brought forward). Each juror
+/// gets a permanent id (its leaf in the sortition tree) on its first stake.
 ///
 /// Freeze. From the moment a round asks for randomness until its jurors are drawn, the court
-/// is frozen: stake changes are recorded (StakeDelayed) and applied afterwards with
-/// {applyDelayedStake}, and seats cannot be settled (settling moves stake and reputation).
-/// Nothing that decides who is drawn can change after the random value can be known.
+/// is frozen: stake changes are recorded (StakeDelayed; asking for the stake in force withdraws
+/// the request) and applied afterwards with {applyDelayedStake}, which checks them again
+/// against the parameters then in force; seats cannot be settled (settling moves stake and
+/// reputation). Nothing that decides who is drawn can change after the random value can be
+/// known. While no juror has any weight the court does not freeze (nothing can be steered);
+/// a round whose ticket predates such a stake change renews its ticket before drawing.
 ///
 /// Drawing weight. weight = stake * (coherent + 1) / (coherent + incoherent + 1) / WEIGHT_UNIT,
 /// where coherent and incoherent count the juror's settled seats. A newcomer draws at full
@@ -151,7 +155,9 @@ interface IJurorCourt is IArbitrator, IGoverned {
     event StakeCooling(address indexed juror, uint256 amount, uint256 availableAt);
     event StakeWithdrawn(address indexed juror, uint256 amount);
     event DrawRequested(uint256 indexed disputeId, uint256 indexed round, uint256 ticket);
-    event JurorDrawn(uint256 indexed disputeId, uint256 indexed round, uint256 seat, address indexed juror);
+    /// @notice The round's seats were filled: `jurorIds[seat]` holds each seat ({jurorAt} and
+    ///         StakeSet give a juror's id; {round} lists the addresses).
+    event JurorsDrawn(uint256 indexed disputeId, uint256 indexed round, uint256[] jurorIds);
     event NewPeriod(uint256 indexed disputeId, Period period);
     event VoteCommitted(
         uint256 indexed disputeId, uint256 indexed round, address indexed juror, uint256[] seats, bytes32 commitment

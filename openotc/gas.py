@@ -11,13 +11,14 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address, to_hex
 
+from openotc import court as court_sdk
 from openotc import escrow as escrow_sdk
 from openotc import identity as identity_sdk
-from openotc.deploy import Deployer, deploy_escrow, deploy_foundation
+from openotc.deploy import Deployer, deploy_court, deploy_escrow, deploy_foundation
 from openotc.governance import Proposal, ProposalRunner, delegate_votes
-from openotc.params import EscrowParams, FoundationParams
+from openotc.params import CourtParams, EscrowParams, FoundationParams
 
 OUTPUT = Path(__file__).resolve().parent.parent / "benchmarks" / "gas.json"
 USDC = 10**6
@@ -114,17 +115,10 @@ def measure_foundation(project, chain, accounts, book: GasBook) -> None:
     book.record("token.mint", foundation.token.mint(bob, 10**18, sender=deployer))
 
 
-def measure_escrow(project, chain, accounts, book: GasBook) -> None:
-    """Escrow operations, for an ERC-20 (6 decimals) trade in steady state for the seller and
-    the escrow (both already hold the token; unlimited approval) with a fresh buyer who never
-    held the token nor traded before - the case the 200,000 goal names."""
-    deployer, treasury, guardian, _, seller = accounts.test_accounts[:5]
-    deployer_ = Deployer(project, chain, deployer, log=lambda _: None)
-    foundation = deploy_foundation(
-        deployer_, FoundationParams(treasury=treasury.address, guardian=guardian.address)
-    )
-    layer = deploy_escrow(deployer_, foundation, treasury.address, EscrowParams(guardian.address))
-    escrow = layer.escrow
+def _escrow_market(project, chain, accounts, foundation, escrow, seller):
+    """Lists USDC, lifts identity limits, funds and approves `seller`, signs its SellCrypto
+    offer. Returns (offer, signature)."""
+    deployer = accounts.test_accounts[0]
     governance = accounts[foundation.timelock.address]
     governance.balance = 10**18
     usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
@@ -135,7 +129,6 @@ def measure_escrow(project, chain, accounts, book: GasBook) -> None:
         foundation.identity.setLimit(usdc, level, 2**256 - 1, sender=governance)
     usdc.mint(seller, 10_000_000 * USDC, sender=seller)
     usdc.approve(foundation.proxy, 2**256 - 1, sender=seller)
-
     offer = escrow_sdk.Offer(
         maker=seller.address,
         side=escrow_sdk.Side.SELL_CRYPTO,
@@ -151,7 +144,31 @@ def measure_escrow(project, chain, accounts, book: GasBook) -> None:
         expiry=chain.pending_timestamp + 30 * 24 * 3600,
         nonce=1,
     )
-    signature = escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller)
+    return offer, escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller)
+
+
+def _paid_trade(escrow, book_, offer, signature, buyer) -> bytes:
+    """Opens a 1,000 USDC trade from `offer` for `buyer` and marks it paid."""
+    opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC, sender=buyer)
+    book_.apply(opened)
+    trade_id = bytes(opened.decode_logs(escrow.TradeOpened)[0].tradeId)
+    record = book_.record(trade_id).as_tuple()
+    book_.apply(escrow.markPaid(trade_id, record, keccak(text="ref"), sender=buyer))
+    return trade_id
+
+
+def measure_escrow(project, chain, accounts, book: GasBook) -> None:
+    """Escrow operations, for an ERC-20 (6 decimals) trade in steady state for the seller and
+    the escrow (both already hold the token; unlimited approval) with a fresh buyer who never
+    held the token nor traded before - the case the 200,000 goal names."""
+    deployer, treasury, guardian, _, seller = accounts.test_accounts[:5]
+    deployer_ = Deployer(project, chain, deployer, log=lambda _: None)
+    foundation = deploy_foundation(
+        deployer_, FoundationParams(treasury=treasury.address, guardian=guardian.address)
+    )
+    layer = deploy_escrow(deployer_, foundation, treasury.address, EscrowParams(guardian.address))
+    escrow = layer.escrow
+    offer, signature = _escrow_market(project, chain, accounts, foundation, escrow, seller)
     book_ = escrow_sdk.TradeBook(escrow)
 
     def full_trade(buyer):
@@ -175,14 +192,7 @@ def measure_escrow(project, chain, accounts, book: GasBook) -> None:
     book.entries["escrow.trade_total"] = sum(int(r.gas_used) for r in (opened, paid, released))
 
     disputer = accounts.test_accounts[9]
-    opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC, sender=disputer)
-    book_.apply(opened)
-    trade_id = bytes(opened.decode_logs(escrow.TradeOpened)[0].tradeId)
-    book_.apply(
-        escrow.markPaid(
-            trade_id, book_.record(trade_id).as_tuple(), keccak(text="ref"), sender=disputer
-        )
-    )
+    trade_id = _paid_trade(escrow, book_, offer, signature, disputer)
     cost = layer.arbitrator.arbitrationCost(b"")
     book.record(
         "escrow.open_dispute",
@@ -196,12 +206,122 @@ def measure_escrow(project, chain, accounts, book: GasBook) -> None:
     )
 
 
+def _stake_many(chain, token, court, funder, count: int, stake: int) -> list[str]:
+    """`count` fresh jurors, each funded by `funder` and staking `stake`. Sent as raw
+    transactions from addresses the local node impersonates: setting up a thousand jurors
+    through signing accounts would take minutes and measure nothing."""
+    web3 = chain.provider.web3
+    web3.provider.make_request("anvil_autoImpersonateAccount", [True])
+    approve = token.approve.encode_input(court.address, 2**256 - 1)
+    set_stake = court.setStake.encode_input(stake)
+    jurors, last_hashes = [], []
+    for index in range(count):
+        juror = to_checksum_address((0x10_0000 + index).to_bytes(20, "big"))
+        web3.provider.make_request("anvil_setBalance", [juror, hex(10**18)])
+        funding = token.transfer.encode_input(juror, stake)
+        for sender, target, data in (
+            (funder, token.address, funding),
+            (juror, token.address, approve),
+            (juror, court.address, set_stake),
+        ):
+            tx_hash = web3.eth.send_transaction(
+                {"from": sender, "to": target, "data": to_hex(data), "gas": 500_000}
+            )
+        jurors.append(juror)
+        last_hashes.append(tx_hash)
+    # The node mines them in order, asynchronously: wait for every stake before measuring.
+    for tx_hash in last_hashes:
+        if web3.eth.wait_for_transaction_receipt(tx_hash, timeout=120).status != 1:
+            raise RuntimeError("a benchmark juror failed to stake")
+    web3.provider.make_request("anvil_autoImpersonateAccount", [False])
+    return jurors
+
+
+def measure_court(project, chain, accounts, book: GasBook) -> None:
+    """Juror court operations on an escrow dispute, with 1,000 jurors staked (each the same
+    stake, so the three seats go to three different jurors in practice). `court.draw_3_of_1000`
+    includes fixing the random value (the first read of the ticket)."""
+    deployer, treasury, guardian, _, seller, buyer = accounts.test_accounts[:6]
+    deployer_ = Deployer(project, chain, deployer, log=lambda _: None)
+    foundation = deploy_foundation(
+        deployer_, FoundationParams(treasury=treasury.address, guardian=guardian.address)
+    )
+    params = CourtParams()
+    court_layer = deploy_court(deployer_, foundation, treasury.address, params)
+    court = court_layer.court
+    escrow = deploy_escrow(deployer_, foundation, treasury.address, arbitrator=court).escrow
+    offer, signature = _escrow_market(project, chain, accounts, foundation, escrow, seller)
+    book_ = escrow_sdk.TradeBook(escrow)
+
+    stake = 10 * params.min_stake
+    newcomer = accounts.test_accounts[6]
+    foundation.token.transfer(newcomer, 2 * stake, sender=treasury)
+    foundation.token.approve(court, 2**256 - 1, sender=newcomer)
+    # Raw transactions from here on for the treasury: ape must not send from it again.
+    addresses = _stake_many(chain, foundation.token, court, treasury.address, 999, stake)
+    book.record("court.stake", court.setStake(stake, sender=newcomer))
+    book.record("court.stake_increase", court.setStake(2 * stake, sender=newcomer))
+
+    trade_id = _paid_trade(escrow, book_, offer, signature, buyer)
+    cost = court.arbitrationCost(b"")
+    disputed = escrow.dispute(
+        trade_id, book_.record(trade_id).as_tuple(), "ipfs://meta", sender=buyer, value=cost
+    )
+    book.record("escrow.open_dispute_court", disputed)
+    dispute_id = disputed.decode_logs(escrow.TradeDisputed)[0].disputeId
+    book.record(
+        "court.draw_3_of_1000",
+        court_sdk.draw_when_ready(court, court_layer.randomness, chain, dispute_id, buyer),
+    )
+    drawn = list(court.round(dispute_id, 0).jurors)
+    if court.jurorCount() != len(addresses) + 1 or len(set(drawn)) != len(drawn):
+        raise RuntimeError("the benchmark expects 1,000 jurors and three distinct seats")
+
+    chain.pending_timestamp = court.dispute(dispute_id).periodEnd
+    court.passPeriod(dispute_id, sender=buyer)
+    web3 = chain.provider.web3
+    web3.provider.make_request("anvil_autoImpersonateAccount", [True])
+    salt = b"\x07" * 32
+    commits, reveals = [], []
+    for seat, juror in enumerate(drawn):
+        digest = court.commitmentOf(1, salt, juror, dispute_id, 0)
+        commits.append(
+            _send(chain, juror, court, court.commit.encode_input(dispute_id, [seat], digest))
+        )
+    court.passPeriod(dispute_id, sender=buyer)  # every seat committed: Reveal at once
+    for seat, juror in enumerate(drawn):
+        reveals.append(
+            _send(chain, juror, court, court.reveal.encode_input(dispute_id, [seat], 1, salt))
+        )
+    web3.provider.make_request("anvil_autoImpersonateAccount", [False])
+    book.entries["court.commit"] = commits[0]
+    book.entries["court.reveal"] = reveals[0]
+    court.passPeriod(dispute_id, sender=buyer)  # every seat revealed: Appeal at once
+    chain.pending_timestamp = court.dispute(dispute_id).periodEnd
+    book.record("court.execute_ruling", court.executeRuling(dispute_id, sender=buyer))
+    if escrow.tradeOfDispute(dispute_id) != trade_id or court.currentRuling(dispute_id) != 1:
+        raise RuntimeError("the measured dispute did not end as the benchmark expects")
+    book.record("court.settle_seat", court.settle(dispute_id, 0, [0], sender=buyer))
+
+
+def _send(chain, sender: str, contract, data) -> int:
+    """Sends `data` to `contract` from `sender` (impersonated) and returns the gas used."""
+    web3 = chain.provider.web3
+    tx_hash = web3.eth.send_transaction(
+        {"from": sender, "to": contract.address, "data": to_hex(data), "gas": 500_000}
+    )
+    receipt = web3.eth.wait_for_transaction_receipt(tx_hash)
+    if receipt.status != 1:
+        raise RuntimeError(f"transaction from {sender} reverted")
+    return int(receipt.gasUsed)
+
+
 def run(project, chain, accounts, out: Callable[[str], None] = print) -> GasBook:
     book = GasBook()
-    snapshot = chain.snapshot()
-    measure_foundation(project, chain, accounts, book)
-    chain.restore(snapshot)
-    measure_escrow(project, chain, accounts, book)
+    for measure in (measure_foundation, measure_escrow, measure_court):
+        snapshot = chain.snapshot()
+        measure(project, chain, accounts, book)
+        chain.restore(snapshot)
     book.write()
     out(book.table())
     out(f"\nwritten to {OUTPUT}")

@@ -28,6 +28,8 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     uint256 public constant MAX_COOLDOWN = 90 days;
 
     uint256 private constant _BPS = 10_000;
+    uint256 private constant _ID_BITS = 32; // juror ids in seat words
+    uint256 private constant _IDS_PER_WORD = 8;
 
     struct Dispute {
         IArbitrable arbitrable;
@@ -35,6 +37,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         Period period;
         uint40 periodStart;
         bool ruled;
+        uint8 lastRound; // index of the current round
         CourtParams params; // in force when the dispute was created
     }
 
@@ -47,12 +50,13 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         bool tied; // another choice has as many votes as `winning`
         uint64 ticket; // randomness ticket
         uint40 requestBlock; // block of the ticket's request
+        bool drawn; // every seat is filled
         // Settlement.
         uint128 fees; // ETH paid for the round
         uint96 penalties; // tokens slashed from incoherent seats
         uint32 settled; // seats settled
         uint32 incoherentSettled;
-        uint32[] jurors; // juror id by seat
+        mapping(uint256 word => uint256) seatIds; // juror id by seat, eight 32-bit ids a word
         mapping(uint256 seat => Vote) votes;
         mapping(uint256 choice => uint256) tally; // revealed votes per choice
     }
@@ -92,6 +96,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     // Draw bookkeeping, one slot.
     uint32 private _pendingDraws; // rounds waiting for jurors
     uint64 private _staleBefore; // tickets requested at or before this block must be renewed
+    uint128 private _lockedTotal; // sum of locked stake
 
     Totals private _totals;
 
@@ -102,8 +107,10 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     mapping(address juror => Cooling) private _cooling;
     mapping(address juror => Claimable) private _claimable;
 
-    Dispute[] private _disputes;
-    mapping(uint256 disputeId => Round[]) private _rounds;
+    // Mappings rather than arrays: no length to read (and bounds-check) on every vote.
+    mapping(uint256 disputeId => Dispute) private _disputes;
+    mapping(uint256 disputeId => mapping(uint256 round => Round)) private _rounds;
+    uint256 private _disputeCount;
 
     constructor(
         address governance_,
@@ -130,14 +137,14 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         uint256 cost = uint256(params_.feePerJuror) * FIRST_ROUND_SEATS;
         if (msg.value < cost) revert CourtInsufficientFee(msg.value, cost);
 
-        disputeId = _disputes.length;
-        Dispute storage d = _disputes.push();
+        disputeId = _disputeCount++;
+        Dispute storage d = _disputes[disputeId];
         d.arbitrable = IArbitrable(msg.sender);
         d.choices = uint32(choices);
         d.periodStart = uint40(block.timestamp);
         d.params = params_;
         emit DisputeCreation(disputeId, IArbitrable(msg.sender));
-        _openRound(disputeId, FIRST_ROUND_SEATS);
+        _openRound(disputeId, 0, FIRST_ROUND_SEATS);
     }
 
     /// @inheritdoc IArbitrator
@@ -147,15 +154,16 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         _requirePeriod(disputeId, d, Period.Appeal);
         uint256 endsAt = uint256(d.periodStart) + d.params.appealPeriod;
         if (block.timestamp >= endsAt) revert CourtPeriodOver(disputeId, endsAt);
-        uint256 rounds = _rounds[disputeId].length;
-        if (rounds > d.params.maxAppeals) revert CourtNoMoreAppeals(disputeId);
-        uint256 seats = _rounds[disputeId][rounds - 1].seats * 2 + 1;
+        uint256 lastRound = d.lastRound;
+        if (lastRound >= d.params.maxAppeals) revert CourtNoMoreAppeals(disputeId);
+        uint256 seats = _rounds[disputeId][lastRound].seats * 2 + 1;
         uint256 cost = uint256(d.params.feePerJuror) * seats;
         if (msg.value < cost) revert CourtInsufficientFee(msg.value, cost);
 
+        d.lastRound = uint8(lastRound + 1);
         _enterPeriod(disputeId, d, Period.Evidence);
         emit AppealDecision(disputeId, d.arbitrable);
-        _openRound(disputeId, seats);
+        _openRound(disputeId, lastRound + 1, seats);
     }
 
     /// @inheritdoc IArbitrator
@@ -167,9 +175,12 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     /// @dev type(uint256).max when the dispute cannot be appealed now.
     function appealCost(uint256 disputeId, bytes calldata) external view returns (uint256) {
         Dispute storage d = _dispute(disputeId);
-        uint256 rounds = _rounds[disputeId].length;
-        if (d.period != Period.Appeal || rounds > d.params.maxAppeals) return type(uint256).max;
-        return uint256(d.params.feePerJuror) * (_rounds[disputeId][rounds - 1].seats * 2 + 1);
+        uint256 lastRound = d.lastRound;
+        if (
+            d.period != Period.Appeal || block.timestamp >= uint256(d.periodStart) + d.params.appealPeriod
+                || lastRound >= d.params.maxAppeals
+        ) return type(uint256).max;
+        return uint256(d.params.feePerJuror) * (_rounds[disputeId][lastRound].seats * 2 + 1);
     }
 
     /// @inheritdoc IArbitrator
@@ -197,11 +208,17 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IJurorCourt
     function setStake(uint256 stake) external nonReentrant {
-        uint256 minimum = _params.minStake;
-        if (stake != 0 && stake < minimum) revert CourtStakeBelowMinimum(stake, minimum);
-        if (stake > type(uint96).max) revert CourtStakeTooLarge(stake);
+        _checkStake(stake);
         if (frozen()) {
-            _delayedPlusOne[msg.sender] = stake + 1;
+            uint256 idPlusOne = _idPlusOne[msg.sender];
+            uint256 current = idPlusOne == 0 ? 0 : _accounts[idPlusOne - 1].stake;
+            if (stake == current) {
+                // Asking for the stake in force withdraws an earlier request, if any.
+                if (_delayedPlusOne[msg.sender] == 0) revert CourtStakeUnchanged(stake);
+                delete _delayedPlusOne[msg.sender];
+            } else {
+                _delayedPlusOne[msg.sender] = stake + 1;
+            }
             emit StakeDelayed(msg.sender, stake);
             return;
         }
@@ -233,9 +250,9 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     function draw(uint256 disputeId) external {
         Dispute storage d = _dispute(disputeId);
         _requirePeriod(disputeId, d, Period.Evidence);
-        uint256 roundIndex = _rounds[disputeId].length - 1;
+        uint256 roundIndex = d.lastRound;
         Round storage r = _rounds[disputeId][roundIndex];
-        if (r.jurors.length != 0) revert CourtAlreadyDrawn(disputeId, roundIndex);
+        if (r.drawn) revert CourtAlreadyDrawn(disputeId, roundIndex);
 
         // A ticket requested before stakes last changed during pending draws (possible only
         // while the tree was empty) must not decide this draw: its value may be known.
@@ -248,15 +265,23 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
         uint256 seats = r.seats;
         uint256 lock = _lockPerSeat(d.params);
+        uint256 word = 0;
+        uint256[] memory ids = new uint256[](seats);
         for (uint256 seat = 0; seat < seats; ++seat) {
             uint256 id = _tree.draw(uint256(keccak256(abi.encode(value, disputeId, roundIndex, seat))));
             // Over-locking is allowed: a juror drawn for more seats than its free stake covers
             // loses at most its remaining stake (see settle).
             _accounts[id].locked += uint96(lock);
-            r.jurors.push(uint32(id));
-            emit JurorDrawn(disputeId, roundIndex, seat, _jurorAddresses[id]);
+            word |= id << ((seat % _IDS_PER_WORD) * _ID_BITS);
+            if (seat % _IDS_PER_WORD == _IDS_PER_WORD - 1 || seat == seats - 1) {
+                r.seatIds[seat / _IDS_PER_WORD] = word;
+                word = 0;
+            }
+            ids[seat] = id;
         }
-        _totals.locked += lock * seats;
+        emit JurorsDrawn(disputeId, roundIndex, ids);
+        r.drawn = true;
+        _lockedTotal += uint128(lock * seats);
         _pendingDraws -= 1;
     }
 
@@ -276,7 +301,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IJurorCourt
     function reveal(uint256 disputeId, uint256[] calldata seats, uint256 choice, bytes32 salt) external {
-        uint256 choices = _disputes.length > disputeId ? _disputes[disputeId].choices : 0;
+        uint256 choices = _disputes[disputeId].choices; // 0 for an unknown dispute, refused below
         (Round storage r, uint256 roundIndex) = _votingRound(disputeId, Period.Reveal);
         if (choice > choices) revert CourtInvalidChoice(choice, choices);
         _seatsOf(disputeId, roundIndex, r, seats);
@@ -298,11 +323,11 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         Dispute storage d = _dispute(disputeId);
         Period period = d.period;
         if (period == Period.Execution) revert CourtWrongPeriod(disputeId, period);
-        Round storage r = _rounds[disputeId][_rounds[disputeId].length - 1];
+        Round storage r = _rounds[disputeId][d.lastRound];
         uint256 endsAt = uint256(d.periodStart) + _duration(d.params, period);
         bool timeUp = block.timestamp >= endsAt;
         if (period == Period.Evidence) {
-            if (r.jurors.length == 0) revert CourtJurorsNotDrawn(disputeId);
+            if (!r.drawn) revert CourtJurorsNotDrawn(disputeId);
         } else if (period == Period.Commit) {
             timeUp = timeUp || r.committed == r.seats;
         } else if (period == Period.Reveal) {
@@ -337,7 +362,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         if (frozen()) revert CourtFrozen();
         Dispute storage d = _dispute(disputeId);
         _requirePeriod(disputeId, d, Period.Execution);
-        if (roundIndex >= _rounds[disputeId].length) revert CourtUnknownRound(disputeId, roundIndex);
+        if (roundIndex > d.lastRound) revert CourtUnknownRound(disputeId, roundIndex);
         Round storage r = _rounds[disputeId][roundIndex];
         uint256 ruling = _currentRuling(disputeId);
         Settlement memory s = Settlement(disputeId, roundIndex, ruling, r.tally[ruling], _lockPerSeat(d.params));
@@ -407,7 +432,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IJurorCourt
     function disputeCount() external view returns (uint256) {
-        return _disputes.length;
+        return _disputeCount;
     }
 
     /// @inheritdoc IJurorCourt
@@ -418,20 +443,20 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         info.period = d.period;
         info.periodStart = d.periodStart;
         if (d.period != Period.Execution) info.periodEnd = uint256(d.periodStart) + _duration(d.params, d.period);
-        info.rounds = _rounds[disputeId].length;
+        info.rounds = uint256(d.lastRound) + 1;
         info.ruled = d.ruled;
         info.ruling = _currentRuling(disputeId);
     }
 
     /// @inheritdoc IJurorCourt
     function round(uint256 disputeId, uint256 roundIndex) external view returns (RoundInfo memory info) {
-        _dispute(disputeId);
-        if (roundIndex >= _rounds[disputeId].length) revert CourtUnknownRound(disputeId, roundIndex);
+        if (roundIndex > _dispute(disputeId).lastRound) revert CourtUnknownRound(disputeId, roundIndex);
         Round storage r = _rounds[disputeId][roundIndex];
         info.seats = r.seats;
-        info.jurors = new address[](r.jurors.length);
-        for (uint256 i = 0; i < r.jurors.length; ++i) {
-            info.jurors[i] = _jurorAddresses[r.jurors[i]];
+        uint256 drawn = r.drawn ? r.seats : 0;
+        info.jurors = new address[](drawn);
+        for (uint256 seat = 0; seat < drawn; ++seat) {
+            info.jurors[seat] = _jurorAddresses[_seatJuror(r, seat)];
         }
         info.ticket = r.ticket;
         info.committed = r.committed;
@@ -444,12 +469,11 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IJurorCourt
     function vote(uint256 disputeId, uint256 roundIndex, uint256 seat) external view returns (VoteInfo memory info) {
-        _dispute(disputeId);
-        if (roundIndex >= _rounds[disputeId].length) revert CourtUnknownRound(disputeId, roundIndex);
+        if (roundIndex > _dispute(disputeId).lastRound) revert CourtUnknownRound(disputeId, roundIndex);
         Round storage r = _rounds[disputeId][roundIndex];
-        if (seat >= r.jurors.length) revert CourtInvalidSeat(disputeId, roundIndex, seat);
+        if (!r.drawn || seat >= r.seats) revert CourtInvalidSeat(disputeId, roundIndex, seat);
         Vote storage v = r.votes[seat];
-        return VoteInfo(_jurorAddresses[r.jurors[seat]], v.commitment, v.choice, v.revealed, v.settled);
+        return VoteInfo(_jurorAddresses[_seatJuror(r, seat)], v.commitment, v.choice, v.revealed, v.settled);
     }
 
     /// @inheritdoc IJurorCourt
@@ -492,8 +516,9 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorCourt
-    function totals() external view returns (Totals memory) {
-        return _totals;
+    function totals() external view returns (Totals memory totals_) {
+        totals_ = _totals;
+        totals_.locked = _lockedTotal;
     }
 
     /// @inheritdoc IJurorCourt
@@ -519,13 +544,13 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     // ------------------------------------------------------------------ internals
 
-    function _openRound(uint256 disputeId, uint256 seats) private {
-        Round storage r = _rounds[disputeId].push();
+    function _openRound(uint256 disputeId, uint256 roundIndex, uint256 seats) private {
+        Round storage r = _rounds[disputeId][roundIndex];
         r.seats = uint32(seats);
-        r.fees = uint128(msg.value);
+        r.fees = SafeCast.toUint128(msg.value);
         _totals.feesHeld += msg.value;
         _pendingDraws += 1;
-        _requestRandomness(disputeId, _rounds[disputeId].length - 1, r);
+        _requestRandomness(disputeId, roundIndex, r);
     }
 
     function _requestRandomness(uint256 disputeId, uint256 roundIndex, Round storage r) private {
@@ -535,12 +560,22 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         emit DrawRequested(disputeId, roundIndex, ticket);
     }
 
+    /// @dev The rules of the parameters in force now; a delayed request is checked again when
+    ///      applied.
+    function _checkStake(uint256 stake) private view {
+        uint256 minimum = _params.minStake;
+        if (stake != 0 && stake < minimum) revert CourtStakeBelowMinimum(stake, minimum);
+        if (stake > type(uint96).max) revert CourtStakeTooLarge(stake);
+    }
+
     function _applyStake(address account, uint256 stake) private {
+        _checkStake(stake);
         uint256 idPlusOne = _idPlusOne[account];
         uint256 id;
         if (idPlusOne == 0) {
             if (stake == 0) revert CourtStakeUnchanged(0);
             id = _tree.push(0);
+            SafeCast.toUint32(id); // seats store ids in 32 bits
             _jurorAddresses.push(account);
             _idPlusOne[account] = id + 1;
         } else {
@@ -568,7 +603,10 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
             _totals.cooling += decrease;
             Cooling storage cooling = _cooling[account];
             cooling.amount += uint128(decrease);
-            cooling.availableAt = uint64(block.timestamp + _params.unstakeCooldown);
+            // One release time for everything cooling: the latest, so no earlier decrease ever
+            // becomes available sooner than its own cooldown allowed.
+            uint256 availableAt = block.timestamp + _params.unstakeCooldown;
+            if (availableAt > cooling.availableAt) cooling.availableAt = uint64(availableAt);
             emit StakeCooling(account, cooling.amount, cooling.availableAt);
         }
     }
@@ -583,15 +621,15 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     }
 
     function _settleSeat(Settlement memory s, Round storage r, uint256 seat) private {
-        if (seat >= r.jurors.length) revert CourtInvalidSeat(s.disputeId, s.round, seat);
+        if (seat >= r.seats) revert CourtInvalidSeat(s.disputeId, s.round, seat);
         Vote storage v = r.votes[seat];
         if (v.settled) revert CourtSeatAlreadySettled(s.disputeId, s.round, seat);
         v.settled = true;
         r.settled += 1;
-        uint256 id = r.jurors[seat];
+        uint256 id = _seatJuror(r, seat);
         Account storage a = _accounts[id];
         a.locked -= uint96(s.lock);
-        _totals.locked -= s.lock;
+        _lockedTotal -= uint128(s.lock);
 
         if (v.revealed && v.choice == s.ruling) {
             _reward(s, r, seat, id, a);
@@ -688,7 +726,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         _requirePeriod(disputeId, d, period);
         uint256 endsAt = uint256(d.periodStart) + _duration(d.params, period);
         if (block.timestamp >= endsAt) revert CourtPeriodOver(disputeId, endsAt);
-        index = _rounds[disputeId].length - 1;
+        index = d.lastRound;
         r = _rounds[disputeId][index];
     }
 
@@ -700,18 +738,21 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     {
         if (seats.length == 0) revert CourtNoSeats();
         uint256 idPlusOne = _idPlusOne[msg.sender];
-        uint256 drawn = r.jurors.length;
+        uint256 drawn = r.seats; // commit and reveal periods come after the draw
         for (uint256 i = 0; i < seats.length; ++i) {
             uint256 seat = seats[i];
             if (seat >= drawn) revert CourtInvalidSeat(disputeId, roundIndex, seat);
-            if (r.jurors[seat] + 1 != idPlusOne) revert CourtNotSeatJuror(disputeId, roundIndex, seat, msg.sender);
+            if (_seatJuror(r, seat) + 1 != idPlusOne) revert CourtNotSeatJuror(disputeId, roundIndex, seat, msg.sender);
         }
         id = idPlusOne - 1;
     }
 
     function _currentRuling(uint256 disputeId) private view returns (uint256) {
-        Round[] storage rounds = _rounds[disputeId];
-        return _roundRuling(rounds[rounds.length - 1]);
+        return _roundRuling(_rounds[disputeId][_disputes[disputeId].lastRound]);
+    }
+
+    function _seatJuror(Round storage r, uint256 seat) private view returns (uint256) {
+        return (r.seatIds[seat / _IDS_PER_WORD] >> ((seat % _IDS_PER_WORD) * _ID_BITS)) & type(uint32).max;
     }
 
     function _roundRuling(Round storage r) private view returns (uint256) {
@@ -730,8 +771,9 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     }
 
     function _dispute(uint256 disputeId) private view returns (Dispute storage) {
-        if (disputeId >= _disputes.length) revert CourtUnknownDispute(disputeId);
-        return _disputes[disputeId];
+        Dispute storage d = _disputes[disputeId];
+        if (address(d.arbitrable) == address(0)) revert CourtUnknownDispute(disputeId);
+        return d;
     }
 
     function _setParams(CourtParams memory p) private {

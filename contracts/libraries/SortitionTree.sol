@@ -16,7 +16,7 @@ pragma solidity ^0.8.24;
 /// whose first lane takes the old root's sum; no existing word moves.
 ///
 /// Bounds. Every lane (a subtree's sum) must fit in 64 bits; an update that would overflow a
-/// lane reverts. Callers pick a weight unit so that the total weight stays below 2^64.
+/// lane reverts, and so does a push that would move a root of 2^64 or more into a lane. Callers pick a weight unit so that the total weight stays below 2^64.
 library SortitionTree {
     uint256 internal constant K = 4;
     uint256 private constant _LANE_BITS = 64;
@@ -44,8 +44,11 @@ library SortitionTree {
             tree.levels = 1;
             levels = 1;
         } else if (leaf == K ** levels) {
-            // The tree is full: the old root becomes the first node of a new top level.
-            tree.words[_key(levels, 0)] = _sum(tree.words[_key(levels - 1, 0)]);
+            // The tree is full: the old root becomes the first node of a new top level, as a
+            // lane, so it must fit in one.
+            uint256 root = _sum(tree.words[_key(levels - 1, 0)]);
+            if (root > _LANE_MASK) revert SortitionTreeOverflow(leaf, weight);
+            tree.words[_key(levels, 0)] = root;
             tree.levels = uint8(levels + 1);
             levels += 1;
         }

@@ -25,7 +25,7 @@ from itertools import accumulate
 import pytest
 from eth_abi import decode, encode
 from eth_utils import keccak
-from hypothesis import event, given
+from hypothesis import given
 from hypothesis import strategies as st
 from web3.exceptions import ContractLogicError
 
@@ -242,18 +242,17 @@ def new_tree(project, deployer, chain):
 
 def assert_matches_model(raw: RawTree, weights: list[int]):
     """Leaves, levels, total, every leaf weight, every stored node (padding lanes included) and
-    the parent = sum-of-four-children relation at every stored level."""
+    the parent = sum-of-four-children relation at every stored level. Level 0 is read through
+    weightOf (the library's weightOf is node(0, leaf)), the levels above through node."""
     n = len(weights)
     levels = levels_for(n)
     assert raw.reads([("leaves",), ("levels",), ("total",)]) == [n, levels, sum(weights)]
     if n == 0:
         return
-    calls = [("weightOf", leaf) for leaf in range(n)]
     positions = [(level, j) for level in range(levels) for j in range(K * words_at(n, level))]
-    calls += [("node", level, j) for level, j in positions]
-    results = raw.reads(calls)
-    assert results[:n] == weights, "weightOf differs from the model"
-    nodes = dict(zip(positions, results[n:], strict=True))
+    calls = [("weightOf", j) if level == 0 else ("node", level, j) for level, j in positions]
+    nodes = dict(zip(positions, raw.reads(calls), strict=True))
+    assert [nodes[(0, leaf)] for leaf in range(n)] == weights, "weightOf differs from the model"
     for (level, j), value in nodes.items():
         assert value == model_node(weights, level, j), f"node({level}, {j})"
     for level in range(levels - 1):
@@ -434,29 +433,14 @@ def test_root__is_not_a_lane_and_may_exceed_64_bits(new_tree):
     assert_draws_match_reference(raw, weights, boundary_randoms(weights))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SortitionTree bug: push() at a level boundary stores the old root (up to 2^66) as a "
-        "64-bit lane without checking it fits, spilling into the neighbouring lane instead of "
-        "reverting SortitionTreeOverflow"
-    ),
-)
-def test_growth__with_a_root_above_64_bits_reverts_instead_of_corrupting_the_tree(new_tree):
+def test_growth__with_a_root_above_64_bits__reverts_and_keeps_the_tree(new_tree):
     weights = [2**63] * 4  # each lane fits; the root is 2^65
     raw = new_tree(weights)
     assert raw.read("total") == 2**65
+    # Growing would move the old root into a 64-bit lane of the new top level.
     refusal = raw.dry_run("push", ["uint64"], [1])
-    if refusal is not None:  # refusing is a correct outcome
-        assert refusal[:4] == _error_data(raw.tree.SortitionTreeOverflow, 0, 0)[:4]
-        return
-    raw.push(1)
-    # Accepted, the push must at least keep the model's tree. Today it does not: the old root
-    # 2^65 is written into word (1, 0) unmasked, its bit 65 lands in lane 1 (the new leaf's
-    # lane) and lane 0 reads 0, so total() is 3, leaves 0 .. 3 can never be drawn, and
-    # draw(r) returns leaf 7, which does not exist, whenever r % 3 != 0.
-    assert raw.read("total") == 2**65 + 1
-    assert_matches_model(raw, [*weights, 1])
+    assert refusal == _error_data(raw.tree.SortitionTreeOverflow, 4, 1)
+    assert_matches_model(raw, weights)
 
 
 # ---------------------------------------------------------------- draw
@@ -574,17 +558,17 @@ def test_random_pushes_and_sets__tree_always_matches_the_model(new_tree, initial
         if op[0] == "push":
             (_, weight) = op
             leaf, after = len(weights), [*weights, weight]
-            if leaf >= 1 and leaf == K ** levels_for(leaf) and sum(weights) > MAX64:
-                # The growth bug (see the xfail test above): the old root does not fit in a lane.
-                continue
             call, expected_delta = ("push", ["uint64"], [weight]), weight
+            if leaf >= 1 and leaf == K ** levels_for(leaf) and sum(weights) > MAX64:
+                # Growing would move a root above 64 bits into a lane: refused.
+                assert raw.dry_run(*call) == _error_data(overflow, leaf, weight)
+                continue
         else:
             (_, hint, weight) = op
             leaf = hint % (len(weights) + 1)
             if leaf == len(weights):
                 refusal = raw.dry_run("set", ["uint256", "uint64"], [leaf, weight])
                 assert refusal == _error_data(unknown, leaf, len(weights))
-                event('unknown')
                 continue
             after = list(weights)
             after[leaf] = weight
@@ -593,14 +577,11 @@ def test_random_pushes_and_sets__tree_always_matches_the_model(new_tree, initial
         if not lanes_fit(after):
             assert expected_delta > 0
             assert raw.dry_run(*call) == _error_data(overflow, leaf, expected_delta)
-            event('overflow ' + call[0])
             continue
         getattr(raw, call[0])(*call[2])
         weights = after
         assert raw.read("total") == sum(weights)
 
-    event(f'final levels {levels_for(len(weights))}')
-    event(f'total>2^64 {sum(weights) > MAX64}')
     assert_matches_model(raw, weights)
     if sum(weights) == 0:
         empty = _error_data(raw.tree.SortitionTreeEmpty)

@@ -1,0 +1,1422 @@
+"""Stateful properties of the JurorCourt: random sequences of stake changes (valid, below the
+minimum, unchanged, below the locked stake, beyond the wallet, beyond uint96; applied at once or
+delayed while the court is frozen), delayed stakes applied, cooled stakes withdrawn, disputes
+opened through a third-party arbitrable (TestArbitrable), rounds drawn (on time, too early, or
+after the randomness window so the ticket is renewed), votes committed and revealed through the
+SDK's `Juror` (or skipped, or unrevealable), periods passed, appeals (underpaid, overpaid, late,
+past the limit), rulings executed (also to an arbitrable that rejects them), seats settled with
+`openotc.court.settle_dispute` or seat by seat (in any order), rewards withdrawn, the residual
+swept, and time jumps; by five jurors, one with too few tokens for large stakes.
+
+Invariants, re-read from the chain after every step (one batched JSON-RPC round trip):
+1. tokens: token.balanceOf(court) == staked + cooling + penaltiesHeld + rewardTokensOwed +
+   residualTokens (`totals()`), totals().staked == sum of juror(a).stake and totals().locked ==
+   sum of juror(a).locked over every juror;
+2. ether: the court's ETH balance == feesHeld + rewardEthOwed + residualEth (the ETH balance is
+   exactly the fees not yet paid out);
+3. no juror is drawn without stake: every address of every drawn round had stake > 0 and
+   weight > 0 on the chain just before the draw (read then, kept in the model); the draw also
+   picks exactly the jurors a reference walk of the pre-draw weights gives;
+4. payouts never exceed what came in: ETH paid out (rewards withdrawn + residual swept, measured
+   on the recipients' balances) <= arbitration + appeal fees paid; tokens paid out (rewards +
+   residual) <= tokens slashed (the SeatSettled events);
+5. totalWeight() == sum over jurors of stake * (c + 1) // (c + i + 1) // WEIGHT_UNIT, and each
+   juror's weight is its own term (checked at every step, frozen or not: delayed stakes never
+   touch the accounts);
+6. frozen() == (pendingDraws() > 0 and totalWeight() > 0).
+Besides these, every juror's account, the totals, every dispute and its current round, and every
+wallet (tokens and ETH, gas included) equal a Python model of the spec (IJurorCourt).
+
+Rules send only the transactions the model says succeed; every refusal the model predicts is
+run as an `eth_call` on the pending block (its timestamp pinned to the next transaction's) and
+compared with the exact revert data: a mined failing transaction costs much more under ape, and
+the unit tests cover the same refusals as real transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import requests
+from eth_abi import decode, encode
+from eth_utils import keccak, to_checksum_address, to_hex
+from hexbytes import HexBytes
+from hypothesis import event as _event
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from web3.exceptions import ContractLogicError
+
+from openotc import court as sdk
+from openotc.court import Period
+from openotc.params import DAY, TOKEN_UNIT
+
+CHOICES = 2
+WEIGHT_UNIT = 10**9
+UINT96_MAX = 2**96 - 1
+UINT256_MAX = 2**256 - 1
+HOUR = 3600
+FIRST_ROUND_SEATS = 3
+MAX_UNRULED = 2  # disputes before Execution at once
+MAX_DISPUTES = 4  # per example
+# A dispute needs about a dozen steps from its opening to its settlement.
+STEPS = 45
+
+JUROR_FUNDS = 100_000 * TOKEN_UNIT
+# What a drawn juror commits: mostly one of the two choices, sometimes 0 (refuse to arbitrate),
+# a choice that does not exist (it can never be revealed) or nothing at all.
+VOTES = (1, 2, 1, 2, 1, 2, 0, CHOICES + 1, None)
+
+
+import collections  # DEBUG
+
+SEEN = collections.Counter()  # DEBUG
+
+
+def event(label):  # DEBUG
+    SEEN[label] += 1
+    _event(label)
+
+
+def _selector(signature: str) -> bytes:
+    return keccak(text=signature)[:4]
+
+
+_TOTALS = _selector("totals()")
+_TOTAL_WEIGHT = _selector("totalWeight()")
+_PENDING_DRAWS = _selector("pendingDraws()")
+_FROZEN = _selector("frozen()")
+_JUROR_COUNT = _selector("jurorCount()")
+_JUROR = _selector("juror(address)")
+_DISPUTE = _selector("dispute(uint256)")
+_ROUND = _selector("round(uint256,uint256)")
+_BALANCE_OF = _selector("balanceOf(address)")
+
+_JUROR_INFO = "(uint256,bool,uint256,uint256,uint256,uint256,uint256,bool,uint256,uint256,uint256,uint256,uint256)"
+_TOTALS_INFO = "(" + ",".join(["uint256"] * 9) + ")"
+_DISPUTE_INFO = "(address,uint256,uint8,uint256,uint256,uint256,bool,uint256)"
+_ROUND_INFO = "(uint256,address[],uint256,uint256,uint256,uint256,uint256,uint256,uint256)"
+
+TOTAL_FIELDS = (
+    "staked",
+    "locked",
+    "cooling",
+    "penaltiesHeld",
+    "rewardTokensOwed",
+    "residualTokens",
+    "feesHeld",
+    "rewardEthOwed",
+    "residualEth",
+)
+
+
+def weight_of(stake: int, coherent: int, incoherent: int) -> int:
+    """IJurorCourt, Drawing weight."""
+    return stake * (coherent + 1) // (coherent + incoherent + 1) // WEIGHT_UNIT
+
+
+def reference_draw(weights: list[int], random: int) -> int:
+    """The leaf a sortition tree of `weights` (by leaf index) draws for `random`."""
+    target = random % sum(weights)
+    for leaf, weight in enumerate(weights):
+        if target < weight:
+            return leaf
+        target -= weight
+    raise AssertionError("unreachable: target < total")
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass
+class JurorModel:
+    account: object
+    id: int | None = None
+    stake: int = 0
+    locked: int = 0
+    coherent: int = 0
+    incoherent: int = 0
+    delayed: int | None = None
+    cooling: int = 0
+    cooling_ends: int = 0
+    reward_tokens: int = 0
+    reward_eth: int = 0
+    tokens: int = 0  # wallet
+    eth: int = 0  # wallet
+
+    @property
+    def address(self) -> str:
+        return self.account.address
+
+    @property
+    def weight(self) -> int:
+        return weight_of(self.stake, self.coherent, self.incoherent)
+
+
+@dataclass
+class RoundModel:
+    seats: int
+    fees: int
+    ticket: int
+    request_block: int
+    jurors: list[str] = field(default_factory=list)  # address by seat, once drawn
+    commits: dict[str, int] = field(default_factory=dict)  # address -> committed choice
+    revealed: set[str] = field(default_factory=set)
+    tally: dict[int, int] = field(default_factory=dict)
+    committed: int = 0
+    revealed_seats: int = 0
+    settled: set[int] = field(default_factory=set)
+    penalties: int = 0
+    incoherent_settled: int = 0
+    before_draw: dict[str, tuple[int, int]] = field(default_factory=dict)  # (stake, weight)
+
+    @property
+    def drawn(self) -> bool:
+        return bool(self.jurors)
+
+    def seats_of(self, address: str) -> list[int]:
+        return [seat for seat, juror in enumerate(self.jurors) if juror == address]
+
+    def ruling(self) -> int:
+        """The most revealed choice; 0 on a tie or without a revealed vote."""
+        if self.revealed_seats == 0:
+            return 0
+        best = max(self.tally.values())
+        leaders = [choice for choice, votes in self.tally.items() if votes == best]
+        return leaders[0] if len(leaders) == 1 else 0
+
+    def vote(self, seat: int) -> tuple[bool, int]:
+        """(revealed, choice) of a seat."""
+        juror = self.jurors[seat]
+        if juror in self.revealed:
+            return True, self.commits[juror]
+        return False, 0
+
+
+@dataclass
+class DisputeModel:
+    id: int
+    period: Period
+    start: int
+    rounds: list[RoundModel]
+    ruled: bool = False
+
+    @property
+    def current(self) -> RoundModel:
+        return self.rounds[-1]
+
+    @property
+    def ruling(self) -> int:
+        return self.current.ruling()
+
+    def unsettled(self) -> bool:
+        return any(len(r.settled) < r.seats for r in self.rounds)
+
+
+# ---------------------------------------------------------------- the machine
+
+
+class CourtMachine(RuleBasedStateMachine):
+    # Set by the test function before the machine runs (hypothesis cannot take fixtures).
+    chain = court = token = randomness = arbitrable = stranger = salts = None
+    treasury: str = ""
+    juror_accounts: tuple = ()
+    court_params = None
+    error_data = None
+
+    def __init__(self):
+        super().__init__()
+        # Ape isolates each pytest test, not each hypothesis example: isolate examples here.
+        self.snapshot = self.chain.snapshot()
+        event("example")  # DEBUG
+        self.w3 = self.chain.provider.web3
+        self.rpc = requests.Session()
+        self.endpoint = self.w3.provider.endpoint_uri
+        self.chain_id = self.chain.chain_id
+        p = self.court_params
+        self.min_stake = p.min_stake
+        self.lock = p.lock_per_seat
+        self.fee = p.fee_per_juror
+        self.cooldown = p.unstake_cooldown
+        self.durations = {
+            Period.EVIDENCE: p.evidence_period,
+            Period.COMMIT: p.commit_period,
+            Period.REVEAL: p.reveal_period,
+            Period.APPEAL: p.appeal_period,
+        }
+        self.lookahead = p.randomness_lookahead
+        self.window = p.randomness_window
+        self.max_appeals = p.max_appeals
+        self.error_names = {
+            keccak(text=abi.selector)[:4]: abi.name
+            for contract in (self.court, self.token, self.randomness, self.arbitrable)
+            for abi in contract.contract_type.errors
+        }
+
+        head = self.chain.blocks.head
+        self.head_ts, self.head_no = head.timestamp, head.number
+        self.next_ts = self.head_ts + 1
+        self.pinned: int | None = None
+        self.turn = 0
+
+        # The court as the test function left it: jurors staked, no dispute.
+        read = self._read()
+        assert self.court.disputeCount() == 0
+        assert read["pending"] == 0
+        self.jurors = [JurorModel(account) for account in self.juror_accounts]
+        self.by_address = {j.address: j for j in self.jurors}
+        self.ids: list[str] = [None] * read["juror_count"]
+        for j in self.jurors:
+            info = read["jurors"][j.address]
+            if info[1]:
+                j.id, j.stake = info[0], info[2]
+                self.ids[j.id] = j.address
+            j.cooling, j.cooling_ends = info[9], info[10]
+            j.tokens, j.eth = read["tokens"][j.address], read["eth"][j.address]
+        assert None not in self.ids, "every juror of the court is one of the machine's"
+        self.totals = dict(zip(TOTAL_FIELDS, read["totals"], strict=True))
+        for name in TOTAL_FIELDS:
+            if name not in ("staked", "cooling"):
+                assert self.totals[name] == 0, name
+        self.treasury_tokens = read["tokens"][self.treasury]
+        self.treasury_eth = read["eth"][self.treasury]
+
+        self.disputes: list[DisputeModel] = []
+        self.stale_before = 0  # block of the last stake applied while rounds wait for jurors
+        self.rejecting = False  # the arbitrable rejects rulings
+        # Flows, for invariant 4.
+        self.fees_in = 0
+        self.slashed = 0
+        self.paid_eth = 0
+        self.paid_tokens = 0
+
+    def teardown(self):
+        self.chain.restore(self.snapshot)
+
+    # ------------------------------------------------------------ chain helpers
+
+    @property
+    def now(self) -> int:
+        """The timestamp of the next transaction (and of every dry run)."""
+        return self.next_ts
+
+    def _pin(self) -> int:
+        if self.pinned != self.next_ts:
+            self.chain.pending_timestamp = self.next_ts
+            self.pinned = self.next_ts
+        return self.next_ts
+
+    def _jump(self, timestamp: int) -> None:
+        """The next transaction runs at `timestamp` (if that is not in the past)."""
+        if timestamp > self.next_ts:
+            self.next_ts = timestamp
+            event("time jump")
+
+    def _mined(self, tx) -> None:
+        self.head_ts, self.head_no = tx.timestamp, tx.block_number
+        self.next_ts, self.pinned = self.head_ts + 1, None
+        juror = self.by_address.get(tx.sender)
+        if juror is not None:
+            juror.eth -= tx.total_fees_paid
+
+    def _send(self, method, *args, sender, value=0):
+        now = self._pin()
+        if value:
+            tx = method(*args, sender=sender, value=value)
+        else:
+            tx = method(*args, sender=sender)
+        assert tx.timestamp == now
+        self._mined(tx)
+        event(f"sent {method.abis[0].name}")
+        return tx
+
+    def _mine(self, blocks: int) -> None:
+        self._pin()
+        self.chain.mine(blocks)
+        head = self.chain.blocks.head
+        self.head_ts, self.head_no = head.timestamp, head.number
+        self.next_ts, self.pinned = self.head_ts + 1, None
+
+    def _dry_run(self, method, *args, sender, value=0) -> HexBytes | None:
+        """Revert data of the call on the pending block (at `now`), or None if it succeeds."""
+        self._pin()
+        request = {
+            "from": str(getattr(sender, "address", sender)),
+            "to": str(method.contract.address),
+            "data": to_hex(method.encode_input(*args)),
+            "value": value,
+        }
+        try:
+            self.w3.eth.call(request, "pending")
+        except ContractLogicError as err:
+            return HexBytes(err.data or b"")
+        return None
+
+    def _refused(self, expected: HexBytes, method, *args, sender, value=0) -> None:
+        actual = self._dry_run(method, *args, sender=sender, value=value)
+        name = method.abis[0].name
+        assert actual == expected, f"{name}: expected {expected.hex()}, got {actual!r}"
+        event(f"refused {name}: {self.error_names[bytes(expected[:4])]}")
+
+    def _err(self, error, **inputs) -> HexBytes:
+        return self.error_data(error, **inputs)
+
+    def _logs(self, tx, event_type, contract=None) -> list[dict]:
+        address = (contract or self.court).address
+        return [
+            {k: _norm(v) for k, v in log.event_arguments.items()}
+            for log in tx.decode_logs(event_type)
+            if log.contract_address == address
+        ]
+
+    def _one(self, tx, event_type, contract=None) -> dict:
+        logs = self._logs(tx, event_type, contract)
+        assert len(logs) == 1, f"{event_type.abi.name}: {len(logs)} logs"
+        return logs[0]
+
+    def _rotated(self, options: list) -> list:
+        """`options` turned by one more place at each call: hypothesis favours the first of a
+        choice, and every option should get its turn."""
+        self.turn += 1
+        k = self.turn % len(options)
+        return options[k:] + options[:k]
+
+    # ------------------------------------------------------------ reading the chain
+
+    def _read(self) -> dict:
+        """Every value the invariants compare, in one raw JSON-RPC batch."""
+        c, t = self.court.address, self.token.address
+        holders = [a.address for a in self.juror_accounts] + [self.treasury]
+        calls = [
+            (("totals",), c, _TOTALS),
+            (("total_weight",), c, _TOTAL_WEIGHT),
+            (("pending",), c, _PENDING_DRAWS),
+            (("frozen",), c, _FROZEN),
+            (("juror_count",), c, _JUROR_COUNT),
+            (("court_tokens",), t, _BALANCE_OF + encode(["address"], [c])),
+        ]
+        calls += [
+            (("juror", a.address), c, _JUROR + encode(["address"], [a.address]))
+            for a in self.juror_accounts
+        ]
+        calls += [(("tokens", h), t, _BALANCE_OF + encode(["address"], [h])) for h in holders]
+        disputes = getattr(self, "disputes", [])
+        calls += [(("dispute", d.id), c, _DISPUTE + encode(["uint256"], [d.id])) for d in disputes]
+        calls += [
+            (("round", d.id), c, _ROUND + encode(["uint256", "uint256"], [d.id, len(d.rounds) - 1]))
+            for d in disputes
+        ]
+        batch = [
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "eth_call",
+                "params": [{"to": to, "data": to_hex(data)}, "latest"],
+            }
+            for i, (_, to, data) in enumerate(calls)
+        ]
+        balances = [c, *holders]
+        batch += [
+            {
+                "jsonrpc": "2.0",
+                "id": len(calls) + i,
+                "method": "eth_getBalance",
+                "params": [a, "latest"],
+            }
+            for i, a in enumerate(balances)
+        ]
+        answers = self.rpc.post(self.endpoint, json=batch, timeout=60).json()
+        assert all("error" not in answer for answer in answers), answers
+        results = {answer["id"]: bytes(HexBytes(answer["result"])) for answer in answers}
+
+        read: dict = {"jurors": {}, "tokens": {}, "eth": {}, "disputes": {}, "rounds": {}}
+        for i, (key, _, _) in enumerate(calls):
+            raw = results[i]
+            kind = key[0]
+            if kind == "totals":
+                read["totals"] = decode([_TOTALS_INFO], raw)[0]
+            elif kind in ("total_weight", "pending", "juror_count", "court_tokens"):
+                read[kind] = int.from_bytes(raw, "big")
+            elif kind == "frozen":
+                read["frozen"] = bool(int.from_bytes(raw, "big"))
+            elif kind == "juror":
+                read["jurors"][key[1]] = decode([_JUROR_INFO], raw)[0]
+            elif kind == "tokens":
+                read["tokens"][key[1]] = int.from_bytes(raw, "big")
+            elif kind == "dispute":
+                info = decode([_DISPUTE_INFO], raw)[0]
+                read["disputes"][key[1]] = (to_checksum_address(info[0]), *info[1:])
+            elif kind == "round":
+                info = decode([_ROUND_INFO], raw)[0]
+                jurors = tuple(to_checksum_address(a) for a in info[1])
+                read["rounds"][key[1]] = (info[0], jurors, *info[2:])
+        for i, a in enumerate(balances):
+            value = int.from_bytes(results[len(calls) + i], "big")
+            if a == c:
+                read["court_eth"] = value
+            else:
+                read["eth"][a] = value
+        return read
+
+    # ------------------------------------------------------------ model queries
+
+    def total_weight(self) -> int:
+        return sum(j.weight for j in self.jurors if j.id is not None)
+
+    def pending_draws(self) -> int:
+        return sum(1 for d in self.disputes for r in d.rounds if not r.drawn)
+
+    def frozen(self) -> bool:
+        return self.pending_draws() > 0 and self.total_weight() > 0
+
+    def period_end(self, d: DisputeModel) -> int:
+        return d.start + self.durations[d.period]
+
+    def unruled(self) -> list[DisputeModel]:
+        return [d for d in self.disputes if d.period != Period.EXECUTION]
+
+    def in_period(self, period: Period, open_only=True) -> list[DisputeModel]:
+        return [
+            d
+            for d in self.disputes
+            if d.period == period and (not open_only or self.now < self.period_end(d))
+        ]
+
+    def undrawn(self) -> list[DisputeModel]:
+        return [d for d in self.in_period(Period.EVIDENCE, False) if not d.current.drawn]
+
+    def uncommitted(self, d: DisputeModel) -> list[str]:
+        r = d.current
+        return [a for a in dict.fromkeys(r.jurors) if a not in r.commits]
+
+    def unrevealed(self, d: DisputeModel) -> list[str]:
+        r = d.current
+        return [a for a in r.commits if a not in r.revealed]
+
+    def can_commit(self) -> list[DisputeModel]:
+        return [d for d in self.in_period(Period.COMMIT) if self.uncommitted(d)]
+
+    def can_reveal(self) -> list[DisputeModel]:
+        return [d for d in self.in_period(Period.REVEAL) if self.unrevealed(d)]
+
+    def can_settle(self) -> list[DisputeModel]:
+        return [d for d in self.in_period(Period.EXECUTION, False) if d.unsettled()]
+
+    # ------------------------------------------------------------ staking
+
+    def _stake_error(self, j: JurorModel, stake: int) -> HexBytes | None:
+        """The refusal of `_applyStake(j, stake)`, in the contract's order of checks."""
+        c = self.court
+        if j.id is None and stake == 0:
+            return self._err(c.CourtStakeUnchanged, stake=0)
+        if stake == j.stake:
+            return self._err(c.CourtStakeUnchanged, stake=stake)
+        if stake < j.locked:
+            return self._err(c.CourtStakeBelowLocked, stake=stake, locked=j.locked)
+        if stake - j.stake > j.tokens:
+            return self._err(
+                self.token.ERC20InsufficientBalance,
+                sender=j.address,
+                balance=j.tokens,
+                needed=stake - j.stake,
+            )
+        return None
+
+    def _apply_stake(self, j: JurorModel, stake: int, tx) -> None:
+        if j.id is None:
+            j.id = len(self.ids)
+            self.ids.append(j.address)
+            event("new juror")
+        current = j.stake
+        j.delayed = None
+        j.stake = stake
+        if self.pending_draws():  # only with an empty tree: the pending tickets go stale
+            self.stale_before = tx.block_number
+            event("stake applied while rounds wait for jurors (empty tree)")
+        assert self._one(tx, self.court.StakeSet) == {
+            "juror": j.address,
+            "jurorId": j.id,
+            "stake": stake,
+            "weight": j.weight,
+        }
+        if stake > current:
+            j.tokens -= stake - current
+            self.totals["staked"] += stake - current
+            assert not self._logs(tx, self.court.StakeCooling)
+        else:
+            self.totals["staked"] -= current - stake
+            self.totals["cooling"] += current - stake
+            j.cooling += current - stake
+            j.cooling_ends = tx.timestamp + self.cooldown
+            assert self._one(tx, self.court.StakeCooling) == {
+                "juror": j.address,
+                "amount": j.cooling,
+                "availableAt": j.cooling_ends,
+            }
+
+    @rule(data=st.data())
+    def set_stake(self, data):
+        """A juror sets its stake to a valid or invalid amount."""
+        j = data.draw(st.sampled_from(self.jurors), label="juror")
+        minimum = self.min_stake
+        kind = data.draw(
+            st.sampled_from(
+                ["valid", "valid", "zero", "below_min", "same", "over_wallet", "too_large"]
+            ),
+            label="kind",
+        )
+        if kind == "valid":
+            stake = data.draw(
+                st.sampled_from([minimum, 2 * minimum, 3 * minimum])
+                | st.integers(minimum, 5 * minimum),
+                label="stake",
+            )
+        elif kind == "zero":
+            stake = 0
+        elif kind == "below_min":
+            stake = data.draw(st.integers(1, minimum - 1), label="stake")
+        elif kind == "same":
+            stake = j.stake
+        elif kind == "over_wallet":
+            stake = j.stake + j.tokens + 1
+        else:
+            stake = UINT96_MAX + 1
+
+        c = self.court
+        frozen = self.frozen()
+        if stake != 0 and stake < minimum:
+            error = self._err(c.CourtStakeBelowMinimum, stake=stake, minimum=minimum)
+        elif stake > UINT96_MAX:
+            error = self._err(c.CourtStakeTooLarge, stake=stake)
+        elif frozen:
+            error = None
+        else:
+            error = self._stake_error(j, stake)
+        if error is not None:
+            self._refused(error, c.setStake, stake, sender=j.account)
+            return
+
+        tx = self._send(c.setStake, stake, sender=j.account)
+        if frozen:
+            j.delayed = stake
+            assert self._one(tx, c.StakeDelayed) == {"juror": j.address, "stake": stake}
+            assert not self._logs(tx, c.StakeSet)
+            event("stake delayed")
+        else:
+            assert not self._logs(tx, c.StakeDelayed)
+            self._apply_stake(j, stake, tx)
+
+    def delayed(self) -> list[JurorModel]:
+        return [j for j in self.jurors if j.delayed is not None]
+
+    @precondition(lambda self: self.delayed())
+    @rule(data=st.data())
+    def apply_delayed_stake(self, data):
+        self._apply_delayed_stake(data.draw(st.sampled_from(self.delayed()), label="juror"))
+
+    def _apply_delayed_stake(self, j: JurorModel) -> None:
+        """Anyone applies a juror's delayed stake (or tries to)."""
+        c = self.court
+        if self.frozen():
+            error = self._err(c.CourtFrozen)
+        elif j.delayed is None:
+            error = self._err(c.CourtNoDelayedStake, juror=j.address)
+        else:
+            error = self._stake_error(j, j.delayed)
+        if error is not None:
+            self._refused(error, c.applyDelayedStake, j.address, sender=self.stranger)
+            return
+        tx = self._send(c.applyDelayedStake, j.address, sender=self.stranger)
+        self._apply_stake(j, j.delayed, tx)
+
+    def cooling(self) -> list[JurorModel]:
+        return [j for j in self.jurors if j.cooling]
+
+    @precondition(lambda self: self.cooling())
+    @rule(data=st.data(), wait=st.sampled_from([None, -1, 0, 0]))
+    def withdraw_stake(self, data, wait):
+        self._withdraw_stake(data.draw(st.sampled_from(self.cooling()), label="juror"), wait)
+
+    def _withdraw_stake(self, j: JurorModel, wait: int | None) -> None:
+        """A juror withdraws its cooled stake, possibly once (or a second before) the cooldown
+        ends."""
+        if wait is not None and j.cooling:
+            self._jump(j.cooling_ends + wait)
+        c = self.court
+        if j.cooling == 0:
+            error = self._err(c.CourtNothingToWithdraw, account=j.address)
+        elif self.now < j.cooling_ends:
+            error = self._err(c.CourtCoolingDown, availableAt=j.cooling_ends)
+        else:
+            error = None
+        if error is not None:
+            self._refused(error, c.withdrawStake, sender=j.account)
+            return
+        tx = self._send(c.withdrawStake, sender=j.account)
+        assert self._one(tx, c.StakeWithdrawn) == {"juror": j.address, "amount": j.cooling}
+        self.totals["cooling"] -= j.cooling
+        j.tokens += j.cooling
+        j.cooling = j.cooling_ends = 0
+
+    # ------------------------------------------------------------ disputes
+
+    def _open_round(self, tx, d: DisputeModel, seats: int, value: int) -> None:
+        requested = self._one(tx, self.court.DrawRequested)
+        assert requested["disputeId"] == d.id and requested["round"] == len(d.rounds)
+        d.rounds.append(RoundModel(seats, value, requested["ticket"], tx.block_number))
+        self.totals["feesHeld"] += value
+        self.fees_in += value
+
+    @precondition(
+        lambda self: len(self.unruled()) < MAX_UNRULED and len(self.disputes) < MAX_DISPUTES
+    )
+    @rule(
+        paid=st.sampled_from(["exact", "exact", "under", "over"]),
+        extra=st.integers(1, 10**15),
+        choices=st.sampled_from([CHOICES, CHOICES, CHOICES, 0]),
+    )
+    def open_dispute(self, paid, extra, choices):
+        """The arbitrable opens a dispute, paying the arbitration cost (or not quite)."""
+        a, c = self.arbitrable, self.court
+        cost = self.fee * FIRST_ROUND_SEATS
+        value = {"exact": cost, "under": cost - 1, "over": cost + extra}[paid]
+        if choices == 0:
+            error = self._err(c.CourtInvalidChoices, choices=0)
+        elif value < cost:
+            error = self._err(c.CourtInsufficientFee, paid=value, cost=cost)
+        else:
+            error = None
+        if error is not None:
+            self._refused(error, a.createDispute, choices, sender=self.stranger, value=value)
+            return
+        tx = self._send(a.createDispute, choices, sender=self.stranger, value=value)
+        created = self._one(tx, c.DisputeCreation)
+        d = DisputeModel(len(self.disputes), Period.EVIDENCE, tx.timestamp, [])
+        assert created == {"_disputeID": d.id, "_arbitrable": a.address}
+        self.disputes.append(d)
+        self._open_round(tx, d, FIRST_ROUND_SEATS, value)
+
+    @precondition(lambda self: self.undrawn())
+    @rule(data=st.data(), timing=st.sampled_from(["ready", "ready", "ready", "early", "late"]))
+    def draw(self, data, timing):
+        self._draw(data.draw(st.sampled_from(self.undrawn()), label="dispute"), timing)
+
+    def _draw(self, d: DisputeModel, timing: str) -> None:
+        """Anyone draws a pending round: in the randomness window, before it, or after it
+        closed (the ticket is renewed)."""
+        r, index = d.current, len(d.rounds) - 1
+        c = self.court
+        target = r.request_block + self.lookahead
+        assert self.randomness.targetBlock(r.ticket) == target
+        stale = r.request_block <= self.stale_before
+
+        if timing == "early" and not stale and self.head_no + 1 < target:
+            error = self._err(self.randomness.RandomnessNotReady, ticket=r.ticket, targetBlock=target)
+            self._refused(error, c.draw, d.id, sender=self.stranger)
+            return
+        if timing == "late" and self.head_no + 1 < target + self.window:
+            self._mine(target + self.window - self.head_no - 1)
+        elif self.head_no + 1 < target:
+            self._mine(target - self.head_no - 1)
+
+        if stale or self.head_no + 1 >= target + self.window:
+            tx = self._send(c.draw, d.id, sender=self.stranger)
+            requested = self._one(tx, c.DrawRequested)
+            assert requested["disputeId"] == d.id and requested["round"] == index
+            assert not self._logs(tx, c.JurorDrawn)
+            r.ticket, r.request_block = requested["ticket"], tx.block_number
+            event("ticket renewed: stale" if stale else "ticket renewed: window passed")
+            return
+        if self.total_weight() == 0:
+            self._refused(self._err(c.CourtNoJurors), c.draw, d.id, sender=self.stranger)
+            return
+
+        before = self._read()  # invariant 3: the stakes and weights the draw sees
+        weights = [before["jurors"][address][6] for address in self.ids]
+        assert sum(weights) == before["total_weight"] > 0
+        tx = self._send(c.draw, d.id, sender=self.stranger)
+        value = self.randomness.valueOf(r.ticket)
+        assert value != 0
+        expected = []
+        for seat in range(r.seats):
+            seed = keccak(encode(["uint256"] * 4, [value, d.id, index, seat]))
+            expected.append(self.ids[reference_draw(weights, int.from_bytes(seed, "big"))])
+        drawn = self._logs(tx, c.JurorDrawn)
+        assert [log["juror"] for log in drawn] == expected
+        assert [(log["disputeId"], log["round"], log["seat"]) for log in drawn] == [
+            (d.id, index, seat) for seat in range(r.seats)
+        ]
+        r.jurors = expected
+        for address in expected:
+            info = before["jurors"][address]
+            r.before_draw[address] = (info[2], info[6])
+            self.by_address[address].locked += self.lock
+        self.totals["locked"] += self.lock * r.seats
+        event(f"drew {len(set(expected))} juror(s) for {r.seats} seats")
+
+    @precondition(lambda self: self.unruled())
+    @rule(data=st.data(), jump=st.sampled_from(["end", "end", "end", "none", "before_end"]))
+    def pass_period(self, data, jump):
+        self._pass_period(data.draw(st.sampled_from(self.unruled()), label="dispute"), jump)
+
+    def _pass_period(self, d: DisputeModel, jump: str) -> None:
+        """Anyone passes a dispute's period: once it is over, a second before, or at once."""
+        end = self.period_end(d)
+        if jump == "end":
+            self._jump(end)
+        elif jump == "before_end":
+            self._jump(end - 1)
+        c, r = self.court, d.current
+        time_up = self.now >= end
+        if d.period == Period.COMMIT:
+            time_up = time_up or r.committed == r.seats
+        elif d.period == Period.REVEAL:
+            time_up = time_up or r.revealed_seats == r.seats
+        if d.period == Period.EVIDENCE and not r.drawn:
+            error = self._err(c.CourtJurorsNotDrawn, disputeId=d.id)
+        elif not time_up:
+            error = self._err(c.CourtPeriodNotOver, disputeId=d.id, endsAt=end)
+        else:
+            error = None
+        if error is not None:
+            self._refused(error, c.passPeriod, d.id, sender=self.stranger)
+            return
+        tx = self._send(c.passPeriod, d.id, sender=self.stranger)
+        d.period, d.start = Period(d.period + 1), tx.timestamp
+        assert self._one(tx, c.NewPeriod) == {"disputeId": d.id, "period": d.period}
+        event(f"passed to {d.period.name}")
+
+    # ------------------------------------------------------------ votes
+
+    def _account(self, address: str):
+        return self.by_address[address].account
+
+    def _salt_key(self, d: DisputeModel, address: str) -> str:
+        return sdk.SaltStore.key(
+            self.chain_id, self.court.address, d.id, len(d.rounds) - 1, address
+        )
+
+    @precondition(lambda self: self.can_commit())
+    @rule(
+        data=st.data(),
+        choice=st.sampled_from([v for v in VOTES if v is not None]),
+        mode=st.sampled_from(["honest", "honest", "honest", "late", "stranger", "again", "zero"]),
+    )
+    def commit(self, data, choice, mode):
+        d = data.draw(st.sampled_from(self.can_commit()), label="dispute")
+        self._commit(d, data, choice, mode)
+
+    def _commit(self, d: DisputeModel, data, choice: int, mode: str, address=None) -> None:
+        """A drawn juror commits a vote through the SDK (choice 3 can never be revealed); or a
+        refused commit: after the period, by a stranger, a second time, a zero commitment."""
+        r, index, c = d.current, len(d.rounds) - 1, self.court
+        if address is None:
+            address = data.draw(st.sampled_from(self.uncommitted(d)), label="juror")
+        seats = r.seats_of(address)
+        digest = keccak(b"some commitment")
+        sender = self._account(address)
+        if mode == "late":
+            end = self.period_end(d)
+            self._jump(end)
+            error = self._err(c.CourtPeriodOver, disputeId=d.id, endedAt=end)
+        elif mode == "stranger":
+            error = self._err(
+                c.CourtNotSeatJuror,
+                disputeId=d.id,
+                round=index,
+                seat=seats[0],
+                caller=self.stranger.address,
+            )
+            sender = self.stranger
+        elif mode == "again" and r.commits:
+            address = data.draw(st.sampled_from(sorted(r.commits)), label="committed")
+            seats, sender = r.seats_of(address), self._account(address)
+            error = self._err(c.CourtAlreadyCommitted, disputeId=d.id, round=index, seat=seats[0])
+        elif mode == "zero":
+            digest = b"\x00" * 32
+            error = self._err(c.CourtZeroCommitment)
+        else:
+            error = None
+        if error is not None:
+            self._refused(error, c.commit, d.id, seats, digest, sender=sender)
+            return
+
+        juror = sdk.Juror(c, sender, self.salts, self.chain_id)
+        self._pin()
+        tx = juror.commit(d.id, choice)
+        self._mined(tx)
+        committed = self._one(tx, c.VoteCommitted)
+        assert (committed["juror"], committed["seats"]) == (address, seats)
+        r.commits[address] = choice
+        r.committed += len(seats)
+        event("committed")
+
+    @precondition(lambda self: self.can_reveal())
+    @rule(data=st.data(), mode=st.sampled_from(["honest", "honest", "honest", "late", "wrong"]))
+    def reveal(self, data, mode):
+        self._reveal(data.draw(st.sampled_from(self.can_reveal()), label="dispute"), data, mode)
+
+    def _reveal(self, d: DisputeModel, data, mode: str, address=None) -> None:
+        """A juror reveals its vote through the SDK; or a refused reveal: after the period,
+        with the wrong salt, or a choice that does not exist."""
+        r, index, c = d.current, len(d.rounds) - 1, self.court
+        if address is None:
+            address = data.draw(st.sampled_from(self.unrevealed(d)), label="juror")
+        seats, account = r.seats_of(address), self._account(address)
+        sealed = self.salts.recall(self._salt_key(d, address))
+        assert sealed.choice == r.commits[address]
+        choice, salt = sealed.choice, sealed.salt
+        if mode == "late":
+            end = self.period_end(d)
+            self._jump(end)
+            error = self._err(c.CourtPeriodOver, disputeId=d.id, endedAt=end)
+        elif choice > CHOICES:
+            error = self._err(c.CourtInvalidChoice, choice=choice, choices=CHOICES)
+        elif mode == "wrong":
+            salt = keccak(salt)
+            error = self._err(c.CourtCommitmentMismatch, disputeId=d.id, round=index, seat=seats[0])
+        else:
+            error = None
+        if error is not None:
+            self._refused(error, c.reveal, d.id, seats, choice, salt, sender=account)
+            return
+
+        juror = sdk.Juror(c, account, self.salts, self.chain_id)
+        self._pin()
+        tx = juror.reveal(d.id)
+        self._mined(tx)
+        revealed = self._one(tx, c.VoteRevealed)
+        assert (revealed["juror"], revealed["seats"], revealed["choice"]) == (
+            address,
+            seats,
+            choice,
+        )
+        r.revealed.add(address)
+        r.tally[choice] = r.tally.get(choice, 0) + len(seats)
+        r.revealed_seats += len(seats)
+        event("revealed")
+
+    # ------------------------------------------------------------ appeals and rulings
+
+    @precondition(lambda self: self.in_period(Period.APPEAL, open_only=False))
+    @rule(
+        data=st.data(),
+        paid=st.sampled_from(["exact", "exact", "under", "over"]),
+        extra=st.integers(1, 10**15),
+        late=st.booleans(),
+    )
+    def appeal(self, data, paid, extra, late):
+        d = data.draw(st.sampled_from(self.in_period(Period.APPEAL, False)), label="dispute")
+        self._appeal(d, paid, extra, late)
+
+    def _appeal(self, d: DisputeModel, paid: str, extra: int, late: bool) -> None:
+        """The arbitrable appeals, paying appealCost (or not quite), maybe too late."""
+        a, c = self.arbitrable, self.court
+        end = self.period_end(d)
+        if late:
+            self._jump(end)
+        seats = 2 * d.current.seats + 1
+        cost = self.fee * seats
+        allowed = len(d.rounds) <= self.max_appeals
+        assert c.appealCost(d.id, b"") == (cost if allowed else UINT256_MAX)
+        value = {"exact": cost, "under": cost - 1, "over": cost + extra}[paid]
+        if self.now >= end:
+            error = self._err(c.CourtPeriodOver, disputeId=d.id, endedAt=end)
+        elif not allowed:
+            error = self._err(c.CourtNoMoreAppeals, disputeId=d.id)
+        elif value < cost:
+            error = self._err(c.CourtInsufficientFee, paid=value, cost=cost)
+        else:
+            error = None
+        if error is not None:
+            self._refused(error, a.appeal, d.id, sender=self.stranger, value=value)
+            return
+        tx = self._send(a.appeal, d.id, sender=self.stranger, value=value)
+        d.period, d.start = Period.EVIDENCE, tx.timestamp
+        self._open_round(tx, d, seats, value)
+        event(f"appealed to {seats} seats")
+
+    @precondition(lambda self: self.disputes)
+    @rule(reject=st.booleans())
+    def arbitrable_rejects_rulings(self, reject):
+        """The arbitrable starts (or stops) rejecting rulings, as a broken integrator would."""
+        if reject != self.rejecting:
+            self._send(self.arbitrable.setRejectRulings, reject, sender=self.stranger)
+            self.rejecting = reject
+
+    def _executable(self) -> list[DisputeModel]:
+        return [
+            d
+            for d in self.disputes
+            if d.period == Period.APPEAL or (d.period == Period.EXECUTION and not d.ruled)
+        ] or [d for d in self.disputes if d.period == Period.EXECUTION]
+
+    @precondition(lambda self: self._executable())
+    @rule(data=st.data(), wait=st.booleans())
+    def execute_ruling(self, data, wait):
+        self._execute_ruling(data.draw(st.sampled_from(self._executable()), label="dispute"), wait)
+
+    def _execute_ruling(self, d: DisputeModel, wait: bool) -> None:
+        """Anyone executes the ruling (moving the dispute out of Appeal once it is over)."""
+        a, c = self.arbitrable, self.court
+        appeal = d.period == Period.APPEAL
+        if appeal and wait:
+            self._jump(self.period_end(d))
+        if appeal and self.now < self.period_end(d):
+            error = self._err(c.CourtPeriodNotOver, disputeId=d.id, endsAt=self.period_end(d))
+        elif d.ruled:
+            error = self._err(c.CourtAlreadyRuled, disputeId=d.id)
+        elif self.rejecting:
+            error = self._err(a.TestArbitrableRejected)
+        else:
+            error = None
+        if error is not None:
+            self._refused(error, c.executeRuling, d.id, sender=self.stranger)
+            return
+        tx = self._send(c.executeRuling, d.id, sender=self.stranger)
+        if appeal:
+            d.period, d.start = Period.EXECUTION, tx.timestamp
+            assert self._one(tx, c.NewPeriod) == {"disputeId": d.id, "period": Period.EXECUTION}
+        d.ruled = True
+        assert self._one(tx, c.RulingExecuted) == {
+            "disputeId": d.id,
+            "arbitrable": a.address,
+            "ruling": d.ruling,
+        }
+        assert a.rulings(d.id) == d.ruling and a.ruled(d.id)
+        event(f"ruling {d.ruling} executed")
+
+    # ------------------------------------------------------------ settlement
+
+    def _settle_error(self, d: DisputeModel, index: int, seats: list[int]) -> HexBytes | None:
+        """The refusal of settle(d, index, seats), in the contract's order of checks."""
+        c = self.court
+        if not seats:
+            return self._err(c.CourtNoSeats)
+        if self.frozen():
+            return self._err(c.CourtFrozen)
+        r, ruling = d.rounds[index], d.ruling
+        coherent_seats = r.tally.get(ruling, 0)
+        settled, incoherent = set(r.settled), r.incoherent_settled
+        for seat in seats:
+            if seat >= len(r.jurors):
+                return self._err(c.CourtInvalidSeat, disputeId=d.id, round=index, seat=seat)
+            if seat in settled:
+                return self._err(c.CourtSeatAlreadySettled, disputeId=d.id, round=index, seat=seat)
+            settled.add(seat)
+            revealed, choice = r.vote(seat)
+            if revealed and choice == ruling:
+                pending = r.seats - coherent_seats - incoherent
+                if pending:
+                    return self._err(
+                        c.CourtPenaltiesPending,
+                        disputeId=d.id,
+                        round=index,
+                        unsettledIncoherent=pending,
+                    )
+            else:
+                incoherent += 1
+        return None
+
+    def _settle(self, d: DisputeModel, index: int, seats: list[int], logs: list[dict]) -> None:
+        """What settle(d, index, seats) did, with the SeatSettled events it must have sent."""
+        r, ruling = d.rounds[index], d.ruling
+        coherent_seats = r.tally.get(ruling, 0)
+        expected = []
+        for seat in seats:
+            j = self.by_address[r.jurors[seat]]
+            j.locked -= self.lock
+            self.totals["locked"] -= self.lock
+            r.settled.add(seat)
+            revealed, choice = r.vote(seat)
+            tokens = eth = slashed = 0
+            if revealed and choice == ruling:
+                j.coherent += 1
+                tokens, eth = r.penalties // coherent_seats, r.fees // coherent_seats
+                j.reward_tokens += tokens
+                j.reward_eth += eth
+                self.totals["penaltiesHeld"] -= tokens
+                self.totals["rewardTokensOwed"] += tokens
+                self.totals["feesHeld"] -= eth
+                self.totals["rewardEthOwed"] += eth
+            else:
+                r.incoherent_settled += 1
+                if coherent_seats or not revealed:
+                    j.incoherent += 1
+                    slashed = min(self.lock, j.stake)
+                    j.stake -= slashed
+                    self.totals["staked"] -= slashed
+                    self.slashed += slashed
+                    if coherent_seats:
+                        r.penalties += slashed
+                        self.totals["penaltiesHeld"] += slashed
+                    else:
+                        self.totals["residualTokens"] += slashed
+            coherent = revealed and choice == ruling
+            expected.append((d.id, index, seat, j.address, coherent, tokens, eth, slashed))
+        actual = [
+            tuple(log[k] for k in _SETTLED_FIELDS) for log in logs if log["round"] == index
+        ]
+        assert actual == expected
+        if len(r.settled) == r.seats:  # the round closes: rounding dust to the treasury
+            left_eth = r.fees % coherent_seats if coherent_seats else r.fees
+            left_tokens = r.penalties % coherent_seats if coherent_seats else r.penalties
+            self.totals["feesHeld"] -= left_eth
+            self.totals["residualEth"] += left_eth
+            self.totals["penaltiesHeld"] -= left_tokens
+            self.totals["residualTokens"] += left_tokens
+            event("round closed" + ("" if coherent_seats else " without a coherent seat"))
+
+    @precondition(lambda self: self.can_settle())
+    @rule(data=st.data(), mode=st.sampled_from(["sdk", "sdk", "seats", "seats", "any"]))
+    def settle(self, data, mode):
+        self._settle_seats(data.draw(st.sampled_from(self.can_settle()), label="dispute"), data, mode)
+
+    def _settle_seats(self, d: DisputeModel, data, mode: str) -> None:
+        """Anyone settles a ruled dispute: every seat through the SDK (incoherent first), or a
+        list of seats of one round: the SDK's order shuffled ("seats") or any list ("any")."""
+        c = self.court
+        if mode == "sdk" and not self.frozen():
+            self._pin()
+            receipts = sdk.settle_dispute(c, d.id, self.stranger)
+            head = self.chain.blocks.head
+            self.head_ts, self.head_no = head.timestamp, head.number
+            self.next_ts, self.pinned = self.head_ts + 1, None
+            ruling = d.ruling
+            for tx in receipts:
+                logs = self._logs(tx, c.SeatSettled)
+                index = logs[0]["round"]
+                seats = [log["seat"] for log in logs]
+                r = d.rounds[index]
+                kinds = {r.vote(s)[0] and r.vote(s)[1] == ruling for s in seats}
+                assert len(kinds) == 1, "one kind of seat per transaction"
+                assert self._settle_error(d, index, seats) is None
+                self._settle(d, index, seats, logs)
+            assert not d.unsettled()
+            event("settled through the SDK")
+            return
+
+        open_rounds = [i for i, r in enumerate(d.rounds) if len(r.settled) < r.seats]
+        index = data.draw(st.sampled_from(open_rounds), label="round")
+        r, ruling = d.rounds[index], d.ruling
+        if mode == "any":
+            seats = data.draw(
+                st.lists(st.integers(0, r.seats), max_size=4, unique=False), label="seats"
+            )
+        else:
+            unsettled = [s for s in range(r.seats) if s not in r.settled]
+            chosen = data.draw(
+                st.lists(st.sampled_from(unsettled), min_size=1, unique=True), label="seats"
+            )
+            # The SDK's order (incoherent first) most of the time.
+            if data.draw(st.booleans(), label="incoherent first"):
+                chosen.sort(key=lambda s: r.vote(s)[0] and r.vote(s)[1] == ruling)
+            seats = chosen
+        error = self._settle_error(d, index, seats)
+        if error is not None:
+            self._refused(error, c.settle, d.id, index, seats, sender=self.stranger)
+            return
+        tx = self._send(c.settle, d.id, index, seats, sender=self.stranger)
+        self._settle(d, index, seats, self._logs(tx, c.SeatSettled))
+
+    def owed(self) -> list[JurorModel]:
+        return [j for j in self.jurors if j.reward_tokens or j.reward_eth]
+
+    @precondition(lambda self: self.owed())
+    @rule(data=st.data())
+    def withdraw_rewards(self, data):
+        self._withdraw_rewards(data.draw(st.sampled_from(self.owed()), label="juror"))
+
+    def _withdraw_rewards(self, j: JurorModel) -> None:
+        """A juror withdraws its credited rewards (or has none)."""
+        c = self.court
+        if not (j.reward_tokens or j.reward_eth):
+            error = self._err(c.CourtNothingToWithdraw, account=j.address)
+            self._refused(error, c.withdrawRewards, sender=j.account)
+            return
+        tokens_before, eth_before = self.token.balanceOf(j.account), j.account.balance
+        tx = self._send(c.withdrawRewards, sender=j.account)
+        assert self._one(tx, c.RewardsWithdrawn) == {
+            "juror": j.address,
+            "tokens": j.reward_tokens,
+            "eth": j.reward_eth,
+        }
+        # Invariant 4 counts what the juror actually received.
+        self.paid_tokens += self.token.balanceOf(j.account) - tokens_before
+        self.paid_eth += j.account.balance - eth_before + tx.total_fees_paid
+        self.totals["rewardTokensOwed"] -= j.reward_tokens
+        self.totals["rewardEthOwed"] -= j.reward_eth
+        j.tokens += j.reward_tokens
+        j.eth += j.reward_eth
+        j.reward_tokens = j.reward_eth = 0
+
+    @precondition(lambda self: self.totals["residualTokens"] or self.totals["residualEth"])
+    @rule()
+    def sweep_residual(self):
+        self._sweep_residual()
+
+    def _sweep_residual(self) -> None:
+        """Anyone sends the residual to the treasury (or there is none)."""
+        c = self.court
+        tokens, eth = self.totals["residualTokens"], self.totals["residualEth"]
+        if not (tokens or eth):
+            error = self._err(c.CourtNothingToWithdraw, account=self.treasury)
+            self._refused(error, c.sweepResidual, sender=self.stranger)
+            return
+        tokens_before = self.token.balanceOf(self.treasury)
+        eth_before = self.chain.provider.get_balance(self.treasury)
+        tx = self._send(c.sweepResidual, sender=self.stranger)
+        assert self._one(tx, c.ResidualSwept) == {
+            "treasury": self.treasury,
+            "tokens": tokens,
+            "eth": eth,
+        }
+        self.paid_tokens += self.token.balanceOf(self.treasury) - tokens_before
+        self.paid_eth += self.chain.provider.get_balance(self.treasury) - eth_before
+        self.treasury_tokens += tokens
+        self.treasury_eth += eth
+        self.totals["residualTokens"] = self.totals["residualEth"] = 0
+
+    def active(self) -> list[DisputeModel]:
+        return [d for d in self.disputes if d.period != Period.EXECUTION or d.unsettled()]
+
+    @precondition(lambda self: self.active())
+    @rule(data=st.data())
+    def advance(self, data):
+        self._advance(data)
+
+    @precondition(lambda self: self.active())
+    @rule(data=st.data())
+    def keep_going(self, data):
+        """The same as `advance`: a dispute's next step should be as likely as any other rule
+        (hypothesis picks among the enabled rules evenly)."""
+        self._advance(data)
+
+    def _advance(self, data) -> None:
+        """A dispute's natural next step, as a keeper and its jurors would take it: draw, vote
+        (most drawn jurors commit and reveal), pass the period once it is over, sometimes
+        appeal, execute the ruling, settle every seat."""
+        d = data.draw(st.sampled_from(self.active()), label="dispute")
+        act = data.draw(st.sampled_from([True, True, True, False]), label="act")
+        if d.period == Period.EVIDENCE:
+            if d.current.drawn:
+                self._pass_period(d, "end")
+            else:
+                self._draw(d, "ready")
+        elif d.period == Period.COMMIT:
+            if act and d in self.can_commit():
+                for address in self.uncommitted(d):  # most jurors vote, some do not
+                    choice = data.draw(st.sampled_from(VOTES), label="choice")
+                    if choice is not None:
+                        self._commit(d, data, choice, "honest", address)
+            else:
+                self._pass_period(d, "end")
+        elif d.period == Period.REVEAL:
+            if act and d in self.can_reveal():
+                for address in self.unrevealed(d):
+                    if data.draw(st.sampled_from([True, True, True, False]), label="reveals"):
+                        self._reveal(d, data, "honest", address)
+            else:
+                self._pass_period(d, "end")
+        elif d.period == Period.APPEAL:
+            if act:
+                self._execute_ruling(d, wait=True)
+            elif len(d.rounds) <= self.max_appeals:
+                self._appeal(d, "exact", 0, late=False)
+            else:
+                self._pass_period(d, "end")
+        elif not d.ruled and not act:
+            self._execute_ruling(d, wait=False)
+        else:
+            self._settle_seats(d, data, "sdk")
+
+    @rule(data=st.data(), which=st.sampled_from(["stake", "delayed", "rewards", "sweep"]))
+    def withdraw_anything(self, data, which):
+        """A withdrawal by any juror, with or without something to withdraw (the rules above
+        run only when there is)."""
+        j = data.draw(st.sampled_from(self.jurors), label="juror")
+        if which == "stake":
+            self._withdraw_stake(j, None)
+        elif which == "delayed":
+            self._apply_delayed_stake(j)
+        elif which == "rewards":
+            self._withdraw_rewards(j)
+        else:
+            self._sweep_residual()
+
+    @rule(seconds=st.sampled_from([1, HOUR, 6 * HOUR, DAY, 2 * DAY, 8 * DAY]) | st.integers(1, DAY))
+    def wait(self, seconds):
+        self._jump(self.now + seconds)
+
+    # ------------------------------------------------------------ invariants
+
+    @invariant()
+    def court_matches_the_model_and_its_invariants(self):
+        event("step")  # DEBUG
+        read = self._read()
+        totals = dict(zip(TOTAL_FIELDS, read["totals"], strict=True))
+        jurors = read["jurors"]
+
+        # 1. Every token the court holds belongs somewhere, and the totals add up the accounts.
+        assert read["court_tokens"] == (
+            totals["staked"]
+            + totals["cooling"]
+            + totals["penaltiesHeld"]
+            + totals["rewardTokensOwed"]
+            + totals["residualTokens"]
+        )
+        assert totals["staked"] == sum(info[2] for info in jurors.values())
+        assert totals["locked"] == sum(info[3] for info in jurors.values())
+        assert read["juror_count"] == len(self.ids)
+
+        # 2. The ETH balance is exactly the fees not yet paid out.
+        assert read["court_eth"] == (
+            totals["feesHeld"] + totals["rewardEthOwed"] + totals["residualEth"]
+        )
+
+        # 3. Nobody drawn without stake and weight at the time of the draw.
+        for d in self.disputes:
+            for r in d.rounds:
+                for address in r.jurors:
+                    stake, weight = r.before_draw[address]
+                    assert stake > 0 and weight > 0, (d.id, address, stake, weight)
+
+        # 4. Payouts never exceed what was paid in.
+        assert self.paid_eth <= self.fees_in
+        assert self.paid_tokens <= self.slashed
+
+        # 5. The tree agrees with the accounts.
+        terms = {a: weight_of(info[2], info[4], info[5]) for a, info in jurors.items()}
+        for address, info in jurors.items():
+            assert info[6] == terms[address], address
+        assert read["total_weight"] == sum(terms.values())
+
+        # 6. Frozen exactly while rounds wait for jurors and someone can be drawn.
+        assert read["frozen"] == (read["pending"] > 0 and read["total_weight"] > 0)
+
+        # The model.
+        assert totals == self.totals
+        assert read["pending"] == self.pending_draws()
+        assert read["frozen"] == self.frozen()
+        assert self.totals["staked"] == sum(j.stake for j in self.jurors)
+        assert self.totals["cooling"] == sum(j.cooling for j in self.jurors)
+        for j in self.jurors:
+            assert jurors[j.address] == (
+                0 if j.id is None else j.id,
+                j.id is not None,
+                j.stake,
+                j.locked,
+                j.coherent,
+                j.incoherent,
+                j.weight,
+                j.delayed is not None,
+                j.delayed or 0,
+                j.cooling,
+                j.cooling_ends,
+                j.reward_tokens,
+                j.reward_eth,
+            ), j.address
+            assert read["tokens"][j.address] == j.tokens, j.address
+            assert read["eth"][j.address] == j.eth, j.address
+        assert read["tokens"][self.treasury] == self.treasury_tokens
+        assert read["eth"][self.treasury] == self.treasury_eth
+        for d in self.disputes:
+            r = d.current
+            end = 0 if d.period == Period.EXECUTION else self.period_end(d)
+            assert read["disputes"][d.id] == (
+                self.arbitrable.address,
+                CHOICES,
+                d.period,
+                d.start,
+                end,
+                len(d.rounds),
+                d.ruled,
+                d.ruling,
+            ), d.id
+            assert read["rounds"][d.id] == (
+                r.seats,
+                tuple(r.jurors),
+                r.ticket,
+                r.committed,
+                r.revealed_seats,
+                r.ruling(),
+                r.fees,
+                r.penalties,
+                len(r.settled),
+            ), d.id
+
+
+_SETTLED_FIELDS = ("disputeId", "round", "seat", "juror", "coherent", "rewardTokens", "rewardEth")
+_SETTLED_FIELDS += ("slashed",)
+
+
+def _norm(value):
+    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+        return to_checksum_address(value)
+    if isinstance(value, list | tuple):
+        return [_norm(v) for v in value]
+    return value
+
+
+def test_court_state_machine(
+    chain,
+    court,
+    token,
+    randomness,
+    arbitrable,
+    create_juror,
+    salts,
+    court_params,
+    stranger,
+    params,
+    error_data,
+):
+    minimum = court_params.min_stake
+    # Three jurors staked (one with an odd amount, for rounding), two not; the last one holds
+    # too few tokens for more than two minimum stakes.
+    jurors = (
+        create_juror(stake=minimum),
+        create_juror(stake=2 * minimum),
+        create_juror(stake=3 * minimum + 7),
+        create_juror(),
+        create_juror(funds=5 * minimum // 2),
+    )
+
+    CourtMachine.chain = chain
+    CourtMachine.court = court
+    CourtMachine.token = token
+    CourtMachine.randomness = randomness
+    CourtMachine.arbitrable = arbitrable
+    CourtMachine.stranger = stranger
+    CourtMachine.salts = salts
+    CourtMachine.treasury = to_checksum_address(params.treasury)
+    CourtMachine.juror_accounts = jurors
+    CourtMachine.court_params = court_params
+    CourtMachine.error_data = staticmethod(error_data)
+
+    # Every step is a real transaction plus one batched read, and a dispute needs a dozen steps
+    # to settle: half the profile's examples, at least STEPS steps each.
+    profile = settings.default
+    SEEN.clear()  # DEBUG
+    try:
+        _run(profile)
+    finally:
+        for k, v in sorted(SEEN.items()):
+            print(f"{v:6d}  {k}")
+
+
+def _run(profile):
+    run_state_machine_as_test(
+        CourtMachine,
+        settings=settings(
+            profile,
+            max_examples=max(profile.max_examples // 2, 1),
+            stateful_step_count=max(profile.stateful_step_count, STEPS),
+        ),
+    )
