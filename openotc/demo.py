@@ -10,17 +10,19 @@ from collections.abc import Callable
 from eth_utils import keccak
 
 from openotc import identity as identity_sdk
+from openotc.demo_court import CourtDemo
 from openotc.demo_escrow import EscrowDemo
 from openotc.deploy import (
     DEFAULT_ADMIN_ROLE,
     Deployer,
     Foundation,
+    deploy_court,
     deploy_escrow,
     deploy_foundation,
     open_record,
 )
 from openotc.governance import Proposal, ProposalRunner, delegate_votes
-from openotc.params import EscrowParams, FoundationParams
+from openotc.params import CourtParams, FoundationParams
 
 USDC = 10**6
 KNOWN_ERRORS = ["ProxyUnauthorized(address)"]
@@ -41,16 +43,19 @@ class Narrator:
         self.out(f"   {line}")
 
 
-def run(project, chain, accounts, out: Callable[[str], None] = print) -> Foundation:
+def run(
+    project, chain, accounts, out: Callable[[str], None] = print, salts_path=None
+) -> Foundation:
     say = Narrator(out)
-    deployer, treasury, guardian, issuer, alice, bob, relayer, council = accounts.test_accounts[:8]
+    deployer, treasury, guardian, issuer, alice, bob, relayer, keeper = accounts.test_accounts[:8]
 
-    say.section("Deploy the suite (foundation, then the escrow and its arbitrator)")
+    say.section("Deploy the suite (foundation, the juror court, then the escrow)")
     params = FoundationParams(treasury=treasury.address, guardian=guardian.address)
     deployer_ = Deployer(project, chain, deployer, record=open_record(chain), log=say)
     foundation = deploy_foundation(deployer_, params)
-    layer = deploy_escrow(deployer_, foundation, treasury.address, EscrowParams(council.address))
-    say(f"disputes go to a SingleArbitrator ruled by the dispute council {council.address}")
+    court_layer = deploy_court(deployer_, foundation, treasury.address, CourtParams())
+    layer = deploy_escrow(deployer_, foundation, treasury.address, arbitrator=court_layer.court)
+    say(f"escrow disputes go to the JurorCourt at {court_layer.court.address}")
     timelock = foundation.timelock
     still_admin = timelock.hasRole(DEFAULT_ADMIN_ROLE, deployer)
     say(f"deployer still admin of the timelock? {still_admin}")
@@ -65,14 +70,31 @@ def run(project, chain, accounts, out: Callable[[str], None] = print) -> Foundat
     governance_scenario(foundation, layer.escrow, chain, say, treasury, usdc, settlement, issuer)
     proxy_scenario(foundation, say, guardian, alice, bob, usdc, settlement)
     identity_scenario(foundation, chain, say, issuer, {"alice": alice, "bob": bob}, relayer, usdc)
-    EscrowDemo(chain, say, layer.escrow, layer.arbitrator, usdc, foundation.proxy).run(
-        say.section, alice, bob, council
+    court_demo = CourtDemo(
+        chain, say, accounts, court_layer, foundation.token, treasury, salts_path or _salts_file()
     )
+    court_demo.stake(say.section)
+
+    def decide(dispute_id: int) -> None:
+        court_demo.decide(dispute_id, keeper)
+
+    EscrowDemo(chain, say, layer.escrow, layer.arbitrator, usdc, foundation.proxy).run(
+        say.section, alice, bob, decide
+    )
+    say.section("Court: settle every seat, pay the coherent jurors")
+    court_demo.settle_and_pay(keeper)
 
     say.section("Done")
     say("every configuration went through a vote and the timelock; the guardian only revoked;")
     say("nobody but an authorized contract ever moved a user's tokens.")
     return foundation
+
+
+def _salts_file():
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp(prefix="openotc-demo-")) / "salts.json"
 
 
 def governance_scenario(foundation, escrow, chain, say, treasury, usdc, settlement, issuer) -> None:

@@ -415,9 +415,9 @@ def test_draw_when_ready__mines_to_the_target_block_and_draws(
     tx = sdk.draw_when_ready(court, randomness, chain, dispute_id, stranger)
 
     assert tx.block_number == target  # the first block that can fix the value
-    drawn = tx.decode_logs(court.JurorDrawn)
-    assert [(e.disputeId, e.round, e.seat) for e in drawn] == [(dispute_id, 0, s) for s in range(3)]
-    assert [e.juror for e in drawn] == drawn_jurors(court, dispute_id)
+    (event,) = tx.decode_logs(court.JurorsDrawn)
+    assert (event.disputeId, event.round, len(event.jurorIds)) == (dispute_id, 0, 3)
+    assert [court.jurorAt(i) for i in event.jurorIds] == drawn_jurors(court, dispute_id)
     assert court.pendingDraws() == 0
 
 
@@ -432,7 +432,7 @@ def test_draw_when_ready__window_already_open__draws_without_mining(
     tx = sdk.draw_when_ready(court, randomness, chain, dispute_id, stranger)
 
     assert tx.block_number == head + 1
-    assert len(tx.decode_logs(court.JurorDrawn)) == 3
+    assert [len(e.jurorIds) for e in tx.decode_logs(court.JurorsDrawn)] == [3]
 
 
 def test_draw_when_ready__window_expired__requests_a_new_ticket_then_draws(
@@ -447,9 +447,9 @@ def test_draw_when_ready__window_expired__requests_a_new_ticket_then_draws(
 
     new = court.round(dispute_id, 0).ticket
     assert new != old
-    assert renewed.decode_logs(court.JurorDrawn) == []
+    assert renewed.decode_logs(court.JurorsDrawn) == []
     assert [(e.disputeId, e.round, e.ticket) for e in renewed.decode_logs(court.DrawRequested)] == [
         (dispute_id, 0, new)
     ]
     drawn = sdk.draw_when_ready(court, randomness, chain, dispute_id, stranger)
-    assert len(drawn.decode_logs(court.JurorDrawn)) == 3
+    assert [len(e.jurorIds) for e in drawn.decode_logs(court.JurorsDrawn)] == [3]

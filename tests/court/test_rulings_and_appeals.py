@@ -295,6 +295,18 @@ def test_appeal_cost_and_period__before_appeal__are_max_and_zero(
     assert court.appealPeriod(dispute_id) == (0, 0)
 
 
+@pytest.mark.parametrize("offset", [-1, 0], ids=["one_second_before_end", "at_end"])
+def test_appeal_cost__around_appeal_end__is_the_cost_then_max(
+    court, chain, appealable, stranger, court_params, offset
+):
+    ends = court.dispute(appealable).periodEnd
+    chain.mine(timestamp=ends + offset)  # a view reads the last block's time
+
+    expected = 7 * court_params.fee_per_juror if offset < 0 else MAX_UINT256
+    assert appeal_cost(court, appealable) == expected
+    assert court.appealPeriod(appealable) == (ends - court_params.appeal_period, ends)
+
+
 def test_appeal_period__in_appeal__is_start_and_end(court, appealable, court_params):
     start, end = court.appealPeriod(appealable)
     info = court.dispute(appealable)
@@ -430,9 +442,9 @@ def test_appeal__new_round_is_drawn_and_voted_like_the_first(
 
     tx = draw(appealable)
 
-    drawn = tx.decode_logs(court.JurorDrawn)
-    assert [(e.disputeId, e.round, e.seat) for e in drawn] == [(appealable, 1, s) for s in range(7)]
-    assert [e.juror for e in drawn] == list(court.round(appealable, 1).jurors)
+    (event,) = tx.decode_logs(court.JurorsDrawn)
+    assert (event.disputeId, event.round, len(event.jurorIds)) == (appealable, 1, 7)
+    assert [court.jurorAt(i) for i in event.jurorIds] == list(court.round(appealable, 1).jurors)
     assert (court.pendingDraws(), court.frozen()) == (0, False)
 
 
