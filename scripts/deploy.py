@@ -8,27 +8,34 @@ from ape.cli import ConnectedProviderCommand, account_option
 
 from openotc.deploy import (
     Deployer,
+    deploy_court,
     deploy_escrow,
     deploy_foundation,
     escrow_authorization,
     open_record,
 )
 from openotc.governance import ProposalRunner, delegate_votes
-from openotc.params import EscrowParams, FoundationParams
+from openotc.params import CourtParams, EscrowParams, FoundationParams
 
 
 @click.command(cls=ConnectedProviderCommand)
 @account_option()
 @click.option("--treasury", help="Receives the initial token supply (required off local chains).")
 @click.option("--guardian", help="Multisig that may cancel and revoke (required off local chains).")
-@click.option("--ruler", help="Address that rules escrow disputes (default: the guardian).")
-@click.option("--arbitration-cost", type=int, default=None, help="Dispute cost in wei.")
+@click.option(
+    "--ruler",
+    help="Decide escrow disputes by this address through a SingleArbitrator instead of the "
+    "juror court.",
+)
+@click.option(
+    "--arbitration-cost", type=int, default=None, help="SingleArbitrator dispute cost in wei."
+)
 @click.option("--initial-supply", type=int, default=None, help="Initial supply in token wei.")
 @click.option("--verify", is_flag=True, help="Publish sources to the explorer (ape-etherscan).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation on a live network.")
 def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_supply, verify, yes):
-    """Deploy the suite, wire roles, renounce every deployer privilege, and submit the
-    proposal that authorizes the escrow on the asset proxy."""
+    """Deploy the suite (foundation, juror court, escrow), wire roles, renounce every deployer
+    privilege, and submit the proposal that authorizes the escrow on the asset proxy."""
     local = network.is_local
     if not local and not (treasury and guardian):
         raise click.UsageError("--treasury and --guardian are required on a live network")
@@ -39,14 +46,21 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
         foundation_params = FoundationParams(
             **{**foundation_params.as_dict(), "initial_supply": initial_supply}
         )
-    escrow_params = EscrowParams(ruler=ruler or foundation_params.guardian)
-    if arbitration_cost is not None:
-        escrow_params = EscrowParams(ruler=escrow_params.ruler, arbitration_cost=arbitration_cost)
+    if arbitration_cost is not None and not ruler:
+        raise click.UsageError("--arbitration-cost applies to a SingleArbitrator (--ruler)")
+    escrow_params = None
+    if ruler:
+        escrow_params = EscrowParams(ruler=ruler)
+        if arbitration_cost is not None:
+            escrow_params = EscrowParams(ruler=ruler, arbitration_cost=arbitration_cost)
+    court_params = CourtParams()
 
     record = open_record(chain)
     click.echo(f"network    {network.choice} (chain id {chain.chain_id})")
     click.echo(f"deployer   {account.address}")
-    for key, value in {**foundation_params.as_dict(), **escrow_params.as_dict()}.items():
+    settings = {**foundation_params.as_dict(), **court_params.as_dict()}
+    settings.update(escrow_params.as_dict() if escrow_params else {"escrow arbitrator": "court"})
+    for key, value in settings.items():
         click.echo(f"{key:<22} {value}")
     click.echo(f"record     {record.path}")
     if not local and not yes:
@@ -54,9 +68,17 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
 
     deployer = Deployer(project, chain, account, record=record, log=click.echo, publish=verify)
     foundation = deploy_foundation(deployer, foundation_params)
-    layer = deploy_escrow(deployer, foundation, foundation_params.treasury, escrow_params)
+    court_layer = deploy_court(deployer, foundation, foundation_params.treasury, court_params)
+    layer = deploy_escrow(
+        deployer,
+        foundation,
+        foundation_params.treasury,
+        escrow_params,
+        arbitrator=None if escrow_params else court_layer.court,
+    )
     click.echo("\ndeployed; the deployer holds no role:")
-    for name, contract in {**foundation.by_name(), **layer.by_name()}.items():
+    deployed = {**foundation.by_name(), **court_layer.by_name(), **layer.by_name()}
+    for name, contract in deployed.items():
         click.echo(f"  {name:<10} {contract.address}")
 
     proposal = escrow_authorization(foundation, layer.escrow)
