@@ -1,6 +1,7 @@
 """`ape console` helpers: on a network with a recorded deployment, the deployed OpenOTC
 contracts are in the namespace by contract name (OTCToken, OTCGovernor, AssetProxy, ...) and
-by role (token, governor, timelock, registry, proxy, identity, arbitrator, escrow)."""
+by role (token, governor, timelock, registry, proxy, identity, randomness, court, arbitrator,
+escrow)."""
 
 from openotc.deploy import ALL_CONTRACTS, load_deployed
 

@@ -575,9 +575,8 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         if (idPlusOne == 0) {
             if (stake == 0) revert CourtStakeUnchanged(0);
             id = _tree.push(0);
-            SafeCast.toUint32(id); // seats store ids in 32 bits
             _jurorAddresses.push(account);
-            _idPlusOne[account] = id + 1;
+            _idPlusOne[account] = uint256(SafeCast.toUint32(id)) + 1; // seats hold 32-bit ids
         } else {
             id = idPlusOne - 1;
         }
@@ -667,7 +666,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         r.incoherentSettled += 1;
         // Without a coherent seat there is nobody to pay: an honest split costs nothing, a
         // seat that never revealed still loses its lock.
-        uint256 slashed;
+        uint256 slashed = 0;
         if (s.coherentSeats != 0 || !revealed) {
             a.incoherent += 1;
             slashed = s.lock < a.stake ? s.lock : a.stake;

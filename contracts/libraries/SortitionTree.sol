@@ -74,10 +74,10 @@ library SortitionTree {
         if (levels == 0) revert SortitionTreeEmpty();
         uint256 level = levels - 1;
         uint256 word = tree.words[_key(level, 0)];
-        uint256 total = _sum(word);
-        if (total == 0) revert SortitionTreeEmpty();
-        uint256 target = random % total;
-        uint256 node = 0; // index of the word being read, within its level
+        uint256 rootSum = _sum(word);
+        if (rootSum == 0) revert SortitionTreeEmpty();
+        uint256 target = random % rootSum;
+        uint256 position = 0; // index of the word being read, within its level
         while (true) {
             uint256 child = 0;
             // Walk the lanes left to right; target < sum of the word, so a lane is found before
@@ -87,10 +87,10 @@ library SortitionTree {
                 if (target < weight) break;
                 target -= weight;
             }
-            node = node * K + child;
-            if (level == 0) return node;
+            position = position * K + child;
+            if (level == 0) return position;
             level -= 1;
-            word = tree.words[_key(level, node)];
+            word = tree.words[_key(level, position)];
         }
     }
 

@@ -529,7 +529,11 @@ def test_privileged_actor__every_court_function__moves_no_juror_funds(
 
     # The permissionless draw: seats lock jurors' stake, no token moves.
     receipt = sdk.draw_when_ready(court, randomness, chain, pending, actor)
-    assert len(receipt.decode_logs(court.JurorDrawn)) == 3
+    (drawn,) = receipt.decode_logs(court.JurorsDrawn)
+    assert (drawn.disputeId, drawn.round, len(drawn.jurorIds)) == (pending, 0, 3)
+    seated = [court.jurorAt(i) for i in drawn.jurorIds]
+    assert seated == court.round(pending, 0).jurors
+    assert set(seated) <= {j.address for j in jurors}
     assert receipt.decode_logs(token.Transfer) == []
     assert not court.frozen()
     funds.check()

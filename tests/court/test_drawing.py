@@ -1,7 +1,7 @@
 """JurorCourt drawing: when a round can be drawn (the randomness window, its first and last
-block, an expired ticket renewed), what a draw does (seats, JurorDrawn, locks, pendingDraws,
-the freeze lifted), every refusal, and the draw itself recomputed in Python from the fixed
-random value.
+block, an expired ticket renewed), what a draw does (seats, one JurorsDrawn event with the
+juror id of every seat, locks, pendingDraws, the freeze lifted), every refusal, and the draw
+itself recomputed in Python from the fixed random value.
 
 The reference draw: seat s of round r of dispute d takes
     target = uint256(keccak256(abi.encode(value, d, r, s))) % totalWeight
@@ -78,8 +78,14 @@ def target_of(court, randomness, dispute_id, round_index=0):
     return randomness.targetBlock(ticket_of(court, dispute_id, round_index))
 
 
-def drawn_seats(court, receipt):
-    return [(e.seat, e.juror) for e in receipt.decode_logs(court.JurorDrawn)]
+def jurors_drawn(court, receipt, dispute_id, round_index):
+    """The one JurorsDrawn event of a draw of `round_index` of `dispute_id`, as the juror
+    addresses by seat; every id is the id its juror got on its first stake."""
+    event = only(receipt, court.JurorsDrawn)
+    assert (event.disputeId, event.round) == (dispute_id, round_index)
+    addresses = [court.jurorAt(i) for i in event.jurorIds]
+    assert [court.juror(a).id for a in addresses] == list(event.jurorIds)
+    return addresses
 
 
 def weights_by_id(court):
@@ -154,7 +160,9 @@ def test_draw__one_block_before_the_target__reverts_then_at_the_target_draws(
     fixed = receipt.decode_logs(randomness.RandomnessFixed)
     assert [e.ticket for e in fixed] == [ticket]
     assert fixed[0].value == randomness.valueOf(ticket) != 0
-    assert len(drawn_seats(court, receipt)) == 3
+    drawn = jurors_drawn(court, receipt, dispute_id, 0)
+    assert len(drawn) == 3
+    assert drawn == court.round(dispute_id, 0).jurors
     assert receipt.decode_logs(court.DrawRequested) == []
 
 
@@ -168,7 +176,9 @@ def test_draw__in_the_last_block_of_the_window__draws(
     receipt = court.draw(dispute_id, sender=stranger)
 
     assert receipt.block_number == target + window - 1
-    assert len(drawn_seats(court, receipt)) == 3
+    drawn = jurors_drawn(court, receipt, dispute_id, 0)
+    assert len(drawn) == 3
+    assert drawn == court.round(dispute_id, 0).jurors
     assert receipt.decode_logs(court.DrawRequested) == []
     assert court.pendingDraws() == 0
 
@@ -193,7 +203,7 @@ def test_draw__ticket_expired_unfulfilled__requests_a_new_ticket_and_draws_no_se
     requested = only(receipt, randomness.RandomnessRequested)
     assert (requested.ticket, requested.requester) == (fresh, court.address)
     assert requested.targetBlock == receipt.block_number + randomness.LOOKAHEAD()
-    assert drawn_seats(court, receipt) == []
+    assert receipt.decode_logs(court.JurorsDrawn) == []
     assert receipt.decode_logs(randomness.RandomnessFixed) == []
     assert randomness.valueOf(expired) == 0
     assert court.round(dispute_id, 0).ticket == fresh
@@ -219,8 +229,10 @@ def test_draw__after_renewing_an_expired_ticket__draws_in_the_new_window(
     receipt = draw(dispute_id)
 
     assert receipt.block_number == randomness.targetBlock(fresh)
-    assert len(drawn_seats(court, receipt)) == 3
-    assert court.round(dispute_id, 0).jurors == expected_jurors(court, randomness, dispute_id, 0)
+    drawn = jurors_drawn(court, receipt, dispute_id, 0)
+    assert len(drawn) == 3
+    assert drawn == court.round(dispute_id, 0).jurors
+    assert drawn == expected_jurors(court, randomness, dispute_id, 0)
     assert court.pendingDraws() == 0
 
 
@@ -240,30 +252,34 @@ def test_draw__ticket_fulfilled_by_anyone_in_its_window__draws_after_the_window(
     assert receipt.decode_logs(court.DrawRequested) == []
     assert receipt.decode_logs(randomness.RandomnessFixed) == []
     assert randomness.valueOf(ticket) == fixed[0].value
-    assert len(drawn_seats(court, receipt)) == 3
-    assert court.round(dispute_id, 0).jurors == expected_jurors(court, randomness, dispute_id, 0)
+    drawn = jurors_drawn(court, receipt, dispute_id, 0)
+    assert len(drawn) == 3
+    assert drawn == court.round(dispute_id, 0).jurors
+    assert drawn == expected_jurors(court, randomness, dispute_id, 0)
 
 
 # ---------------------------------------------------------------- what a draw does
 
 
-def test_draw__fills_three_seats_with_juror_drawn_events_and_locks_each_seat(
+def test_draw__fills_three_seats_with_one_jurors_drawn_event_and_locks_each_seat(
     court, open_dispute, draw, jurors, lock
 ):
     dispute_id = open_dispute()
     stakes = {j.address: court.juror(j).stake for j in jurors}
     weights = {j.address: court.juror(j).weight for j in jurors}
+    ids = {court.juror(j).id: j.address for j in jurors}
 
     receipt = draw(dispute_id)
 
-    events = receipt.decode_logs(court.JurorDrawn)
-    assert [(e.disputeId, e.round, e.seat) for e in events] == [
-        (dispute_id, 0, 0),
-        (dispute_id, 0, 1),
-        (dispute_id, 0, 2),
-    ]
-    drawn = [e.juror for e in events]
+    event = only(receipt, court.JurorsDrawn)
+    assert (event.disputeId, event.round) == (dispute_id, 0)
+    assert len(event.jurorIds) == 3
+    assert set(event.jurorIds) <= set(ids)
+    drawn = [court.jurorAt(i) for i in event.jurorIds]
+    assert drawn == [ids[i] for i in event.jurorIds]
     assert court.round(dispute_id, 0).jurors == drawn
+    for seat, juror in enumerate(drawn):
+        assert court.vote(dispute_id, 0, seat).juror == juror
     assert set(drawn) <= set(stakes)
     seats = Counter(drawn)
     for juror in jurors:
@@ -285,7 +301,9 @@ def test_draw__by_anyone__is_accepted(court, randomness, chain, open_dispute, ma
 
     receipt = court.draw(dispute_id, sender=maker)
 
-    assert len(drawn_seats(court, receipt)) == 3
+    drawn = jurors_drawn(court, receipt, dispute_id, 0)
+    assert len(drawn) == 3
+    assert drawn == court.round(dispute_id, 0).jurors
 
 
 def test_draw__each_pending_round__decrements_pending_draws(court, open_dispute, draw):
@@ -371,7 +389,7 @@ def test_draw__juror_joins_after_no_jurors__renews_the_known_ticket(
     renewal = court.draw(dispute_id, sender=stranger)
 
     assert only(renewal, court.DrawRequested).ticket == ticket + 1
-    assert drawn_seats(court, renewal) == []
+    assert renewal.decode_logs(court.JurorsDrawn) == []
     assert court.round(dispute_id, 0).ticket == ticket + 1
 
 
@@ -401,11 +419,32 @@ def test_draw__recomputed_from_the_random_value__matches_every_seat_of_two_round
     cost = court.appealCost(dispute_id, b"")
     arbitrable.appeal(dispute_id, value=cost, sender=stranger)
     receipt = draw(dispute_id)
-    events = receipt.decode_logs(court.JurorDrawn)
-    assert [(e.round, e.seat) for e in events] == [(1, seat) for seat in range(7)]
     expected = expected_jurors(court, randomness, dispute_id, 1)
-    assert [e.juror for e in events] == expected
+    assert len(expected) == 7
+    assert jurors_drawn(court, receipt, dispute_id, 1) == expected
     assert court.round(dispute_id, 1).jurors == expected
+
+
+def test_draw__round_of_fifteen_seats__every_seat_past_the_eighth_matches_too(
+    court, randomness, arbitrable, create_juror, open_dispute, draw, vote_round, stranger, min_stake
+):
+    """Round 2 (after two appeals) has 15 seats: more than one storage word of juror ids.
+    Every seat of the event, of round() and of vote() is the reference draw's juror."""
+    for stake in (2 * min_stake + 7, 13 * min_stake):
+        create_juror(stake=stake)
+    dispute_id = open_dispute()
+    vote_round(dispute_id, lambda _juror: 1)
+    arbitrable.appeal(dispute_id, value=court.appealCost(dispute_id, b""), sender=stranger)
+    vote_round(dispute_id, lambda _juror: 1)
+    arbitrable.appeal(dispute_id, value=court.appealCost(dispute_id, b""), sender=stranger)
+
+    receipt = draw(dispute_id)
+
+    expected = expected_jurors(court, randomness, dispute_id, 2)
+    assert len(expected) == 15
+    assert jurors_drawn(court, receipt, dispute_id, 2) == expected
+    assert court.round(dispute_id, 2).jurors == expected
+    assert [court.vote(dispute_id, 2, seat).juror for seat in range(15)] == expected
 
 
 def test_draw__over_several_disputes__only_staked_jurors_and_mostly_the_largest_stake(

@@ -14,7 +14,13 @@ import pytest
 from openotc import court as sdk
 from openotc.court import Period, SaltStore
 
-KEY = SaltStore.key(31337, "0xAbC0000000000000000000000000000000000001", 4, 1, "0xDeF0000000000000000000000000000000000002")
+KEY = SaltStore.key(
+    31337,
+    "0xAbC0000000000000000000000000000000000001",
+    4,
+    1,
+    "0xDeF0000000000000000000000000000000000002",
+)
 
 
 # ---------------------------------------------------------------- fixtures and helpers
@@ -22,8 +28,17 @@ KEY = SaltStore.key(31337, "0xAbC0000000000000000000000000000000000001", 4, 1, "
 
 @pytest.fixture(scope="module", autouse=True)
 def _staked(
-    jurors, court_params, arbitrable, randomness, arbitration_fee, lock, reverts, stranger,
-    tmp_path_factory, treasury, token
+    jurors,
+    court_params,
+    arbitrable,
+    randomness,
+    arbitration_fee,
+    lock,
+    reverts,
+    stranger,
+    tmp_path_factory,
+    treasury,
+    token,
 ):
     """Five staked jurors before any dispute opens; wider-scoped fixtures requested first."""
     return jurors
@@ -181,7 +196,9 @@ def test_period__matches_the_contracts_enum(court, committing, pass_period):
 def test_seats_of__lists_a_jurors_seats_in_the_current_round(court, committing, stranger):
     drawn = drawn_jurors(court, committing)
     for juror in set(drawn):
-        assert sdk.seats_of(court, committing, juror) == [s for s, a in enumerate(drawn) if a == juror]
+        assert sdk.seats_of(court, committing, juror) == [
+            s for s, a in enumerate(drawn) if a == juror
+        ]
         assert sdk.seats_of(court, committing, juror.lower(), 0) == sdk.seats_of(
             court, committing, juror
         )
@@ -315,7 +332,9 @@ def test_juror_reveal__salt_lost__raises_key_error_and_sends_nothing(
     assert court.round(committing, 0).revealed == 0
 
 
-def test_juror__salts_of_two_disputes_do_not_mix(court, chain, store, open_dispute, draw, pass_period, juror_of):
+def test_juror__salts_of_two_disputes_do_not_mix(
+    court, chain, store, open_dispute, draw, pass_period, juror_of
+):
     disputes = [open_dispute(), open_dispute()]
     for dispute_id in disputes:
         draw(dispute_id)

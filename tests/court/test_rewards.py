@@ -19,14 +19,22 @@ from eth_utils import keccak
 from openotc import court as sdk
 from openotc.court import Period
 
-
 # ---------------------------------------------------------------- fixtures and helpers
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _staked(
-    jurors, court_params, arbitrable, randomness, arbitration_fee, lock, reverts, stranger,
-    treasury, token, as_juror
+    jurors,
+    court_params,
+    arbitrable,
+    randomness,
+    arbitration_fee,
+    lock,
+    reverts,
+    stranger,
+    treasury,
+    token,
+    as_juror,
 ):
     """Five staked jurors before any dispute opens; wider-scoped fixtures requested first."""
     return jurors
@@ -377,7 +385,9 @@ def test_settle__earlier_rounds__judged_by_the_final_ruling_and_dust_goes_to_res
     assert court.totals().residualTokens == court.totals().residualEth == 0  # one seat left
     check_books(court, token)
     tx = court.settle(dispute_id, 1, [2], sender=stranger)
-    assert seat_event(court, tx) == [settled_event(dispute_id, 1, 2, second[2], True, tokens, eth, 0)]
+    assert seat_event(court, tx) == [
+        settled_event(dispute_id, 1, 2, second[2], True, tokens, eth, 0)
+    ]
     t = check_books(court, token)
     assert (t.residualTokens, t.residualEth) == (1, 1)
     assert (t.feesHeld, t.penaltiesHeld, t.locked) == (0, 0, 0)
@@ -519,7 +529,9 @@ def test_settle__tie_ruling_zero_with_a_vote_for_zero__that_seat_is_coherent(
 # ---------------------------------------------------------------- refusals
 
 
-def test_settle__before_execution__reverts_wrong_period(court, open_dispute, play, stranger, reverts):
+def test_settle__before_execution__reverts_wrong_period(
+    court, open_dispute, play, stranger, reverts
+):
     dispute_id = open_dispute()
     play(dispute_id, [1, 1, 2])
     with reverts(court.CourtWrongPeriod, disputeId=dispute_id, period=Period.APPEAL):

@@ -24,8 +24,16 @@ WAITING, APPEALABLE, SOLVED = 0, 1, 2
 
 @pytest.fixture(scope="module", autouse=True)
 def _staked(
-    jurors, court_params, arbitrable, randomness, arbitration_fee, lock, reverts, stranger,
-    treasury, token
+    jurors,
+    court_params,
+    arbitrable,
+    randomness,
+    arbitration_fee,
+    lock,
+    reverts,
+    stranger,
+    treasury,
+    token,
 ):
     """Five staked jurors before any dispute opens; wider-scoped fixtures requested first."""
     return jurors
@@ -127,7 +135,9 @@ def test_round_ruling__from_revealed_votes(
         assert (vote.revealed, vote.choice) == (shown, choice if shown else 0)
 
 
-def test_current_ruling__follows_reveals_as_they_come(court, accounts, open_dispute, draw, pass_period):
+def test_current_ruling__follows_reveals_as_they_come(
+    court, accounts, open_dispute, draw, pass_period
+):
     dispute_id = open_dispute(choices=3)
     draw(dispute_id)
     pass_period(dispute_id)

@@ -1,7 +1,9 @@
 """JurorCourt staking: setStake (join, increase, decrease, leave), the unstake cooldown and
-withdrawStake, every refusal of a stake change, the freeze while a round waits for its jurors
-(StakeDelayed / applyDelayedStake), the empty-tree exception to the freeze (the pending ticket
-goes stale and is renewed), and the reputation-weighted drawing weight.
+withdrawStake (one release time for everything cooling, only ever pushed later), every
+refusal of a stake change, the freeze while a round waits for its jurors (StakeDelayed, a
+request withdrawn by asking for the stake in force, applyDelayedStake checking the request
+again against the parameters then in force), the empty-tree exception to the freeze (the
+pending ticket goes stale and is renewed), and the reputation-weighted drawing weight.
 
 No module-wide staked jurors here: every test starts from a court where nobody has staked
 (the shared `jurors` fixture is module-scoped and would stay staked for the rest of the
@@ -203,6 +205,97 @@ def test_set_stake__second_decrease__adds_to_cooling_and_restarts_the_cooldown(
     info = court.juror(juror)
     assert (info.cooling, info.coolingEndsAt) == (3 * min_stake, later + cooldown)
     assert court.totals().cooling == 3 * min_stake
+
+
+def test_set_stake__later_decrease__pushes_the_release_of_everything_cooling_later(
+    court, token, chain, create_juror, min_stake, cooldown, reverts
+):
+    """The first decrease alone would be available at `first + cooldown`; a second decrease a
+    day later holds all of it until `second + cooldown`."""
+    juror = create_juror(stake=5 * min_stake)
+    balance = token.balanceOf(juror)
+    first = pin(chain, chain.pending_timestamp + 10)
+    court.setStake(4 * min_stake, sender=juror)
+    second = pin(chain, first + DAY)
+
+    receipt = court.setStake(2 * min_stake, sender=juror)
+
+    assert only(receipt, court.StakeCooling).event_arguments == {
+        "juror": juror.address,
+        "amount": 3 * min_stake,
+        "availableAt": second + cooldown,
+    }
+    pin(chain, first + cooldown)
+    with reverts(court.CourtCoolingDown, availableAt=second + cooldown):
+        court.withdrawStake(sender=juror)
+    pin(chain, second + cooldown - 1)
+    with reverts(court.CourtCoolingDown, availableAt=second + cooldown):
+        court.withdrawStake(sender=juror)
+    pin(chain, second + cooldown)
+    withdrawn = court.withdrawStake(sender=juror)
+    assert only(withdrawn, court.StakeWithdrawn).event_arguments == {
+        "juror": juror.address,
+        "amount": 3 * min_stake,
+    }
+    assert token.balanceOf(juror) == balance + 3 * min_stake
+
+
+def test_set_stake__decrease_after_the_cooldown_was_set_to_zero__keeps_the_earlier_release(
+    court, token, chain, create_juror, governance, court_params, min_stake, cooldown, reverts
+):
+    """Lowering the cooldown releases no earlier decrease sooner: a decrease of 1 wei more under
+    a zero cooldown leaves everything cooling at the first decrease's release time."""
+    juror = create_juror(stake=5 * min_stake)
+    first = pin(chain, chain.pending_timestamp + 10)
+    court.setStake(3 * min_stake, sender=juror)
+    court.setParams(replace(court_params, unstake_cooldown=0).as_tuple(), sender=governance)
+    assert court.params().unstakeCooldown == 0
+    later = pin(chain, first + DAY)
+
+    receipt = court.setStake(3 * min_stake - 1, sender=juror)
+
+    assert only(receipt, court.StakeSet).stake == 3 * min_stake - 1
+    assert only(receipt, court.StakeCooling).event_arguments == {
+        "juror": juror.address,
+        "amount": 2 * min_stake + 1,
+        "availableAt": first + cooldown,
+    }
+    info = court.juror(juror)
+    assert (info.cooling, info.coolingEndsAt) == (2 * min_stake + 1, first + cooldown)
+    pin(chain, later + 1)
+    with reverts(court.CourtCoolingDown, availableAt=first + cooldown):
+        court.withdrawStake(sender=juror)
+    pin(chain, first + cooldown - 1)
+    with reverts(court.CourtCoolingDown, availableAt=first + cooldown):
+        court.withdrawStake(sender=juror)
+    assert court.juror(juror).cooling == 2 * min_stake + 1
+
+    pin(chain, first + cooldown)
+    withdrawn = court.withdrawStake(sender=juror)
+    assert only(withdrawn, court.StakeWithdrawn).amount == 2 * min_stake + 1
+    assert court.totals().cooling == 0
+
+
+def test_set_stake__decrease_under_a_shorter_cooldown_ending_later__pushes_the_release_to_it(
+    court, chain, create_juror, governance, court_params, min_stake, cooldown
+):
+    """The release time is max(existing, now + the cooldown in force): a shorter cooldown
+    that still ends after the existing release time moves it to its own end."""
+    juror = create_juror(stake=5 * min_stake)
+    first = pin(chain, chain.pending_timestamp + 10)
+    court.setStake(4 * min_stake, sender=juror)
+    court.setParams(replace(court_params, unstake_cooldown=DAY).as_tuple(), sender=governance)
+    later = pin(chain, first + cooldown - 1)
+    assert later + DAY > first + cooldown
+
+    receipt = court.setStake(3 * min_stake, sender=juror)
+
+    assert only(receipt, court.StakeCooling).event_arguments == {
+        "juror": juror.address,
+        "amount": 2 * min_stake,
+        "availableAt": later + DAY,
+    }
+    assert court.juror(juror).coolingEndsAt == later + DAY
 
 
 def test_set_stake__to_zero__leaves_with_weight_zero_and_keeps_the_id(
@@ -471,6 +564,82 @@ def test_set_stake__while_frozen_twice__keeps_the_last_request(
     assert info.stake == 2 * min_stake
 
 
+def test_set_stake__while_frozen_to_the_stake_in_force__withdraws_the_delayed_request(
+    court, token, create_juror, open_dispute, draw, stranger, min_stake, reverts
+):
+    juror = create_juror(stake=2 * min_stake)
+    dispute_id = open_dispute()
+    court.setStake(5 * min_stake, sender=juror)
+    assert court.juror(juror).hasDelayedStake
+
+    receipt = court.setStake(2 * min_stake, sender=juror)
+
+    assert only(receipt, court.StakeDelayed).event_arguments == {
+        "juror": juror.address,
+        "stake": 2 * min_stake,
+    }
+    assert receipt.decode_logs(court.StakeSet) == []
+    assert receipt.decode_logs(token.Transfer) == []
+    info = court.juror(juror)
+    assert (info.hasDelayedStake, info.delayedStake) == (False, 0)
+    assert info.stake == 2 * min_stake
+    assert court.frozen()
+    draw(dispute_id)
+    with reverts(court.CourtNoDelayedStake, juror=juror.address):
+        court.applyDelayedStake(juror, sender=stranger)
+    assert court.juror(juror).stake == 2 * min_stake
+
+
+def test_set_stake__while_frozen_newcomer_asks_for_zero__withdraws_its_request_to_join(
+    court, token, create_juror, open_dispute, draw, stranger, min_stake, reverts
+):
+    create_juror(stake=min_stake)
+    newcomer = create_juror()
+    dispute_id = open_dispute()
+    court.setStake(3 * min_stake, sender=newcomer)
+
+    receipt = court.setStake(0, sender=newcomer)
+
+    assert only(receipt, court.StakeDelayed).event_arguments == {
+        "juror": newcomer.address,
+        "stake": 0,
+    }
+    info = court.juror(newcomer)
+    assert not info.exists
+    assert (info.hasDelayedStake, info.delayedStake) == (False, 0)
+    draw(dispute_id)
+    with reverts(court.CourtNoDelayedStake, juror=newcomer.address):
+        court.applyDelayedStake(newcomer, sender=stranger)
+    assert court.jurorCount() == 1
+    assert token.balanceOf(court) == min_stake
+
+
+def test_set_stake__while_frozen_to_the_stake_in_force_without_a_request__reverts_unchanged(
+    court, create_juror, open_dispute, min_stake, reverts
+):
+    juror = create_juror(stake=2 * min_stake)
+    open_dispute()
+    assert court.frozen()
+
+    with reverts(court.CourtStakeUnchanged, stake=2 * min_stake):
+        court.setStake(2 * min_stake, sender=juror)
+    info = court.juror(juror)
+    assert (info.hasDelayedStake, info.delayedStake) == (False, 0)
+
+
+def test_set_stake__while_frozen_newcomer_asks_for_zero_without_a_request__reverts_unchanged(
+    court, create_juror, open_dispute, min_stake, reverts
+):
+    create_juror(stake=min_stake)
+    newcomer = create_juror()
+    open_dispute()
+    assert court.frozen()
+
+    with reverts(court.CourtStakeUnchanged, stake=0):
+        court.setStake(0, sender=newcomer)
+    assert not court.juror(newcomer).hasDelayedStake
+
+
 def test_set_stake__while_frozen_below_minimum__still_reverts(
     court, create_juror, open_dispute, min_stake, reverts
 ):
@@ -576,6 +745,61 @@ def test_apply_delayed_stake__decrease_after_the_draw__starts_the_cooldown_then(
         "availableAt": now + cooldown,
     }
     assert court.juror(juror).stake == 2 * min_stake
+
+
+def test_apply_delayed_stake__minimum_raised_meanwhile__reverts_below_minimum(
+    court,
+    token,
+    create_juror,
+    open_dispute,
+    draw,
+    governance,
+    court_params,
+    stranger,
+    min_stake,
+    reverts,
+):
+    """A request valid when recorded is checked again when applied: governance raised the
+    minimum above it during the freeze."""
+    juror = create_juror(stake=min_stake)
+    dispute_id = open_dispute()
+    court.setStake(2 * min_stake, sender=juror)
+    raised = 3 * min_stake
+    court.setParams(replace(court_params, min_stake=raised).as_tuple(), sender=governance)
+    draw(dispute_id)
+    assert not court.frozen()
+    balance = token.balanceOf(juror)
+
+    with reverts(court.CourtStakeBelowMinimum, stake=2 * min_stake, minimum=raised):
+        court.applyDelayedStake(juror, sender=stranger)
+
+    info = court.juror(juror)
+    assert info.stake == min_stake
+    assert (info.hasDelayedStake, info.delayedStake) == (True, 2 * min_stake)
+    assert token.balanceOf(juror) == balance
+    assert court.totals().staked == min_stake
+
+
+def test_apply_delayed_stake__still_valid_under_the_raised_minimum__is_applied(
+    court, token, create_juror, open_dispute, draw, governance, court_params, stranger, min_stake
+):
+    juror = create_juror(stake=min_stake)
+    dispute_id = open_dispute()
+    court.setStake(4 * min_stake, sender=juror)
+    court.setParams(replace(court_params, min_stake=3 * min_stake).as_tuple(), sender=governance)
+    draw(dispute_id)
+
+    receipt = court.applyDelayedStake(juror, sender=stranger)
+
+    assert only(receipt, court.StakeSet).event_arguments == {
+        "juror": juror.address,
+        "jurorId": 0,
+        "stake": 4 * min_stake,
+        "weight": 4 * min_stake // WEIGHT_UNIT,
+    }
+    assert only(receipt, token.Transfer).value == 3 * min_stake
+    info = court.juror(juror)
+    assert (info.stake, info.hasDelayedStake) == (4 * min_stake, False)
 
 
 def test_apply_delayed_stake__nothing_delayed__reverts_no_delayed_stake(
@@ -737,7 +961,7 @@ def test_empty_tree__stake_during_pending_draw__first_draw_renews_the_stale_tick
         "round": 0,
         "ticket": fresh,
     }
-    assert receipt.decode_logs(court.JurorDrawn) == []
+    assert receipt.decode_logs(court.JurorsDrawn) == []
     assert receipt.decode_logs(randomness.RandomnessFixed) == []
     assert randomness.valueOf(stale) == 0
     assert court.round(dispute_id, 0).ticket == fresh
@@ -756,11 +980,13 @@ def test_empty_tree__after_renewal__the_next_draw_fills_the_seats(
 
     receipt = draw(dispute_id)
 
-    assert [(e.seat, e.juror) for e in receipt.decode_logs(court.JurorDrawn)] == [
-        (0, juror.address),
-        (1, juror.address),
-        (2, juror.address),
-    ]
+    assert only(receipt, court.JurorsDrawn).event_arguments == {
+        "disputeId": dispute_id,
+        "round": 0,
+        "jurorIds": [0, 0, 0],
+    }
+    assert court.jurorAt(0) == juror.address
+    assert court.round(dispute_id, 0).jurors == [juror.address] * 3
     assert court.pendingDraws() == 0
     assert not court.frozen()
 

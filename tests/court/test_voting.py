@@ -4,9 +4,9 @@ to choice, salt, juror, dispute, round, chain and court), and the period machine
 ERC-792 status and the `dispute` view along the way).
 
 Seats are drawn at random (prevrandao), so no test assumes who holds which seat: each reads
-the drawn jurors and picks a holder, another juror or a stranger from them. Votes are cast per
-seat, with their own salt, straight through the contract (the SDK is exercised in
-test_juror_sdk.py and by `vote_round`).
+the drawn jurors and picks a holder, another juror or a stranger from them. Votes go straight
+through the contract, one commitment per juror and choice (the SDK's Juror is exercised in
+test_juror_sdk.py).
 """
 
 import pytest
@@ -25,8 +25,18 @@ WAITING, APPEALABLE, SOLVED = 0, 1, 2
 
 @pytest.fixture(scope="module", autouse=True)
 def _staked(
-    jurors, governance, timelock, treasury, court_params, arbitrable, randomness, reverts,
-    stranger, token, project, deployer
+    jurors,
+    governance,
+    timelock,
+    treasury,
+    court_params,
+    arbitrable,
+    randomness,
+    reverts,
+    stranger,
+    token,
+    project,
+    deployer,
 ):
     """Five staked jurors before any dispute opens (a stake set while a draw is pending is
     only recorded); the wider-scoped fixtures the tests use are requested here, first, so ape
@@ -67,7 +77,9 @@ def not_holding(court, jurors, dispute_id, seat):
 
 def seal(court, dispute_id, juror, choice, salt=None):
     salt = salt if salt is not None else salt_of(dispute_id, juror, choice)
-    return salt, court.commitmentOf(choice, salt, juror, dispute_id, current_round(court, dispute_id))
+    return salt, court.commitmentOf(
+        choice, salt, juror, dispute_id, current_round(court, dispute_id)
+    )
 
 
 def commit_all(court, accounts, dispute_id, choice=1):
@@ -138,7 +150,9 @@ def committed(court, accounts, committing):
 # ---------------------------------------------------------------- commit: when
 
 
-@pytest.mark.parametrize("period", [Period.EVIDENCE, Period.REVEAL, Period.APPEAL, Period.EXECUTION])
+@pytest.mark.parametrize(
+    "period", [Period.EVIDENCE, Period.REVEAL, Period.APPEAL, Period.EXECUTION]
+)
 def test_commit__outside_commit_period__reverts_wrong_period(
     court, accounts, drawn, to_period, period, reverts
 ):
@@ -210,9 +224,7 @@ def test_commit__seat_out_of_range__reverts_invalid_seat(
     assert court.vote(committing, 0, 0).commitment == b"\x00" * 32
 
 
-def test_commit__another_jurors_seat__reverts_not_seat_juror(
-    court, jurors, committing, reverts
-):
+def test_commit__another_jurors_seat__reverts_not_seat_juror(court, jurors, committing, reverts):
     intruder = not_holding(court, jurors, committing, 2)
     _, digest = seal(court, committing, intruder.address, 1)
     with reverts(
@@ -268,9 +280,7 @@ def test_commit__same_seat_twice_in_one_call__reverts_already_committed(
     assert court.round(committing, 0).committed == 0
 
 
-def test_commit__emits_vote_committed_and_never_shows_the_salt(
-    court, accounts, committing
-):
+def test_commit__emits_vote_committed_and_never_shows_the_salt(court, accounts, committing):
     juror = drawn_jurors(court, committing)[0]
     seats = seats_of(court, committing, juror)
     salt, digest = seal(court, committing, juror, 2, salt=salt_of("secret", committing))
@@ -516,9 +526,7 @@ def test_reveal__choice_above_choices__reverts_invalid_choice(
 
 
 @pytest.mark.parametrize("choice", [0, 2], ids=["refuse", "highest"])
-def test_reveal__choice_zero_or_highest__is_counted(
-    court, accounts, committing, to_period, choice
-):
+def test_reveal__choice_zero_or_highest__is_counted(court, accounts, committing, to_period, choice):
     juror = drawn_jurors(court, committing)[0]
     seats = seats_of(court, committing, juror)
     salt, digest = seal(court, committing, juror, choice)
@@ -541,9 +549,7 @@ def test_reveal__twice__reverts_already_revealed(court, accounts, committed, rev
     assert court.round(dispute_id, 0).revealed == len(seats)
 
 
-def test_reveal__another_jurors_seat__reverts_not_seat_juror(
-    court, jurors, committed, reverts
-):
+def test_reveal__another_jurors_seat__reverts_not_seat_juror(court, jurors, committed, reverts):
     dispute_id, votes = committed
     juror, (seats, salt) = next(iter(votes.items()))
     intruder = other_juror(jurors, juror)
@@ -564,8 +570,9 @@ def test_reveal__commitment_copied_from_another_juror__cannot_be_revealed_by_the
     drawn = drawn_jurors(court, committing)
     author = drawn[0]
     copier = next(a for a in drawn if a != author)
-    author_seats, copier_seats = seats_of(court, committing, author), seats_of(
-        court, committing, copier
+    author_seats, copier_seats = (
+        seats_of(court, committing, author),
+        seats_of(court, committing, copier),
     )
     salt, digest = seal(court, committing, author, 2)
     court.commit(committing, author_seats, digest, sender=accounts[author])

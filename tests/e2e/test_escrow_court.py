@@ -210,10 +210,10 @@ def draw(court, randomness, chain, stranger):
             receipt = court_sdk.draw_when_ready(court, randomness, chain, dispute_id, stranger)
             drawn = list(court.round(dispute_id, round_index).jurors)
             if len(set(drawn)) >= distinct:
-                events = receipt.decode_logs(court.JurorDrawn)
-                assert [(e.disputeId, e.round, e.seat, e.juror) for e in events] == [
-                    (dispute_id, round_index, seat, juror) for seat, juror in enumerate(drawn)
-                ]
+                (event,) = receipt.decode_logs(court.JurorsDrawn)
+                assert (event.disputeId, event.round) == (dispute_id, round_index)
+                assert [court.jurorAt(i) for i in event.jurorIds] == drawn
+                assert list(event.jurorIds) == [court.juror(j).id for j in drawn]
                 return drawn
             chain.restore(snapshot)
             chain.mine()
