@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -102,13 +103,19 @@ class SaltStore:
 
     def _write(self, entries: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(self.path.suffix + ".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(entries, handle, indent=1, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.path)
+        # mkstemp creates a new file (O_EXCL, never a leftover or a symlink) with mode 0600.
+        descriptor, temporary = tempfile.mkstemp(
+            dir=self.path.parent, prefix=self.path.name + ".", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(descriptor, "w") as handle:
+                json.dump(entries, handle, indent=1, sort_keys=True)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
 
 
 def seats_of(court, dispute_id: int, juror: str, round_index: int | None = None) -> list[int]:
@@ -206,10 +213,15 @@ def settle_dispute(court, dispute_id: int, sender) -> list:
 
 def draw_when_ready(court, randomness, chain, dispute_id: int, sender):
     """Mines until the current round's randomness window opens (local chains), then draws.
+    If the ticket had expired (the draw only renewed it, emitting no JurorsDrawn), waits for
+    the new window and draws again. Returns the receipt of the draw that filled the seats.
     `randomness` is the court's randomness source (a PrevrandaoRandomness)."""
     round_index = court.dispute(dispute_id).rounds - 1
-    target = randomness.targetBlock(court.round(dispute_id, round_index).ticket)
-    missing = target - chain.blocks.head.number - 1
-    if missing > 0:
-        chain.mine(missing)
-    return court.draw(dispute_id, sender=sender)
+    while True:
+        target = randomness.targetBlock(court.round(dispute_id, round_index).ticket)
+        missing = target - chain.blocks.head.number - 1
+        if missing > 0:
+            chain.mine(missing)
+        receipt = court.draw(dispute_id, sender=sender)
+        if receipt.decode_logs(court.JurorsDrawn):
+            return receipt
