@@ -20,9 +20,9 @@ import {IRandomnessSource} from "./IRandomnessSource.sol";
 ///
 /// Freeze. From the moment a round asks for randomness until its jurors are drawn, the court
 /// is frozen: stake changes are recorded (StakeDelayed; asking for the stake in force withdraws
-/// the request) and applied afterwards with {applyDelayedStake}, which checks them again
-/// against the parameters then in force; seats cannot be settled (settling moves stake and
-/// reputation). Nothing that decides who is drawn can change after the random value can be
+/// a recorded request, frozen or not) and applied afterwards with {applyDelayedStake}, which
+/// checks them again against the parameters then in force; seats cannot be settled (settling
+/// moves stake and reputation). Nothing that decides who is drawn can change after the random value can be
 /// known. While no juror has any weight the court does not freeze (nothing can be steered);
 /// a round whose ticket predates such a stake change renews its ticket before drawing.
 ///

@@ -208,17 +208,18 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IJurorCourt
     function setStake(uint256 stake) external nonReentrant {
+        uint256 idPlusOne = _idPlusOne[msg.sender];
+        uint256 current = idPlusOne == 0 ? 0 : _accounts[idPlusOne - 1].stake;
+        if (stake == current) {
+            // Asking for the stake in force withdraws a recorded request, if any.
+            if (_delayedPlusOne[msg.sender] == 0) revert CourtStakeUnchanged(stake);
+            delete _delayedPlusOne[msg.sender];
+            emit StakeDelayed(msg.sender, stake);
+            return;
+        }
         _checkStake(stake);
         if (frozen()) {
-            uint256 idPlusOne = _idPlusOne[msg.sender];
-            uint256 current = idPlusOne == 0 ? 0 : _accounts[idPlusOne - 1].stake;
-            if (stake == current) {
-                // Asking for the stake in force withdraws an earlier request, if any.
-                if (_delayedPlusOne[msg.sender] == 0) revert CourtStakeUnchanged(stake);
-                delete _delayedPlusOne[msg.sender];
-            } else {
-                _delayedPlusOne[msg.sender] = stake + 1;
-            }
+            _delayedPlusOne[msg.sender] = stake + 1;
             emit StakeDelayed(msg.sender, stake);
             return;
         }

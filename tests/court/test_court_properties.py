@@ -134,7 +134,7 @@ def reference_draw(weights: list[int], random: int) -> int:
 # ---------------------------------------------------------------- the model
 
 
-@dataclass
+@dataclass(repr=False)
 class JurorModel:
     account: object
     id: int | None = None
@@ -153,6 +153,9 @@ class JurorModel:
     @property
     def address(self) -> str:
         return self.account.address
+
+    def __repr__(self) -> str:
+        return f"Juror({self.address}, stake={self.stake}, locked={self.locked})"
 
     @property
     def weight(self) -> int:
@@ -199,13 +202,16 @@ class RoundModel:
         return False, 0
 
 
-@dataclass
+@dataclass(repr=False)
 class DisputeModel:
     id: int
     period: Period
     start: int
     rounds: list[RoundModel]
     ruled: bool = False
+
+    def __repr__(self) -> str:
+        return f"Dispute({self.id}, {self.period.name}, round {len(self.rounds) - 1})"
 
     @property
     def current(self) -> RoundModel:
@@ -833,9 +839,10 @@ class CourtMachine(RuleBasedStateMachine):
         seats = r.seats_of(address)
         digest = keccak(b"some commitment")
         sender = self._account(address)
+        end = self.period_end(d)
         if mode == "late":
-            end = self.period_end(d)
             self._jump(end)
+        if self.now >= end:  # also when the juror before it took the last second
             error = self._err(c.CourtPeriodOver, disputeId=d.id, endedAt=end)
         elif mode == "stranger":
             error = self._err(
@@ -884,9 +891,10 @@ class CourtMachine(RuleBasedStateMachine):
         sealed = self.salts.recall(self._salt_key(d, address))
         assert sealed.choice == r.commits[address]
         choice, salt = sealed.choice, sealed.salt
+        end = self.period_end(d)
         if mode == "late":
-            end = self.period_end(d)
             self._jump(end)
+        if self.now >= end:
             error = self._err(c.CourtPeriodOver, disputeId=d.id, endedAt=end)
         elif choice > CHOICES:
             error = self._err(c.CourtInvalidChoice, choice=choice, choices=CHOICES)

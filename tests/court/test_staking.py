@@ -1144,3 +1144,29 @@ def test_weight__every_juror_after_a_voted_round__follows_the_formula(
         assert info.locked == 0
         assert info.weight == weight_for(info.stake, info.coherent, info.incoherent)
     assert court.totalWeight() == sum(court.juror(a).weight for a in accounts)
+
+
+def test_set_stake__current_stake_below_a_raised_minimum__withdraws_the_stale_request(
+    court, governance, court_params, create_juror, open_dispute, draw, reverts
+):
+    """A request left unapplicable by a raised minimum can still be withdrawn by asking for
+    the stake in force, so nobody can apply it later if the minimum falls again."""
+    minimum = court_params.min_stake
+    juror = create_juror(stake=2 * minimum)
+    dispute_id = open_dispute()
+    court.setStake(3 * minimum, sender=juror)  # frozen: recorded
+    raised = court_params.as_tuple()[:0] + (4 * minimum,) + court_params.as_tuple()[1:]
+    court.setParams(raised, sender=governance)
+    draw(dispute_id)
+    with reverts(court.CourtStakeBelowMinimum, stake=3 * minimum, minimum=4 * minimum):
+        court.applyDelayedStake(juror, sender=juror)
+
+    receipt = court.setStake(2 * minimum, sender=juror)
+
+    assert [(e.juror, e.stake) for e in receipt.decode_logs(court.StakeDelayed)] == [
+        (juror.address, 2 * minimum)
+    ]
+    assert not court.juror(juror).hasDelayedStake
+    assert court.juror(juror).stake == 2 * minimum
+    with reverts(court.CourtNoDelayedStake, juror=juror.address):
+        court.applyDelayedStake(juror, sender=juror)
