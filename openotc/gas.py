@@ -7,6 +7,7 @@ user), which is what most transactions pay. Later subsystems add their operation
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from openotc.params import CourtParams, EscrowParams, FoundationParams
 
 OUTPUT = Path(__file__).resolve().parent.parent / "benchmarks" / "gas.json"
 USDC = 10**6
+ZERO_ADDRESS = "0x" + "00" * 20
 
 
 class GasBook:
@@ -316,9 +318,51 @@ def _send(chain, sender: str, contract, data) -> int:
     return int(receipt.gasUsed)
 
 
+def measure_swap(project, chain, accounts, book: GasBook) -> None:
+    """HTLC operations in steady state, the conditions of the public figures we compare with:
+    the recipient already holds the asset, the swap contract already holds some of the token,
+    the sender gave an unlimited approval. Each claim is sent by its recipient; each refund by
+    its sender."""
+    deployer, sender, recipient = accounts.test_accounts[0], *accounts.test_accounts[4:6]
+    swap = deployer.deploy(project.AtomicSwap)
+    usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
+    for holder in (sender, recipient):
+        usdc.mint(holder, 1_000_000 * USDC, sender=holder)
+    usdc.approve(swap, 2**256 - 1, sender=sender)
+
+    def terms(preimage: bytes, token: str, amount: int, timelock: int) -> tuple:
+        hashlock = hashlib.sha256(preimage).digest()
+        return (hashlock, token, amount, sender.address, recipient.address, timelock)
+
+    def timelock() -> int:
+        return chain.pending_timestamp + 3600
+
+    # A swap the contract keeps holding: its token balance is non-zero from here on.
+    swap.lockToken(
+        hashlib.sha256(b"\x01" * 32).digest(), usdc, USDC, recipient, timelock(), sender=sender
+    )
+
+    eth, eth_refund = b"\x02" * 32, b"\x03" * 32
+    eth_terms = terms(eth, ZERO_ADDRESS, 10**17, timelock())
+    book.record("htlc.lock_eth", swap.lock(eth_terms[0], recipient, eth_terms[5], sender=sender, value=10**17))
+    book.record("htlc.claim_eth", swap.claim(eth, eth_terms, sender=recipient))
+    refund_terms = terms(eth_refund, ZERO_ADDRESS, 10**17, timelock())
+    swap.lock(refund_terms[0], recipient, refund_terms[5], sender=sender, value=10**17)
+    chain.pending_timestamp = refund_terms[5]
+    book.record("htlc.refund_eth", swap.refund(refund_terms, sender=sender))
+
+    token = b"\x04" * 32
+    token_terms = terms(token, usdc.address, 100 * USDC, timelock())
+    book.record(
+        "htlc.lock_erc20",
+        swap.lockToken(token_terms[0], usdc, 100 * USDC, recipient, token_terms[5], sender=sender),
+    )
+    book.record("htlc.claim_erc20", swap.claim(token, token_terms, sender=recipient))
+
+
 def run(project, chain, accounts, out: Callable[[str], None] = print) -> GasBook:
     book = GasBook()
-    for measure in (measure_foundation, measure_escrow, measure_court):
+    for measure in (measure_foundation, measure_escrow, measure_court, measure_swap):
         snapshot = chain.snapshot()
         measure(project, chain, accounts, book)
         chain.restore(snapshot)

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IAtomicSwap
+/// @notice Hashed timelock contracts (HTLCs) for atomic swaps of ETH and ERC-20 tokens across
+///         chains: funds locked for a recipient under a sha256 hashlock and a timelock.
+///
+/// A swap across two chains, step by step (the SDK `openotc.swap` drives it):
+/// 1. The initiator picks a secret preimage and locks its asset on chain A for the participant,
+///    under hashlock = sha256(preimage) and a timelock T_A.
+/// 2. The participant sees the lock event (EtherSwapLocked or TokenSwapLocked, indexed by
+///    hashlock, recipient and sender),
+///    checks the terms, and locks its asset on chain B for the initiator under the same
+///    hashlock and a timelock T_B that ends well before T_A.
+/// 3. The initiator claims on chain B with the preimage, which the SwapClaimed event reveals.
+/// 4. The participant (or anyone for it) claims on chain A with that preimage, before T_A.
+/// If a side walks away, each sender takes its funds back with {refund} once its timelock has
+/// passed; a recipient can also release the sender early by signing a cooperative refund.
+///
+/// sha256, not keccak256, so the same secret also unlocks Bitcoin-style HTLCs.
+///
+/// Storage: one slot per open swap: `swapId = keccak256(abi.encode(swap))`, a commitment to
+/// all its terms. Every call about a swap passes its {Swap} terms (as emitted when locked).
+/// Settling a swap clears its slot: a settled swap's id could be locked again with the same
+/// terms, which only a careless sender would do (the preimage of a claimed hashlock is public).
+///
+/// Claims: anyone may submit {claim} (a relayer, a watchtower); the funds always go to the
+/// swap's recipient, so seeing a preimage in the mempool gains an attacker nothing.
+/// Claims are accepted while block.timestamp < timelock; refunds from timelock on.
+///
+/// Nothing privileged: the contract has no owner, no fee and no upgrade path.
+interface IAtomicSwap {
+    /// @notice The terms of a swap; its id is keccak256(abi.encode(swap)).
+    struct Swap {
+        bytes32 hashlock; // sha256(preimage)
+        address token; // address(0) for ETH
+        uint256 amount;
+        address sender; // locked the funds; receives a refund
+        address recipient; // receives the funds on claim
+        uint256 timelock; // unix time: claims before it, refunds from it
+    }
+
+    /// @notice An ETH swap was locked (its token is address(0)).
+    event EtherSwapLocked(
+        bytes32 indexed hashlock, address indexed recipient, address indexed sender, uint256 amount, uint256 timelock
+    );
+    /// @notice An ERC-20 swap was locked.
+    event TokenSwapLocked(
+        bytes32 indexed hashlock,
+        address indexed recipient,
+        address indexed sender,
+        address token,
+        uint256 amount,
+        uint256 timelock
+    );
+    /// @notice A swap under `hashlock` was claimed: `preimage` is now public, for the other
+    ///         chain's leg.
+    event SwapClaimed(bytes32 indexed hashlock, bytes32 preimage);
+    /// @notice The swap was returned to its sender.
+    event SwapRefunded(bytes32 indexed swapId);
+
+    error SwapZeroAmount();
+    error SwapZeroAddress();
+    error SwapZeroHashlock();
+    error SwapTimelockInPast(uint256 timelock, uint256 now_);
+    error SwapTimelockTooFar(uint256 timelock, uint256 latest);
+    error SwapAlreadyExists(bytes32 swapId);
+    error SwapNotFound(bytes32 swapId);
+    error SwapWrongPreimage(bytes32 hashlock, bytes32 preimageHash);
+    error SwapExpired(bytes32 swapId, uint256 timelock);
+    error SwapNotExpired(bytes32 swapId, uint256 timelock);
+    error SwapFeeOnTransferToken(address token, uint256 expected, uint256 received);
+    error SwapInvalidRefundSignature(bytes32 swapId, address recipient);
+    error SwapBatchLengthMismatch(uint256 preimages, uint256 swaps);
+    error SwapTransferFailed(address to, uint256 amount);
+
+    /// @notice Locks msg.value ETH for `recipient` under `hashlock` until `timelock`; the
+    ///         caller is the swap's sender. Returns the swap id.
+    function lock(bytes32 hashlock, address recipient, uint256 timelock) external payable returns (bytes32);
+
+    /// @notice Locks `amount` of `token` (pulled from the caller, who approved this contract)
+    ///         for `recipient`. Tokens that deliver less than `amount` are refused.
+    function lockToken(bytes32 hashlock, address token, uint256 amount, address recipient, uint256 timelock)
+        external
+        returns (bytes32);
+
+    /// @notice Pays the swap to its recipient, given the preimage of its hashlock, before the
+    ///         timelock. Anyone may call.
+    function claim(bytes32 preimage, Swap calldata swap) external;
+
+    /// @notice Returns the swap to its sender once the timelock has passed. Anyone may call.
+    function refund(Swap calldata swap) external;
+
+    /// @notice Returns the swap to its sender at any time, with the recipient's EIP-712
+    ///         signature of Refund(bytes32 swapId) (domain "OpenOTC AtomicSwap", version "1",
+    ///         this chain, this contract; EIP-1271 wallets accepted). Anyone may call.
+    function refundCooperatively(Swap calldata swap, bytes calldata recipientSignature) external;
+
+    /// @notice {claim} for each (preimage, swap) pair, in one transaction.
+    function claimBatch(bytes32[] calldata preimages, Swap[] calldata swaps) external;
+
+    /// @notice {refund} for each swap, in one transaction.
+    function refundBatch(Swap[] calldata swaps) external;
+
+    /// @notice Latest timelock a lock accepts, from now.
+    function MAX_TIMELOCK() external view returns (uint256);
+
+    /// @notice keccak256(abi.encode(swap)).
+    function swapIdOf(Swap calldata swap) external pure returns (bytes32);
+
+    /// @notice Whether a swap with this id is locked and not yet claimed or refunded.
+    function isOpen(bytes32 swapId) external view returns (bool);
+
+    /// @notice The EIP-712 digest the recipient signs to allow a cooperative refund.
+    function refundDigest(bytes32 swapId) external view returns (bytes32);
+}
