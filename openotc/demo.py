@@ -12,6 +12,7 @@ from eth_utils import keccak
 from openotc import identity as identity_sdk
 from openotc.demo_court import CourtDemo
 from openotc.demo_escrow import EscrowDemo
+from openotc.demo_swap import SwapDemo
 from openotc.deploy import (
     DEFAULT_ADMIN_ROLE,
     Deployer,
@@ -83,6 +84,8 @@ def run(
     )
     say.section("Court: settle every seat, pay the coherent jurors")
     court_demo.settle_and_pay(keeper)
+
+    SwapDemo(project, chain.provider.web3, say).run(say.section)
 
     say.section("Done")
     say("every configuration went through a vote and the timelock; the guardian only revoked;")

@@ -344,7 +344,10 @@ def measure_swap(project, chain, accounts, book: GasBook) -> None:
 
     eth, eth_refund = b"\x02" * 32, b"\x03" * 32
     eth_terms = terms(eth, ZERO_ADDRESS, 10**17, timelock())
-    book.record("htlc.lock_eth", swap.lock(eth_terms[0], recipient, eth_terms[5], sender=sender, value=10**17))
+    book.record(
+        "htlc.lock_eth",
+        swap.lock(eth_terms[0], recipient, eth_terms[5], sender=sender, value=10**17),
+    )
     book.record("htlc.claim_eth", swap.claim(eth, eth_terms, sender=recipient))
     refund_terms = terms(eth_refund, ZERO_ADDRESS, 10**17, timelock())
     swap.lock(refund_terms[0], recipient, refund_terms[5], sender=sender, value=10**17)

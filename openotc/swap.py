@@ -1,0 +1,350 @@
+"""Atomic swaps across chains with the AtomicSwap HTLC: secrets and hashlocks, safe
+timelocks, locking, watching the other chain, learning the preimage, claiming and refunding.
+
+Each chain is a `SwapChain` (a web3 connection and the AtomicSwap deployed there); each party
+signs with its own key (an `eth_account` LocalAccount), so the SDK works the same against a
+local anvil and a live network. The two roles:
+
+- the **initiator** knows the secret: it locks first (`Initiator.start`), waits for the
+  participant's lock on the other chain and checks it (`Initiator.check_counterparty`), then
+  claims it (`Initiator.claim`), which reveals the preimage;
+- the **participant** finds the initiator's lock (`Participant.find_initiator_lock`), locks
+  with a shorter timelock (`Participant.lock`), learns the preimage from the claim event on its
+  own chain (`Participant.learn_preimage`) and claims the initiator's lock (`Participant.claim`).
+
+Timelocks are compared as time left on each chain's own clock (chains disagree on "now").
+The initiator's lock must outlive the participant's by at least `margin` seconds, so that once
+the initiator claims (revealing the preimage just before the participant's lock ends, at
+worst), the participant still has `margin` to claim its side; `UnsafeTimelocksError` refuses any
+plan or counterparty lock that breaks this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
+
+ZERO_ADDRESS = "0x" + "00" * 20
+UNLIMITED = 2**256 - 1
+HOUR = 3600
+
+_ERC20_ABI = [
+    {
+        "type": "function",
+        "name": name,
+        "stateMutability": mutability,
+        "inputs": [{"name": f"a{i}", "type": kind} for i, kind in enumerate(inputs)],
+        "outputs": [{"name": "", "type": output}],
+    }
+    for name, mutability, inputs, output in (
+        ("approve", "nonpayable", ["address", "uint256"], "bool"),
+        ("allowance", "view", ["address", "address"], "uint256"),
+        ("balanceOf", "view", ["address"], "uint256"),
+    )
+]
+
+
+class UnsafeTimelocksError(ValueError):
+    """A timelock plan, or a counterparty's lock, that could let one side lose its funds."""
+
+
+class SwapNotFoundError(LookupError):
+    """The awaited lock or claim is not on chain (yet)."""
+
+
+def new_secret() -> tuple[bytes, bytes]:
+    """A fresh 32-byte preimage and its sha256 hashlock."""
+    preimage = secrets.token_bytes(32)
+    return preimage, hashlock_of(preimage)
+
+
+def hashlock_of(preimage: bytes) -> bytes:
+    return hashlib.sha256(preimage).digest()
+
+
+@dataclass(frozen=True)
+class SwapTerms:
+    """`IAtomicSwap.Swap`: everything a claim or refund passes back to the contract."""
+
+    hashlock: bytes
+    token: str  # ZERO_ADDRESS for ETH
+    amount: int
+    sender: str
+    recipient: str
+    timelock: int
+
+    def as_tuple(self) -> tuple:
+        return (
+            self.hashlock,
+            to_checksum_address(self.token),
+            self.amount,
+            to_checksum_address(self.sender),
+            to_checksum_address(self.recipient),
+            self.timelock,
+        )
+
+    @property
+    def swap_id(self) -> bytes:
+        """keccak256(abi.encode(swap)), as `AtomicSwap.swapIdOf` computes it."""
+        types = ["bytes32", "address", "uint256", "address", "address", "uint256"]
+        return keccak(encode(types, list(self.as_tuple())))
+
+    @property
+    def is_ether(self) -> bool:
+        return int(self.token, 16) == 0
+
+
+def check_timelocks(
+    initiator_time_left: int, participant_time_left: int, margin: int, min_window: int = HOUR
+) -> None:
+    """Refuses unsafe timelocks, given the seconds left before each lock's timelock (each on
+    its own chain): the participant's lock must leave the initiator `min_window` to claim, and
+    the initiator's lock must outlive it by `margin`."""
+    if participant_time_left < min_window:
+        raise UnsafeTimelocksError(
+            f"the participant's lock ends in {participant_time_left} s: the initiator needs at "
+            f"least {min_window} s to claim it"
+        )
+    if initiator_time_left - participant_time_left < margin:
+        raise UnsafeTimelocksError(
+            f"the initiator's lock ends {initiator_time_left - participant_time_left} s after "
+            f"the participant's: at least {margin} s are needed for the participant to claim "
+            "once the preimage is revealed"
+        )
+
+
+@dataclass(frozen=True)
+class TimelockPlan:
+    """How long each lock lasts from the moment it is made, and the margin between them."""
+
+    initiator_window: int = 48 * HOUR
+    participant_window: int = 24 * HOUR
+    margin: int = 12 * HOUR
+    min_window: int = HOUR
+
+    def __post_init__(self):
+        check_timelocks(
+            self.initiator_window, self.participant_window, self.margin, self.min_window
+        )
+
+
+class SwapChain:
+    """The AtomicSwap on one chain, driven through web3 with locally signed transactions."""
+
+    def __init__(self, web3, address: str, abi: list, name: str = "chain"):
+        self.web3 = web3
+        self.name = name
+        self.contract = web3.eth.contract(address=to_checksum_address(address), abi=abi)
+
+    @classmethod
+    def deploy(cls, web3, abi: list, bytecode: str, deployer, name: str = "chain") -> SwapChain:
+        factory = web3.eth.contract(abi=abi, bytecode=bytecode)
+        receipt = send_transaction(web3, factory.constructor(), deployer)
+        return cls(web3, receipt.contractAddress, abi, name)
+
+    @property
+    def address(self) -> str:
+        return self.contract.address
+
+    @property
+    def chain_id(self) -> int:
+        return self.web3.eth.chain_id
+
+    def now(self) -> int:
+        """The latest block's timestamp: this chain's clock."""
+        return self.web3.eth.get_block("latest").timestamp
+
+    def lock_eth(self, sender, hashlock: bytes, recipient: str, amount: int, timelock: int):
+        terms = SwapTerms(hashlock, ZERO_ADDRESS, amount, sender.address, recipient, timelock)
+        call = self.contract.functions.lock(hashlock, terms.as_tuple()[4], timelock)
+        send_transaction(self.web3, call, sender, value=amount)
+        return terms
+
+    def lock_token(
+        self, sender, token: str, hashlock: bytes, recipient: str, amount: int, timelock: int
+    ):
+        erc20 = self.web3.eth.contract(address=to_checksum_address(token), abi=_ERC20_ABI)
+        if erc20.functions.allowance(sender.address, self.address).call() < amount:
+            send_transaction(self.web3, erc20.functions.approve(self.address, UNLIMITED), sender)
+        terms = SwapTerms(hashlock, token, amount, sender.address, recipient, timelock)
+        call = self.contract.functions.lockToken(
+            hashlock, terms.as_tuple()[1], amount, terms.as_tuple()[4], timelock
+        )
+        send_transaction(self.web3, call, sender)
+        return terms
+
+    def find_lock(self, hashlock: bytes, recipient: str | None = None, from_block: int = 0):
+        """The open swap locked under `hashlock` (for `recipient`, if given), from its lock
+        event, or None."""
+        for event in (self.contract.events.EtherSwapLocked, self.contract.events.TokenSwapLocked):
+            for log in event.get_logs(
+                from_block=from_block, argument_filters={"hashlock": hashlock}
+            ):
+                args = log.args
+                if recipient and args.recipient.lower() != recipient.lower():
+                    continue
+                terms = SwapTerms(
+                    bytes(args.hashlock),
+                    args.get("token", ZERO_ADDRESS),
+                    args.amount,
+                    args.sender,
+                    args.recipient,
+                    args.timelock,
+                )
+                if self.is_open(terms):
+                    return terms
+        return None
+
+    def find_preimage(self, hashlock: bytes, from_block: int = 0) -> bytes | None:
+        """The preimage revealed by a claim under `hashlock` on this chain, or None."""
+        logs = self.contract.events.SwapClaimed.get_logs(
+            from_block=from_block, argument_filters={"hashlock": hashlock}
+        )
+        for log in logs:
+            preimage = bytes(log.args.preimage)
+            if hashlock_of(preimage) == hashlock:
+                return preimage
+        return None
+
+    def is_open(self, terms: SwapTerms) -> bool:
+        return self.contract.functions.isOpen(terms.swap_id).call()
+
+    def claim(self, caller, preimage: bytes, terms: SwapTerms):
+        return send_transaction(
+            self.web3, self.contract.functions.claim(preimage, terms.as_tuple()), caller
+        )
+
+    def refund(self, caller, terms: SwapTerms):
+        return send_transaction(self.web3, self.contract.functions.refund(terms.as_tuple()), caller)
+
+
+class Initiator:
+    """The side that picks the secret and locks first, on its `home` chain."""
+
+    def __init__(self, home: SwapChain, away: SwapChain, account, plan: TimelockPlan):
+        self.home, self.away, self.account, self.plan = home, away, account, plan
+        self.preimage: bytes | None = None
+        self.hashlock: bytes | None = None
+        self.own_lock: SwapTerms | None = None
+        self.counterparty_lock: SwapTerms | None = None
+
+    def start(self, recipient: str, amount: int, token: str | None = None) -> SwapTerms:
+        """New secret; locks `amount` (ETH, or `token`) on the home chain for `recipient`."""
+        self.preimage, self.hashlock = new_secret()
+        timelock = self.home.now() + self.plan.initiator_window
+        if token is None:
+            self.own_lock = self.home.lock_eth(
+                self.account, self.hashlock, recipient, amount, timelock
+            )
+        else:
+            self.own_lock = self.home.lock_token(
+                self.account, token, self.hashlock, recipient, amount, timelock
+            )
+        return self.own_lock
+
+    def check_counterparty(self, amount: int, token: str | None = None) -> SwapTerms:
+        """Finds the participant's lock on the away chain and checks its asset, amount and
+        timelock; raises SwapNotFoundError or UnsafeTimelocksError."""
+        found = self.away.find_lock(self.hashlock, recipient=self.account.address)
+        if found is None:
+            raise SwapNotFoundError(f"no lock for {self.account.address} on {self.away.name} yet")
+        expected_token = (token or ZERO_ADDRESS).lower()
+        if found.token.lower() != expected_token or found.amount < amount:
+            raise ValueError(f"the counterparty locked {found.amount} of {found.token}")
+        check_timelocks(
+            self.own_lock.timelock - self.home.now(),
+            found.timelock - self.away.now(),
+            self.plan.margin,
+            self.plan.min_window,
+        )
+        self.counterparty_lock = found
+        return found
+
+    def claim(self):
+        """Claims the participant's lock, revealing the preimage on the away chain."""
+        return self.away.claim(self.account, self.preimage, self.counterparty_lock)
+
+    def refund(self):
+        """Takes the initiator's own lock back after its timelock."""
+        return self.home.refund(self.account, self.own_lock)
+
+
+class Participant:
+    """The side that answers the initiator's lock with its own, on its `home` chain."""
+
+    def __init__(self, home: SwapChain, away: SwapChain, account, plan: TimelockPlan):
+        self.home, self.away, self.account, self.plan = home, away, account, plan
+        self.initiator_lock: SwapTerms | None = None
+        self.own_lock: SwapTerms | None = None
+        self.preimage: bytes | None = None
+
+    def find_initiator_lock(
+        self, hashlock: bytes, amount: int, token: str | None = None
+    ) -> SwapTerms:
+        """The initiator's lock for this participant on the away chain, checked for asset and
+        amount; raises SwapNotFoundError."""
+        found = self.away.find_lock(hashlock, recipient=self.account.address)
+        if found is None:
+            raise SwapNotFoundError(f"no lock under {hashlock.hex()} on {self.away.name}")
+        if found.token.lower() != (token or ZERO_ADDRESS).lower() or found.amount < amount:
+            raise ValueError(f"the initiator locked {found.amount} of {found.token}")
+        self.initiator_lock = found
+        return found
+
+    def lock(self, recipient: str, amount: int, token: str | None = None) -> SwapTerms:
+        """Locks on the home chain for the initiator, with the plan's participant window,
+        after checking that the initiator's lock outlives it by the margin."""
+        hashlock = self.initiator_lock.hashlock
+        check_timelocks(
+            self.initiator_lock.timelock - self.away.now(),
+            self.plan.participant_window,
+            self.plan.margin,
+            self.plan.min_window,
+        )
+        timelock = self.home.now() + self.plan.participant_window
+        if token is None:
+            self.own_lock = self.home.lock_eth(self.account, hashlock, recipient, amount, timelock)
+        else:
+            self.own_lock = self.home.lock_token(
+                self.account, token, hashlock, recipient, amount, timelock
+            )
+        return self.own_lock
+
+    def learn_preimage(self, from_block: int = 0) -> bytes:
+        """The preimage, from the initiator's claim on the home chain; raises SwapNotFoundError."""
+        preimage = self.home.find_preimage(self.own_lock.hashlock, from_block)
+        if preimage is None:
+            hashlock = self.own_lock.hashlock.hex()
+            raise SwapNotFoundError(f"no claim under {hashlock} on {self.home.name}")
+        self.preimage = preimage
+        return preimage
+
+    def claim(self):
+        """Claims the initiator's lock on the away chain with the learned preimage."""
+        return self.away.claim(self.account, self.preimage, self.initiator_lock)
+
+    def refund(self):
+        return self.home.refund(self.account, self.own_lock)
+
+
+def send_transaction(web3, call, account, value: int = 0):
+    """Builds, signs with `account` (a LocalAccount) and sends a transaction; waits for and
+    returns its receipt, raising if it reverted."""
+    transaction = call.build_transaction(
+        {
+            "from": account.address,
+            "value": value,
+            "nonce": web3.eth.get_transaction_count(account.address, "pending"),
+            "chainId": web3.eth.chain_id,
+        }
+    )
+    signed = account.sign_transaction(transaction)
+    tx_hash = web3.eth.send_raw_transaction(signed.raw_transaction)
+    receipt = web3.eth.wait_for_transaction_receipt(tx_hash)
+    if receipt.status != 1:
+        raise RuntimeError(f"transaction {tx_hash.hex()} reverted")
+    return receipt
