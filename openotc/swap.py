@@ -25,8 +25,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from eth_abi import encode
+from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address
+from web3.exceptions import ContractCustomError
 
 ZERO_ADDRESS = "0x" + "00" * 20
 UNLIMITED = 2**256 - 1
@@ -331,20 +332,45 @@ class Participant:
         return self.home.refund(self.account, self.own_lock)
 
 
+class TransactionRefusedError(RuntimeError):
+    """The chain refused a transaction; `error` names the contract's custom error (when the
+    ABI knows it) and `args` holds its arguments."""
+
+    def __init__(self, error: str, args: tuple = ()):
+        super().__init__(f"{error}{args}")
+        self.error = error
+        self.args_ = args
+
+
 def send_transaction(web3, call, account, value: int = 0):
     """Builds, signs with `account` (a LocalAccount) and sends a transaction; waits for and
-    returns its receipt, raising if it reverted."""
-    transaction = call.build_transaction(
-        {
-            "from": account.address,
-            "value": value,
-            "nonce": web3.eth.get_transaction_count(account.address, "pending"),
-            "chainId": web3.eth.chain_id,
-        }
-    )
+    returns its receipt. A revert (found when estimating gas, or on chain) raises
+    TransactionRefusedError with the decoded custom error."""
+    try:
+        transaction = call.build_transaction(
+            {
+                "from": account.address,
+                "value": value,
+                "nonce": web3.eth.get_transaction_count(account.address, "pending"),
+                "chainId": web3.eth.chain_id,
+            }
+        )
+    except ContractCustomError as refusal:
+        raise _decoded(getattr(call, "contract_abi", None) or [], refusal) from refusal
     signed = account.sign_transaction(transaction)
     tx_hash = web3.eth.send_raw_transaction(signed.raw_transaction)
     receipt = web3.eth.wait_for_transaction_receipt(tx_hash)
     if receipt.status != 1:
-        raise RuntimeError(f"transaction {tx_hash.hex()} reverted")
+        raise TransactionRefusedError("reverted", (tx_hash.hex(),))
     return receipt
+
+
+def _decoded(abi: list, refusal: ContractCustomError) -> TransactionRefusedError:
+    data = bytes.fromhex(str(refusal.data).removeprefix("0x"))
+    for item in abi:
+        if item.get("type") != "error":
+            continue
+        types = [field["type"] for field in item.get("inputs", [])]
+        if keccak(text=f"{item['name']}({','.join(types)})")[:4] == data[:4]:
+            return TransactionRefusedError(item["name"], tuple(decode(types, data[4:])))
+    return TransactionRefusedError("unknown error", (data.hex(),))
