@@ -21,8 +21,10 @@ pragma solidity ^0.8.24;
 ///
 /// Storage: one slot per open swap: `swapId = keccak256(abi.encode(swap))`, a commitment to
 /// all its terms. Every call about a swap passes its {Swap} terms (as emitted when locked).
-/// Settling a swap clears its slot: a settled swap's id could be locked again with the same
-/// terms, which only a careless sender would do (the preimage of a claimed hashlock is public).
+/// Claiming or refunding clears the slot (its gas refund keeps both cheap), so identical terms
+/// could be locked again, which only a careless sender would do: the preimage of a claimed
+/// hashlock is public. A swap refunded with the recipient's signature is marked instead and
+/// can never be locked again, or the old signature would refund the new lock too.
 ///
 /// Claims: anyone may submit {claim} (a relayer, a watchtower); the funds always go to the
 /// swap's recipient, so seeing a preimage in the mempool gains an attacker nothing.
@@ -91,7 +93,8 @@ interface IAtomicSwap {
     /// @notice Returns the swap to its sender once the timelock has passed. Anyone may call.
     function refund(Swap calldata swap) external;
 
-    /// @notice Returns the swap to its sender at any time, with the recipient's EIP-712
+    /// @notice Returns the swap to its sender at any time (and bars its terms for ever), with
+    ///         the recipient's EIP-712
     ///         signature of Refund(bytes32 swapId) (domain "OpenOTC AtomicSwap", version "1",
     ///         this chain, this contract; EIP-1271 wallets accepted). Anyone may call.
     function refundCooperatively(Swap calldata swap, bytes calldata recipientSignature) external;

@@ -298,8 +298,11 @@ class Participant:
 
     def lock(self, recipient: str, amount: int, token: str | None = None) -> SwapTerms:
         """Locks on the home chain for the initiator, with the plan's participant window,
-        after checking that the initiator's lock outlives it by the margin."""
+        after checking that the hashlock's preimage was never revealed and that the
+        initiator's lock outlives the new one by the margin."""
         hashlock = self.initiator_lock.hashlock
+        if self.home.find_preimage(hashlock) or self.away.find_preimage(hashlock):
+            raise ValueError("this hashlock's preimage is already public: anyone could claim")
         check_timelocks(
             self.initiator_lock.timelock - self.away.now(),
             self.plan.participant_window,

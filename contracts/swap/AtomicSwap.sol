@@ -19,7 +19,13 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
 
     bytes32 private constant _REFUND_TYPEHASH = keccak256("Refund(bytes32 swapId)");
 
-    mapping(bytes32 swapId => bool) private _open;
+    uint256 private constant _OPEN = 1;
+    uint256 private constant _RELEASED = 2; // refunded with the recipient's signature: never again
+
+    /// @dev 0: never locked, or claimed or refunded (cleared for the gas refund); _OPEN;
+    ///      _RELEASED: the recipient's refund signature names this id, so it can never be
+    ///      locked again (the signature would refund the new lock too).
+    mapping(bytes32 swapId => uint256) private _state;
 
     constructor() EIP712("OpenOTC AtomicSwap", "1") {}
 
@@ -38,8 +44,9 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
     {
         _checkTerms(hashlock, amount, recipient, timelock);
         if (token == address(0)) revert SwapZeroAddress();
-        // The transfer comes first and the record after it: a token that re-enters to lock the
-        // same terms makes the outer call fail on the duplicate check.
+        // The transfer and the balance check come before the record: a token that re-enters
+        // (to lock the same terms, or anything else) changes the balance seen here or meets
+        // the duplicate check, and the whole call reverts.
         uint256 before = IERC20(token).balanceOf(address(this));
         IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
         uint256 received = IERC20(token).balanceOf(address(this)) - before;
@@ -65,7 +72,8 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
         if (!SignatureChecker.isValidSignatureNow(swap.recipient, refundDigest(swapId), recipientSignature)) {
             revert SwapInvalidRefundSignature(swapId, swap.recipient);
         }
-        _settle(swapId);
+        if (_state[swapId] != _OPEN) revert SwapNotFound(swapId);
+        _state[swapId] = _RELEASED;
         emit SwapRefunded(swapId);
         _pay(swap.token, swap.sender, swap.amount);
     }
@@ -92,7 +100,7 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
 
     /// @inheritdoc IAtomicSwap
     function isOpen(bytes32 swapId) external view returns (bool) {
-        return _open[swapId];
+        return _state[swapId] == _OPEN;
     }
 
     /// @inheritdoc IAtomicSwap
@@ -140,13 +148,13 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
     }
 
     function _record(bytes32 swapId) private {
-        if (_open[swapId]) revert SwapAlreadyExists(swapId);
-        _open[swapId] = true;
+        if (_state[swapId] != 0) revert SwapAlreadyExists(swapId);
+        _state[swapId] = _OPEN;
     }
 
     function _settle(bytes32 swapId) private {
-        if (!_open[swapId]) revert SwapNotFound(swapId);
-        delete _open[swapId];
+        if (_state[swapId] != _OPEN) revert SwapNotFound(swapId);
+        delete _state[swapId];
     }
 
     function _pay(address token, address to, uint256 amount) private {

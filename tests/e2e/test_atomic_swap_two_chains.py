@@ -144,3 +144,24 @@ def test_swap_terms__id_matches_the_contract(legs, parties):
     leg_a, _, _ = legs
     terms = sdk.SwapTerms(b"\x11" * 32, sdk.ZERO_ADDRESS, 5, alice.address, bob.address, 1234)
     assert leg_a.contract.functions.swapIdOf(terms.as_tuple()).call() == terms.swap_id
+
+
+def test_participant__hashlock_already_revealed__refuses_to_lock(chain_b, parties, legs):
+    """A hashlock whose preimage a claim made public (here: reused by the initiator for a new
+    lock) would let anyone take the participant's lock: the SDK refuses."""
+    alice, bob, _ = parties
+    leg_a, leg_b, usdc = legs
+    initiator = sdk.Initiator(leg_a, leg_b, alice, PLAN)
+    participant = sdk.Participant(leg_b, leg_a, bob, PLAN)
+    first = initiator.start(bob.address, ETH // 10)
+    participant.find_initiator_lock(first.hashlock, ETH // 10)
+    participant.lock(alice.address, 10 * USDC, token=usdc.address)
+    initiator.check_counterparty(10 * USDC, token=usdc.address)
+    initiator.claim()
+    reused = leg_a.lock_eth(
+        alice, first.hashlock, bob.address, ETH // 20, leg_a.now() + PLAN.initiator_window
+    )
+    participant.find_initiator_lock(reused.hashlock, ETH // 20)
+
+    with pytest.raises(ValueError, match="already public"):
+        participant.lock(alice.address, 10 * USDC, token=usdc.address)
