@@ -1,7 +1,7 @@
 """`ape console` helpers: on a network with a recorded deployment, the deployed OpenOTC
 contracts are in the namespace by contract name (OTCToken, OTCGovernor, AssetProxy, ...) and
 by role (token, governor, timelock, registry, proxy, identity, randomness, court, arbitrator,
-escrow)."""
+escrow, swap)."""
 
 from openotc.deploy import ALL_CONTRACTS, load_deployed
 

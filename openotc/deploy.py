@@ -87,7 +87,9 @@ class EscrowLayer:
 ESCROW_CONTRACTS = {"arbitrator": "SingleArbitrator", "escrow": "OTCEscrow"}
 
 # Every deployable, by role: what `ape console` puts in its namespace.
-ALL_CONTRACTS = {**FOUNDATION_CONTRACTS, **COURT_CONTRACTS, **ESCROW_CONTRACTS}
+SWAP_CONTRACTS = {"swap": "AtomicSwap"}
+
+ALL_CONTRACTS = {**FOUNDATION_CONTRACTS, **COURT_CONTRACTS, **ESCROW_CONTRACTS, **SWAP_CONTRACTS}
 
 
 class Deployer:
@@ -208,6 +210,12 @@ def deploy_escrow(
         treasury,
     )
     return EscrowLayer(arbitrator, escrow)
+
+
+def deploy_swap(deployer: Deployer):
+    """Deploys the AtomicSwap: no constructor arguments, no owner, nothing to wire. Deploy it on
+    every chain the platform swaps across."""
+    return deployer.deploy("AtomicSwap")
 
 
 def escrow_authorization(foundation: Foundation, escrow) -> Proposal | None:

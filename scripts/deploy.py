@@ -11,6 +11,7 @@ from openotc.deploy import (
     deploy_court,
     deploy_escrow,
     deploy_foundation,
+    deploy_swap,
     escrow_authorization,
     open_record,
 )
@@ -77,7 +78,8 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
         arbitrator=None if escrow_params else court_layer.court,
     )
     click.echo("\ndeployed; the deployer holds no role:")
-    deployed = {**foundation.by_name(), **court_layer.by_name(), **layer.by_name()}
+    swap = deploy_swap(deployer)
+    deployed = {**foundation.by_name(), **court_layer.by_name(), **layer.by_name(), "swap": swap}
     for name, contract in deployed.items():
         click.echo(f"  {name:<10} {contract.address}")
 
