@@ -130,6 +130,7 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
     ///      struct of six words is encoded as its calldata bytes. Dirty (non-canonical) address
     ///      bits would only give an id that was never recorded, refused as SwapNotFound.
     function _idOf(Swap calldata swap) private pure returns (bytes32 id) {
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let pointer := mload(0x40)
             calldatacopy(pointer, swap, 0xc0)
