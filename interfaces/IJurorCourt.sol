@@ -24,7 +24,8 @@ import {IRandomnessSource} from "./IRandomnessSource.sol";
 /// checks them again against the parameters then in force; seats cannot be settled (settling
 /// moves stake and reputation). Nothing that decides who is drawn can change after the random value can be
 /// known. While no juror has any weight the court does not freeze (nothing can be steered);
-/// a round whose ticket predates such a stake change renews its ticket before drawing.
+/// a round whose ticket predates such a stake change (or a settlement) renews its ticket
+/// before drawing.
 ///
 /// Drawing weight. weight = stake * (coherent + 1) / (coherent + incoherent + 1) / WEIGHT_UNIT,
 /// where coherent and incoherent count the juror's settled seats. A newcomer draws at full

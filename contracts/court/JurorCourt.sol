@@ -371,6 +371,9 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
             _settleSeat(s, r, seats[i]);
         }
         if (r.settled == r.seats) _closeRound(r, s.coherentSeats);
+        // Settling moves weights; with rounds waiting (possible here only while the tree was
+        // empty) their tickets may be known, so they are renewed before drawing.
+        if (_pendingDraws != 0) _staleBefore = uint64(block.number);
     }
 
     /// @inheritdoc IJurorCourt

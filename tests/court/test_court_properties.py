@@ -2,11 +2,13 @@
 minimum, unchanged, below the locked stake, beyond the wallet, beyond uint96; applied at once or
 delayed while the court is frozen), delayed stakes applied, cooled stakes withdrawn, disputes
 opened through a third-party arbitrable (TestArbitrable), rounds drawn (on time, too early, or
-after the randomness window so the ticket is renewed), votes committed and revealed through the
-SDK's `Juror` (or skipped, or unrevealable), periods passed, appeals (underpaid, overpaid, late,
-past the limit), rulings executed (also to an arbitrable that rejects them), seats settled with
+after the randomness window so the ticket is renewed; with nobody to draw), votes committed and
+revealed through the SDK's `Juror` (or split between two choices over a juror's seats, skipped,
+unrevealable), periods passed, appeals (underpaid, overpaid, late, past the limit), rulings
+executed (also to an arbitrable that rejects them), seats settled with
 `openotc.court.settle_dispute` or seat by seat (in any order), rewards withdrawn, the residual
-swept, and time jumps; by five jurors, one with too few tokens for large stakes.
+swept, new parameters set by governance (for new disputes only), and time jumps; by five
+jurors, one with too few tokens for large stakes.
 
 Invariants, re-read from the chain after every step (one batched JSON-RPC round trip):
 1. tokens: token.balanceOf(court) == staked + cooling + penaltiesHeld + rewardTokensOwed +
@@ -16,7 +18,9 @@ Invariants, re-read from the chain after every step (one batched JSON-RPC round 
    exactly the fees not yet paid out);
 3. no juror is drawn without stake: every address of every drawn round had stake > 0 and
    weight > 0 on the chain just before the draw (read then, kept in the model); the draw also
-   picks exactly the jurors a reference walk of the pre-draw weights gives;
+   picks exactly the jurors a reference walk of the pre-draw weights gives, and those weights
+   are the ones in force when the round's ticket was requested (nothing that decides who is
+   drawn changes once the random value may be known);
 4. payouts never exceed what came in: ETH paid out (rewards withdrawn + residual swept, measured
    on the recipients' balances) <= arbitration + appeal fees paid; tokens paid out (rewards +
    residual) <= tokens slashed (the SeatSettled events);
@@ -24,25 +28,37 @@ Invariants, re-read from the chain after every step (one batched JSON-RPC round 
    juror's weight is its own term (checked at every step, frozen or not: delayed stakes never
    touch the accounts);
 6. frozen() == (pendingDraws() > 0 and totalWeight() > 0).
-Besides these, every juror's account, the totals, every dispute and its current round, and every
-wallet (tokens and ETH, gas included) equal a Python model of the spec (IJurorCourt).
+Besides these, every juror's account, the totals, the parameters (the court's and each
+dispute's), every dispute and its current round, and every wallet (tokens and ETH, gas
+included) equal a Python model of the spec (IJurorCourt).
 
 Rules send only the transactions the model says succeed; every refusal the model predicts is
 run as an `eth_call` on the pending block (its timestamp pinned to the next transaction's) and
 compared with the exact revert data: a mined failing transaction costs much more under ape, and
 the unit tests cover the same refusals as real transactions.
+
+Besides one rule per action, `advance` takes a dispute's natural next step (what a keeper and
+its jurors would do), `run_a_round` a whole round and `see_it_through` the whole dispute:
+chosen evenly among a dozen rules, the single actions alone rarely carry a dispute to its
+settlement within an example.
+
+Randomness: anvil's prevrandao changes from run to run, which would make the draws (and every
+later choice among the drawn jurors) differ between the runs of one example, so hypothesis
+could neither replay nor shrink a failure. Each successful draw therefore uses a random value
+chosen by hypothesis, written into the randomness source's storage for the round's ticket (as
+its `fulfil` would fix it in the window); the court's draw itself runs unchanged. Draws before
+the window (refused) and after it (the ticket is renewed) go through the source untouched.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import requests
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address, to_hex
 from hexbytes import HexBytes
-from hypothesis import event as _event
-from hypothesis import settings
+from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -55,7 +71,7 @@ from web3.exceptions import ContractLogicError
 
 from openotc import court as sdk
 from openotc.court import Period
-from openotc.params import DAY, TOKEN_UNIT
+from openotc.params import DAY, TOKEN_UNIT, CourtParams
 
 CHOICES = 2
 WEIGHT_UNIT = 10**9
@@ -68,20 +84,11 @@ MAX_DISPUTES = 4  # per example
 # A dispute needs about a dozen steps from its opening to its settlement.
 STEPS = 60
 
-JUROR_FUNDS = 100_000 * TOKEN_UNIT
-# What a drawn juror commits: mostly one of the two choices, sometimes 0 (refuse to arbitrate),
-# a choice that does not exist (it can never be revealed) or nothing at all.
-VOTES = (1, 2, 1, 2, 1, 2, 0, CHOICES + 1, None)
-
-
-import collections  # DEBUG
-
-SEEN = collections.Counter()  # DEBUG
-
-
-def event(label):  # DEBUG
-    SEEN[label] += 1
-    _event(label)
+# How a drawn juror votes when a dispute advances (see `_step`).
+VOTES = ("agree", "agree", "agree", "agree", "disagree", "disagree", "split", "refuse", "invalid")
+VOTES += ("none",)
+# Random values of the randomness source: 192 bits, never 0.
+RANDOM_VALUES = st.integers(1, 2**192 - 1)
 
 
 def _selector(signature: str) -> bytes:
@@ -97,9 +104,14 @@ _JUROR = _selector("juror(address)")
 _DISPUTE = _selector("dispute(uint256)")
 _ROUND = _selector("round(uint256,uint256)")
 _BALANCE_OF = _selector("balanceOf(address)")
+_PARAMS = _selector("params()")
+_DISPUTE_PARAMS = _selector("disputeParams(uint256)")
 
-_JUROR_INFO = "(uint256,bool,uint256,uint256,uint256,uint256,uint256,bool,uint256,uint256,uint256,uint256,uint256)"
+_JUROR_INFO = (
+    "(uint256,bool,uint256,uint256,uint256,uint256,uint256,bool," + ",".join(["uint256"] * 5) + ")"
+)
 _TOTALS_INFO = "(" + ",".join(["uint256"] * 9) + ")"
+_PARAMS_INFO = "(uint96,uint96,uint16,uint8,uint32,uint32,uint32,uint32,uint32)"
 _DISPUTE_INFO = "(address,uint256,uint8,uint256,uint256,uint256,bool,uint256)"
 _ROUND_INFO = "(uint256,address[],uint256,uint256,uint256,uint256,uint256,uint256,uint256)"
 
@@ -163,14 +175,23 @@ class JurorModel:
 
 
 @dataclass
+class Ballot:
+    """One commitment of a juror for some of its seats."""
+
+    seats: list[int]
+    choice: int
+    salt: bytes | None  # None: sealed in the SDK's salt store
+    revealed: bool = False
+
+
+@dataclass
 class RoundModel:
     seats: int
     fees: int
     ticket: int
     request_block: int
     jurors: list[str] = field(default_factory=list)  # address by seat, once drawn
-    commits: dict[str, int] = field(default_factory=dict)  # address -> committed choice
-    revealed: set[str] = field(default_factory=set)
+    ballots: dict[str, list[Ballot]] = field(default_factory=dict)  # by juror, once committed
     tally: dict[int, int] = field(default_factory=dict)
     committed: int = 0
     revealed_seats: int = 0
@@ -178,6 +199,7 @@ class RoundModel:
     penalties: int = 0
     incoherent_settled: int = 0
     before_draw: dict[str, tuple[int, int]] = field(default_factory=dict)  # (stake, weight)
+    requested_weights: list[int] = field(default_factory=list)  # by juror id, at the request
 
     @property
     def drawn(self) -> bool:
@@ -196,9 +218,9 @@ class RoundModel:
 
     def vote(self, seat: int) -> tuple[bool, int]:
         """(revealed, choice) of a seat."""
-        juror = self.jurors[seat]
-        if juror in self.revealed:
-            return True, self.commits[juror]
+        for ballot in self.ballots.get(self.jurors[seat], []):
+            if seat in ballot.seats and ballot.revealed:
+                return True, ballot.choice
         return False, 0
 
 
@@ -207,8 +229,18 @@ class DisputeModel:
     id: int
     period: Period
     start: int
-    rounds: list[RoundModel]
+    params: CourtParams  # in force when the dispute was created
+    rounds: list[RoundModel] = field(default_factory=list)
     ruled: bool = False
+
+    def duration(self, period: Period) -> int:
+        p = self.params
+        return {
+            Period.EVIDENCE: p.evidence_period,
+            Period.COMMIT: p.commit_period,
+            Period.REVEAL: p.reveal_period,
+            Period.APPEAL: p.appeal_period,
+        }[period]
 
     def __repr__(self) -> str:
         return f"Dispute({self.id}, {self.period.name}, round {len(self.rounds) - 1})"
@@ -230,7 +262,7 @@ class DisputeModel:
 
 class CourtMachine(RuleBasedStateMachine):
     # Set by the test function before the machine runs (hypothesis cannot take fixtures).
-    chain = court = token = randomness = arbitrable = stranger = salts = None
+    chain = court = token = randomness = arbitrable = stranger = salts = governance = None
     treasury: str = ""
     juror_accounts: tuple = ()
     court_params = None
@@ -240,25 +272,13 @@ class CourtMachine(RuleBasedStateMachine):
         super().__init__()
         # Ape isolates each pytest test, not each hypothesis example: isolate examples here.
         self.snapshot = self.chain.snapshot()
-        event("example")  # DEBUG
         self.w3 = self.chain.provider.web3
         self.rpc = requests.Session()
         self.endpoint = self.w3.provider.endpoint_uri
         self.chain_id = self.chain.chain_id
-        p = self.court_params
-        self.min_stake = p.min_stake
-        self.lock = p.lock_per_seat
-        self.fee = p.fee_per_juror
-        self.cooldown = p.unstake_cooldown
-        self.durations = {
-            Period.EVIDENCE: p.evidence_period,
-            Period.COMMIT: p.commit_period,
-            Period.REVEAL: p.reveal_period,
-            Period.APPEAL: p.appeal_period,
-        }
-        self.lookahead = p.randomness_lookahead
-        self.window = p.randomness_window
-        self.max_appeals = p.max_appeals
+        self.params = self.court_params  # in force now; a dispute keeps its own
+        self.lookahead = self.params.randomness_lookahead
+        self.window = self.params.randomness_window
         self.error_names = {
             keccak(text=abi.selector)[:4]: abi.name
             for contract in (self.court, self.token, self.randomness, self.arbitrable)
@@ -269,10 +289,10 @@ class CourtMachine(RuleBasedStateMachine):
         self.head_ts, self.head_no = head.timestamp, head.number
         self.next_ts = self.head_ts + 1
         self.pinned: int | None = None
-        self.turn = 0
 
         # The court as the test function left it: jurors staked, no dispute.
         read = self._read()
+        assert read["params"] == self.params.as_tuple()
         assert self.court.disputeCount() == 0
         assert read["pending"] == 0
         self.jurors = [JurorModel(account) for account in self.juror_accounts]
@@ -333,19 +353,18 @@ class CourtMachine(RuleBasedStateMachine):
 
     def _send(self, method, *args, sender, value=0):
         now = self._pin()
-        if value:
-            tx = method(*args, sender=sender, value=value)
-        else:
-            tx = method(*args, sender=sender)
+        kwargs = {"value": value} if value else {}
+        tx = method(*args, sender=sender, **kwargs)
         assert tx.timestamp == now
         self._mined(tx)
         event(f"sent {method.abis[0].name}")
         return tx
 
     def _mine(self, blocks: int) -> None:
-        self._pin()
+        start = self._pin()
         self.chain.mine(blocks)
         head = self.chain.blocks.head
+        assert head.timestamp == start + blocks - 1  # one second per block
         self.head_ts, self.head_no = head.timestamp, head.number
         self.next_ts, self.pinned = self.head_ts + 1, None
 
@@ -392,12 +411,16 @@ class CourtMachine(RuleBasedStateMachine):
         assert len(logs) == 1, f"{event_type.abi.name}: {len(logs)} logs"
         return logs[0]
 
-    def _rotated(self, options: list) -> list:
-        """`options` turned by one more place at each call: hypothesis favours the first of a
-        choice, and every option should get its turn."""
-        self.turn += 1
-        k = self.turn % len(options)
-        return options[k:] + options[:k]
+    def _juror(self, data, candidates: list[JurorModel]) -> JurorModel:
+        """One of `candidates`, drawn by its index among the jurors (shown so in a failing
+        example)."""
+        indices = [self.jurors.index(j) for j in candidates]
+        return self.jurors[data.draw(st.sampled_from(indices), label="juror")]
+
+    def _dispute(self, data, candidates: list[DisputeModel]) -> DisputeModel:
+        """One of `candidates`, drawn by its id."""
+        ids = [d.id for d in candidates]
+        return self.disputes[data.draw(st.sampled_from(ids), label="dispute")]
 
     # ------------------------------------------------------------ reading the chain
 
@@ -412,6 +435,7 @@ class CourtMachine(RuleBasedStateMachine):
             (("frozen",), c, _FROZEN),
             (("juror_count",), c, _JUROR_COUNT),
             (("court_tokens",), t, _BALANCE_OF + encode(["address"], [c])),
+            (("params",), c, _PARAMS),
         ]
         calls += [
             (("juror", a.address), c, _JUROR + encode(["address"], [a.address]))
@@ -420,6 +444,10 @@ class CourtMachine(RuleBasedStateMachine):
         calls += [(("tokens", h), t, _BALANCE_OF + encode(["address"], [h])) for h in holders]
         disputes = getattr(self, "disputes", [])
         calls += [(("dispute", d.id), c, _DISPUTE + encode(["uint256"], [d.id])) for d in disputes]
+        calls += [
+            (("dispute_params", d.id), c, _DISPUTE_PARAMS + encode(["uint256"], [d.id]))
+            for d in disputes
+        ]
         calls += [
             (("round", d.id), c, _ROUND + encode(["uint256", "uint256"], [d.id, len(d.rounds) - 1]))
             for d in disputes
@@ -448,6 +476,7 @@ class CourtMachine(RuleBasedStateMachine):
         results = {answer["id"]: bytes(HexBytes(answer["result"])) for answer in answers}
 
         read: dict = {"jurors": {}, "tokens": {}, "eth": {}, "disputes": {}, "rounds": {}}
+        read["dispute_params"] = {}
         for i, (key, _, _) in enumerate(calls):
             raw = results[i]
             kind = key[0]
@@ -455,6 +484,10 @@ class CourtMachine(RuleBasedStateMachine):
                 read["totals"] = decode([_TOTALS_INFO], raw)[0]
             elif kind in ("total_weight", "pending", "juror_count", "court_tokens"):
                 read[kind] = int.from_bytes(raw, "big")
+            elif kind == "params":
+                read["params"] = decode([_PARAMS_INFO], raw)[0]
+            elif kind == "dispute_params":
+                read["dispute_params"][key[1]] = decode([_PARAMS_INFO], raw)[0]
             elif kind == "frozen":
                 read["frozen"] = bool(int.from_bytes(raw, "big"))
             elif kind == "juror":
@@ -478,6 +511,10 @@ class CourtMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ model queries
 
+    def weights(self) -> list[int]:
+        """The drawing weights by juror id (the tree's leaves)."""
+        return [self.by_address[address].weight for address in self.ids]
+
     def total_weight(self) -> int:
         return sum(j.weight for j in self.jurors if j.id is not None)
 
@@ -488,7 +525,7 @@ class CourtMachine(RuleBasedStateMachine):
         return self.pending_draws() > 0 and self.total_weight() > 0
 
     def period_end(self, d: DisputeModel) -> int:
-        return d.start + self.durations[d.period]
+        return d.start + d.duration(d.period)
 
     def unruled(self) -> list[DisputeModel]:
         return [d for d in self.disputes if d.period != Period.EXECUTION]
@@ -505,11 +542,11 @@ class CourtMachine(RuleBasedStateMachine):
 
     def uncommitted(self, d: DisputeModel) -> list[str]:
         r = d.current
-        return [a for a in dict.fromkeys(r.jurors) if a not in r.commits]
+        return [a for a in dict.fromkeys(r.jurors) if a not in r.ballots]
 
     def unrevealed(self, d: DisputeModel) -> list[str]:
         r = d.current
-        return [a for a in r.commits if a not in r.revealed]
+        return [a for a, ballots in r.ballots.items() if not all(b.revealed for b in ballots)]
 
     def can_commit(self) -> list[DisputeModel]:
         return [d for d in self.in_period(Period.COMMIT) if self.uncommitted(d)]
@@ -523,8 +560,12 @@ class CourtMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------ staking
 
     def _stake_error(self, j: JurorModel, stake: int) -> HexBytes | None:
-        """The refusal of `_applyStake(j, stake)`, in the contract's order of checks."""
+        """The refusal of `_applyStake(j, stake)`, in the contract's order of checks: a
+        delayed stake is checked again against the parameters in force."""
         c = self.court
+        minimum = self.params.min_stake
+        if stake != 0 and stake < minimum:
+            return self._err(c.CourtStakeBelowMinimum, stake=stake, minimum=minimum)
         if j.id is None and stake == 0:
             return self._err(c.CourtStakeUnchanged, stake=0)
         if stake == j.stake:
@@ -566,7 +607,7 @@ class CourtMachine(RuleBasedStateMachine):
             self.totals["cooling"] += current - stake
             j.cooling += current - stake
             # One release time for everything cooling, never brought forward.
-            j.cooling_ends = max(j.cooling_ends, tx.timestamp + self.cooldown)
+            j.cooling_ends = max(j.cooling_ends, tx.timestamp + self.params.unstake_cooldown)
             assert self._one(tx, self.court.StakeCooling) == {
                 "juror": j.address,
                 "amount": j.cooling,
@@ -576,11 +617,12 @@ class CourtMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def set_stake(self, data):
         """A juror sets its stake to a valid or invalid amount."""
-        j = data.draw(st.sampled_from(self.jurors), label="juror")
-        minimum = self.min_stake
+        j = self._juror(data, self.jurors)
+        minimum = self.params.min_stake
         kind = data.draw(
             st.sampled_from(
-                ["valid", "valid", "zero", "below_min", "same", "over_wallet", "too_large"]
+                ["valid", "valid", "zero", "below_min", "below_locked", "same", "over_wallet"]
+                + ["too_large", "everyone_leaves"]
             ),
             label="kind",
         )
@@ -593,26 +635,39 @@ class CourtMachine(RuleBasedStateMachine):
         elif kind == "zero":
             stake = 0
         elif kind == "below_min":
-            stake = data.draw(st.integers(1, minimum - 1), label="stake")
+            stake = data.draw(st.integers(1, max(minimum - 1, 1)), label="stake")
+        elif kind == "below_locked":  # when locked is above the minimum; else valid
+            stake = max(j.locked - 1, minimum)
         elif kind == "same":
             stake = j.stake
         elif kind == "over_wallet":
             stake = j.stake + j.tokens + 1
-        else:
+        elif kind == "too_large":
             stake = UINT96_MAX + 1
+        else:
+            # Every juror asks for stake 0: the tree empties (once no stake is locked), so
+            # that disputes can wait for jurors with nobody to draw (no freeze; stale tickets).
+            for other in self.jurors:
+                if other.stake:
+                    self._set_stake(other, 0)
+            return
+        self._set_stake(j, stake)
 
+    def _set_stake(self, j: JurorModel, stake: int) -> None:
+        minimum = self.params.min_stake
         c = self.court
         frozen = self.frozen()
-        event(f"DEBUG kind {kind} juror {self.jurors.index(j)} stake {stake // 10**18} cur {j.stake // 10**18}")
-        if stake != 0 and stake < minimum:
+        unchanged = stake == j.stake
+        if unchanged:
+            # Asking for the stake in force withdraws a recorded request, frozen or not;
+            # without one it is refused.
+            error = None if j.delayed is not None else self._err(c.CourtStakeUnchanged, stake=stake)
+        elif stake != 0 and stake < minimum:
             error = self._err(c.CourtStakeBelowMinimum, stake=stake, minimum=minimum)
         elif stake > UINT96_MAX:
             error = self._err(c.CourtStakeTooLarge, stake=stake)
         elif frozen:
-            # Asking for the stake in force withdraws an earlier request; without one it is
-            # refused like any unchanged stake.
-            unchanged = stake == j.stake and j.delayed is None
-            error = self._err(c.CourtStakeUnchanged, stake=stake) if unchanged else None
+            error = None
         else:
             error = self._stake_error(j, stake)
         if error is not None:
@@ -620,11 +675,11 @@ class CourtMachine(RuleBasedStateMachine):
             return
 
         tx = self._send(c.setStake, stake, sender=j.account)
-        if frozen:
-            j.delayed = None if stake == j.stake else stake
+        if unchanged or frozen:
+            j.delayed = None if unchanged else stake
             assert self._one(tx, c.StakeDelayed) == {"juror": j.address, "stake": stake}
             assert not self._logs(tx, c.StakeSet)
-            event("stake delayed" if j.delayed is not None else "delayed stake withdrawn")
+            event("delayed stake withdrawn" if unchanged else "stake delayed")
         else:
             assert not self._logs(tx, c.StakeDelayed)
             self._apply_stake(j, stake, tx)
@@ -635,7 +690,7 @@ class CourtMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.delayed())
     @rule(data=st.data())
     def apply_delayed_stake(self, data):
-        self._apply_delayed_stake(data.draw(st.sampled_from(self.delayed()), label="juror"))
+        self._apply_delayed_stake(self._juror(data, self.delayed()))
 
     def _apply_delayed_stake(self, j: JurorModel) -> None:
         """Anyone applies a juror's delayed stake (or tries to)."""
@@ -656,9 +711,9 @@ class CourtMachine(RuleBasedStateMachine):
         return [j for j in self.jurors if j.cooling]
 
     @precondition(lambda self: self.cooling())
-    @rule(data=st.data(), wait=st.sampled_from([None, -1, 0, 0]))
+    @rule(data=st.data(), wait=st.sampled_from([None, None, None, -1, 0]))
     def withdraw_stake(self, data, wait):
-        self._withdraw_stake(data.draw(st.sampled_from(self.cooling()), label="juror"), wait)
+        self._withdraw_stake(self._juror(data, self.cooling()), wait)
 
     def _withdraw_stake(self, j: JurorModel, wait: int | None) -> None:
         """A juror withdraws its cooled stake, possibly once (or a second before) the cooldown
@@ -686,7 +741,9 @@ class CourtMachine(RuleBasedStateMachine):
     def _open_round(self, tx, d: DisputeModel, seats: int, value: int) -> None:
         requested = self._one(tx, self.court.DrawRequested)
         assert requested["disputeId"] == d.id and requested["round"] == len(d.rounds)
-        d.rounds.append(RoundModel(seats, value, requested["ticket"], tx.block_number))
+        r = RoundModel(seats, value, requested["ticket"], tx.block_number)
+        r.requested_weights = self.weights()
+        d.rounds.append(r)
         self.totals["feesHeld"] += value
         self.fees_in += value
 
@@ -701,7 +758,7 @@ class CourtMachine(RuleBasedStateMachine):
     def open_dispute(self, paid, extra, choices):
         """The arbitrable opens a dispute, paying the arbitration cost (or not quite)."""
         a, c = self.arbitrable, self.court
-        cost = self.fee * FIRST_ROUND_SEATS
+        cost = self.params.fee_per_juror * FIRST_ROUND_SEATS
         value = {"exact": cost, "under": cost - 1, "over": cost + extra}[paid]
         if choices == 0:
             error = self._err(c.CourtInvalidChoices, choices=0)
@@ -714,17 +771,39 @@ class CourtMachine(RuleBasedStateMachine):
             return
         tx = self._send(a.createDispute, choices, sender=self.stranger, value=value)
         created = self._one(tx, c.DisputeCreation)
-        d = DisputeModel(len(self.disputes), Period.EVIDENCE, tx.timestamp, [])
+        d = DisputeModel(len(self.disputes), Period.EVIDENCE, tx.timestamp, self.params)
         assert created == {"_disputeID": d.id, "_arbitrable": a.address}
         self.disputes.append(d)
         self._open_round(tx, d, FIRST_ROUND_SEATS, value)
 
     @precondition(lambda self: self.undrawn())
-    @rule(data=st.data(), timing=st.sampled_from(["ready", "ready", "ready", "early", "late"]))
-    def draw(self, data, timing):
-        self._draw(data.draw(st.sampled_from(self.undrawn()), label="dispute"), timing)
+    @rule(
+        data=st.data(),
+        timing=st.sampled_from(["ready", "ready", "ready", "early", "late"]),
+        value=RANDOM_VALUES,
+    )
+    def draw(self, data, timing, value):
+        self._draw(self._dispute(data, self.undrawn()), timing, value)
 
-    def _draw(self, d: DisputeModel, timing: str) -> None:
+    def _fix_random_value(self, ticket: int, target: int, value: int) -> None:
+        """Fixes the ticket's random value to `value`, as `fulfil` would in the window.
+
+        Anvil's prevrandao differs on every run, so a value taken from it would make the draw
+        (and every later choice hypothesis makes among the drawn jurors) differ between the
+        runs of one example: hypothesis could neither replay nor shrink a failure. The value is
+        chosen by hypothesis instead and written into the source's storage (`_tickets`, slot 0:
+        the value in the high 192 bits, the target block in the low 64), which its `fulfil`
+        then returns; the court's draw runs unchanged."""
+        slot = keccak(encode(["uint256", "uint256"], [ticket, 0]))
+        packed = (value << 64) | target
+        self.w3.provider.make_request(
+            "anvil_setStorageAt",
+            [self.randomness.address, to_hex(slot), to_hex(packed.to_bytes(32, "big"))],
+        )
+        assert self.randomness.valueOf(ticket) == value
+        assert self.randomness.targetBlock(ticket) == target
+
+    def _draw(self, d: DisputeModel, timing: str, value: int) -> None:
         """Anyone draws a pending round: in the randomness window, before it, or after it
         closed (the ticket is renewed)."""
         r, index = d.current, len(d.rounds) - 1
@@ -734,7 +813,8 @@ class CourtMachine(RuleBasedStateMachine):
         stale = r.request_block <= self.stale_before
 
         if timing == "early" and not stale and self.head_no + 1 < target:
-            error = self._err(self.randomness.RandomnessNotReady, ticket=r.ticket, targetBlock=target)
+            not_ready = self.randomness.RandomnessNotReady
+            error = self._err(not_ready, ticket=r.ticket, targetBlock=target)
             self._refused(error, c.draw, d.id, sender=self.stranger)
             return
         if timing == "late" and self.head_no + 1 < target + self.window:
@@ -748,6 +828,7 @@ class CourtMachine(RuleBasedStateMachine):
             assert requested["disputeId"] == d.id and requested["round"] == index
             assert not self._logs(tx, c.JurorsDrawn)
             r.ticket, r.request_block = requested["ticket"], tx.block_number
+            r.requested_weights = self.weights()
             event("ticket renewed: stale" if stale else "ticket renewed: window passed")
             return
         if self.total_weight() == 0:
@@ -757,9 +838,13 @@ class CourtMachine(RuleBasedStateMachine):
         before = self._read()  # invariant 3: the stakes and weights the draw sees
         weights = [before["jurors"][address][6] for address in self.ids]
         assert sum(weights) == before["total_weight"] > 0
+        # Nothing that decides who is drawn changed since the ticket was requested: the value
+        # may be known from then on (the ticket is renewed when stakes moved in between).
+        requested = r.requested_weights + [0] * (len(weights) - len(r.requested_weights))
+        assert weights == requested, "the tree changed after the ticket was requested"
+        self._fix_random_value(r.ticket, target, value)
         tx = self._send(c.draw, d.id, sender=self.stranger)
-        value = self.randomness.valueOf(r.ticket)
-        assert value != 0
+        assert self.randomness.valueOf(r.ticket) == value
         expected = []
         for seat in range(r.seats):
             seed = keccak(encode(["uint256"] * 4, [value, d.id, index, seat]))
@@ -773,15 +858,15 @@ class CourtMachine(RuleBasedStateMachine):
         for address in r.jurors:
             info = before["jurors"][address]
             r.before_draw[address] = (info[2], info[6])
-            self.by_address[address].locked += self.lock
-        self.totals["locked"] += self.lock * r.seats
+            self.by_address[address].locked += d.params.lock_per_seat
+        self.totals["locked"] += d.params.lock_per_seat * r.seats
         event(f"drew {len(set(expected))} juror(s) for {r.seats} seats")
         assert not self._logs(tx, c.DrawRequested)
 
     @precondition(lambda self: self.unruled())
     @rule(data=st.data(), jump=st.sampled_from(["end", "none", "before_end"]))
     def pass_period(self, data, jump):
-        self._pass_period(data.draw(st.sampled_from(self.unruled()), label="dispute"), jump)
+        self._pass_period(self._dispute(data, self.unruled()), jump)
 
     def _pass_period(self, d: DisputeModel, jump: str) -> None:
         """Anyone passes a dispute's period: once it is over, a second before, or at once."""
@@ -823,16 +908,18 @@ class CourtMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.can_commit())
     @rule(
         data=st.data(),
-        choice=st.sampled_from([v for v in VOTES if v is not None]),
-        mode=st.sampled_from(["honest", "honest", "honest", "late", "stranger", "again", "zero"]),
+        choice=st.sampled_from([1, 2, 0, CHOICES + 1]),
+        mode=st.sampled_from(["honest", "honest", "split", "late", "stranger", "again", "zero"]),
     )
     def commit(self, data, choice, mode):
-        d = data.draw(st.sampled_from(self.can_commit()), label="dispute")
+        d = self._dispute(data, self.can_commit())
         self._commit(d, data, choice, mode)
 
     def _commit(self, d: DisputeModel, data, choice: int, mode: str, address=None) -> None:
-        """A drawn juror commits a vote through the SDK (choice 3 can never be revealed); or a
-        refused commit: after the period, by a stranger, a second time, a zero commitment."""
+        """A drawn juror commits a vote for all its seats through the SDK (choice 3 can never be
+        revealed), or ("split") two votes, the other choice for some of its seats, by hand;
+        or a refused commit: after the period, by a stranger, a second time, a zero
+        commitment."""
         r, index, c = d.current, len(d.rounds) - 1, self.court
         if address is None:
             address = data.draw(st.sampled_from(self.uncommitted(d)), label="juror")
@@ -853,8 +940,8 @@ class CourtMachine(RuleBasedStateMachine):
                 caller=self.stranger.address,
             )
             sender = self.stranger
-        elif mode == "again" and r.commits:
-            address = data.draw(st.sampled_from(sorted(r.commits)), label="committed")
+        elif mode == "again" and r.ballots:
+            address = data.draw(st.sampled_from(sorted(r.ballots)), label="committed")
             seats, sender = r.seats_of(address), self._account(address)
             error = self._err(c.CourtAlreadyCommitted, disputeId=d.id, round=index, seat=seats[0])
         elif mode == "zero":
@@ -866,20 +953,37 @@ class CourtMachine(RuleBasedStateMachine):
             self._refused(error, c.commit, d.id, seats, digest, sender=sender)
             return
 
-        juror = sdk.Juror(c, sender, self.salts, self.chain_id)
-        self._pin()
-        tx = juror.commit(d.id, choice)
-        self._mined(tx)
-        committed = self._one(tx, c.VoteCommitted)
-        assert (committed["juror"], committed["seats"]) == (address, seats)
-        r.commits[address] = choice
+        if mode == "split" and len(seats) > 1:
+            cut = data.draw(st.integers(1, len(seats) - 1), label="cut")
+            other = CHOICES + 1 - choice if 1 <= choice <= CHOICES else 1
+            ballots = [
+                Ballot(seats[:cut], choice, keccak(b"first")),
+                Ballot(seats[cut:], other, keccak(b"second")),
+            ]
+            for ballot in ballots:
+                digest = sdk.commitment(
+                    ballot.choice, ballot.salt, address, d.id, index, self.chain_id, c.address
+                )
+                tx = self._send(c.commit, d.id, ballot.seats, digest, sender=sender)
+                committed = self._one(tx, c.VoteCommitted)
+                assert (committed["juror"], committed["seats"]) == (address, ballot.seats)
+            event("split vote committed")
+        else:
+            juror = sdk.Juror(c, sender, self.salts, self.chain_id)
+            self._pin()
+            tx = juror.commit(d.id, choice)
+            self._mined(tx)
+            committed = self._one(tx, c.VoteCommitted)
+            assert (committed["juror"], committed["seats"]) == (address, seats)
+            ballots = [Ballot(seats, choice, None)]
+            event("committed")
+        r.ballots[address] = ballots
         r.committed += len(seats)
-        event("committed")
 
     @precondition(lambda self: self.can_reveal())
     @rule(data=st.data(), mode=st.sampled_from(["honest", "honest", "honest", "late", "wrong"]))
     def reveal(self, data, mode):
-        self._reveal(data.draw(st.sampled_from(self.can_reveal()), label="dispute"), data, mode)
+        self._reveal(self._dispute(data, self.can_reveal()), data, mode)
 
     def _reveal(self, d: DisputeModel, data, mode: str, address=None) -> None:
         """A juror reveals its vote through the SDK; or a refused reveal: after the period,
@@ -887,10 +991,13 @@ class CourtMachine(RuleBasedStateMachine):
         r, index, c = d.current, len(d.rounds) - 1, self.court
         if address is None:
             address = data.draw(st.sampled_from(self.unrevealed(d)), label="juror")
-        seats, account = r.seats_of(address), self._account(address)
-        sealed = self.salts.recall(self._salt_key(d, address))
-        assert sealed.choice == r.commits[address]
-        choice, salt = sealed.choice, sealed.salt
+        ballot = next(b for b in r.ballots[address] if not b.revealed)
+        seats, account = ballot.seats, self._account(address)
+        choice, salt = ballot.choice, ballot.salt
+        if salt is None:
+            sealed = self.salts.recall(self._salt_key(d, address))
+            assert sealed.choice == choice
+            salt = sealed.salt
         end = self.period_end(d)
         if mode == "late":
             self._jump(end)
@@ -907,17 +1014,20 @@ class CourtMachine(RuleBasedStateMachine):
             self._refused(error, c.reveal, d.id, seats, choice, salt, sender=account)
             return
 
-        juror = sdk.Juror(c, account, self.salts, self.chain_id)
-        self._pin()
-        tx = juror.reveal(d.id)
-        self._mined(tx)
+        if ballot.salt is None:  # sealed by the SDK, for all the juror's seats
+            juror = sdk.Juror(c, account, self.salts, self.chain_id)
+            self._pin()
+            tx = juror.reveal(d.id)
+            self._mined(tx)
+        else:
+            tx = self._send(c.reveal, d.id, seats, choice, salt, sender=account)
         revealed = self._one(tx, c.VoteRevealed)
         assert (revealed["juror"], revealed["seats"], revealed["choice"]) == (
             address,
             seats,
             choice,
         )
-        r.revealed.add(address)
+        ballot.revealed = True
         r.tally[choice] = r.tally.get(choice, 0) + len(seats)
         r.revealed_seats += len(seats)
         event("revealed")
@@ -932,7 +1042,7 @@ class CourtMachine(RuleBasedStateMachine):
         late=st.booleans(),
     )
     def appeal(self, data, paid, extra, late):
-        d = data.draw(st.sampled_from(self.in_period(Period.APPEAL, False)), label="dispute")
+        d = self._dispute(data, self.in_period(Period.APPEAL, False))
         self._appeal(d, paid, extra, late)
 
     def _appeal(self, d: DisputeModel, paid: str, extra: int, late: bool) -> None:
@@ -942,8 +1052,8 @@ class CourtMachine(RuleBasedStateMachine):
         if late:
             self._jump(end)
         seats = 2 * d.current.seats + 1
-        cost = self.fee * seats
-        allowed = len(d.rounds) <= self.max_appeals
+        cost = d.params.fee_per_juror * seats
+        allowed = len(d.rounds) <= d.params.max_appeals
         quoted = decode(["uint256"], self._call(c.appealCost, d.id, b""))[0]
         assert quoted == (cost if allowed and self.now < end else UINT256_MAX)
         value = {"exact": cost, "under": cost - 1, "over": cost + extra}[paid]
@@ -963,10 +1073,14 @@ class CourtMachine(RuleBasedStateMachine):
         self._open_round(tx, d, seats, value)
         event(f"appealed to {seats} seats")
 
-    @precondition(lambda self: self.disputes)
-    @rule(reject=st.booleans())
-    def arbitrable_rejects_rulings(self, reject):
-        """The arbitrable starts (or stops) rejecting rulings, as a broken integrator would."""
+    @rule(data=st.data(), who=st.sampled_from(["arbitrable", "governance"]))
+    def outside_world(self, data, who):
+        """The arbitrable starts (or stops) rejecting rulings, as a broken integrator would; or
+        governance sets new parameters."""
+        if who == "governance":
+            self._set_params(data)
+            return
+        reject = data.draw(st.booleans(), label="reject")
         if reject != self.rejecting:
             self._send(self.arbitrable.setRejectRulings, reject, sender=self.stranger)
             self.rejecting = reject
@@ -981,7 +1095,7 @@ class CourtMachine(RuleBasedStateMachine):
     @precondition(lambda self: self._executable())
     @rule(data=st.data(), wait=st.booleans())
     def execute_ruling(self, data, wait):
-        self._execute_ruling(data.draw(st.sampled_from(self._executable()), label="dispute"), wait)
+        self._execute_ruling(self._dispute(data, self._executable()), wait)
 
     def _execute_ruling(self, d: DisputeModel, wait: bool) -> None:
         """Anyone executes the ruling (moving the dispute out of Appeal once it is over)."""
@@ -1052,8 +1166,8 @@ class CourtMachine(RuleBasedStateMachine):
         expected = []
         for seat in seats:
             j = self.by_address[r.jurors[seat]]
-            j.locked -= self.lock
-            self.totals["locked"] -= self.lock
+            j.locked -= d.params.lock_per_seat
+            self.totals["locked"] -= d.params.lock_per_seat
             r.settled.add(seat)
             revealed, choice = r.vote(seat)
             tokens = eth = slashed = 0
@@ -1070,7 +1184,7 @@ class CourtMachine(RuleBasedStateMachine):
                 r.incoherent_settled += 1
                 if coherent_seats or not revealed:
                     j.incoherent += 1
-                    slashed = min(self.lock, j.stake)
+                    slashed = min(d.params.lock_per_seat, j.stake)
                     j.stake -= slashed
                     self.totals["staked"] -= slashed
                     self.slashed += slashed
@@ -1081,9 +1195,7 @@ class CourtMachine(RuleBasedStateMachine):
                         self.totals["residualTokens"] += slashed
             coherent = revealed and choice == ruling
             expected.append((d.id, index, seat, j.address, coherent, tokens, eth, slashed))
-        actual = [
-            tuple(log[k] for k in _SETTLED_FIELDS) for log in logs if log["round"] == index
-        ]
+        actual = [tuple(log[k] for k in _SETTLED_FIELDS) for log in logs if log["round"] == index]
         assert actual == expected
         if len(r.settled) == r.seats:  # the round closes: rounding dust to the treasury
             left_eth = r.fees % coherent_seats if coherent_seats else r.fees
@@ -1097,18 +1209,19 @@ class CourtMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.can_settle())
     @rule(data=st.data(), mode=st.sampled_from(["sdk", "sdk", "seats", "seats", "any"]))
     def settle(self, data, mode):
-        self._settle_seats(data.draw(st.sampled_from(self.can_settle()), label="dispute"), data, mode)
+        self._settle_seats(self._dispute(data, self.can_settle()), data, mode)
 
     def _settle_seats(self, d: DisputeModel, data, mode: str) -> None:
         """Anyone settles a ruled dispute: every seat through the SDK (incoherent first), or a
         list of seats of one round: the SDK's order shuffled ("seats") or any list ("any")."""
         c = self.court
         if mode == "sdk" and not self.frozen():
-            self._pin()
+            start = self._pin()
             receipts = sdk.settle_dispute(c, d.id, self.stranger)
-            head = self.chain.blocks.head
-            self.head_ts, self.head_no = head.timestamp, head.number
-            self.next_ts, self.pinned = self.head_ts + 1, None
+            # One second per block (see the test function): the chain's clock stays the
+            # model's, whatever the wall clock did meanwhile.
+            assert [tx.timestamp for tx in receipts] == list(range(start, start + len(receipts)))
+            self._mined(receipts[-1])
             ruling = d.ruling
             for tx in receipts:
                 logs = self._logs(tx, c.SeatSettled)
@@ -1119,6 +1232,7 @@ class CourtMachine(RuleBasedStateMachine):
                 assert len(kinds) == 1, "one kind of seat per transaction"
                 assert self._settle_error(d, index, seats) is None
                 self._settle(d, index, seats, logs)
+                self._settled_while_waiting(tx)
             assert not d.unsettled()
             event("settled through the SDK")
             return
@@ -1145,6 +1259,13 @@ class CourtMachine(RuleBasedStateMachine):
             return
         tx = self._send(c.settle, d.id, index, seats, sender=self.stranger)
         self._settle(d, index, seats, self._logs(tx, c.SeatSettled))
+        self._settled_while_waiting(tx)
+
+    def _settled_while_waiting(self, tx) -> None:
+        """Settling moves weights: with rounds waiting (only with an empty tree, or it could
+        not settle) their tickets go stale, as after a stake change."""
+        if self.pending_draws():
+            self.stale_before = tx.block_number
 
     def owed(self) -> list[JurorModel]:
         return [j for j in self.jurors if j.reward_tokens or j.reward_eth]
@@ -1152,7 +1273,7 @@ class CourtMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.owed())
     @rule(data=st.data())
     def withdraw_rewards(self, data):
-        self._withdraw_rewards(data.draw(st.sampled_from(self.owed()), label="juror"))
+        self._withdraw_rewards(self._juror(data, self.owed()))
 
     def _withdraw_rewards(self, j: JurorModel) -> None:
         """A juror withdraws its credited rewards (or has none)."""
@@ -1214,46 +1335,100 @@ class CourtMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.active())
     @rule(data=st.data())
-    def keep_going(self, data):
-        """The same as `advance`: hypothesis picks among the enabled rules evenly, and a
-        dispute's next step should be more likely than any single probe."""
-        self._advance(data)
+    def see_it_through(self, data):
+        """A dispute carried as far as it goes in one step: its rounds run as in `run_a_round`,
+        an appeal now and then, the ruling executed (or the appeal period passed when the
+        arbitrable rejects rulings), every seat settled. Stops where the court refuses to go
+        on (nobody to draw, a frozen court)."""
+        d = self._dispute(data, self.active())
+        for _ in range(4 * (d.params.max_appeals + 2)):
+            before = self._progress(d)
+            if d.period == Period.APPEAL:
+                can_appeal = len(d.rounds) <= d.params.max_appeals
+                if can_appeal and data.draw(st.sampled_from([False] * 3 + [True]), label="appeal"):
+                    self._appeal(d, "exact", 0, late=False)
+                elif self.rejecting:
+                    self._pass_period(d, "end")
+                else:
+                    self._execute_ruling(d, wait=True)
+            else:
+                self._run_period(d, data)
+            if self._progress(d) == before or not d.unsettled():
+                break
+
+    @staticmethod
+    def _progress(d: DisputeModel) -> tuple:
+        settled = sum(len(r.settled) for r in d.rounds)
+        return d.period, len(d.rounds), d.current.drawn, d.ruled, settled
+
+    def _run_period(self, d: DisputeModel, data) -> None:
+        """The dispute's next step, then its period passed as soon as it is over (unless the
+        step passed it already)."""
+        period = d.period
+        self._step(d, data, act=True)
+        if d.period == period and (
+            period in (Period.COMMIT, Period.REVEAL)
+            or (period == Period.EVIDENCE and d.current.drawn)
+        ):
+            self._pass_period(d, "end")
 
     @precondition(lambda self: self.active())
     @rule(data=st.data())
-    def and_again(self, data):
-        self._advance(data)
+    def run_a_round(self, data):
+        """`advance` with every period passed as soon as it is over, up to the Appeal period:
+        a whole round in one step (draw, commit, reveal), so that votes are not always cut
+        short by the time other disputes take."""
+        d = self._dispute(data, self.active())
+        for _ in range(3):
+            self._run_period(d, data)
+            if d.period not in (Period.COMMIT, Period.REVEAL):
+                break
 
     def _advance(self, data) -> None:
+        self._step(self._dispute(data, self.active()), data)
+
+    def _step(self, d: DisputeModel, data, act: bool | None = None) -> None:
         """A dispute's natural next step, as a keeper and its jurors would take it: draw, vote
         (most drawn jurors commit and reveal), pass the period once it is over, sometimes
         appeal, execute the ruling, settle every seat."""
-        d = data.draw(st.sampled_from(self.active()), label="dispute")
-        act = data.draw(st.sampled_from([True, True, True, False]), label="act")
+        if act is None:  # else pass the period at once (skip the vote, appeal)
+            act = data.draw(st.sampled_from([True, True, True, False]), label="act")
         if d.period == Period.EVIDENCE:
             if d.current.drawn:
                 self._pass_period(d, "end")
             else:
-                self._draw(d, "ready")
+                self._draw(d, "ready", data.draw(RANDOM_VALUES, label="random value"))
         elif d.period == Period.COMMIT:
             if act and d in self.can_commit():
-                for address in self.uncommitted(d):  # most jurors vote, some do not
-                    choice = data.draw(st.sampled_from(VOTES), label="choice")
+                # Most jurors vote with the majority; some against it, some refuse to
+                # arbitrate (0), some commit a choice that does not exist, some do not vote.
+                majority = data.draw(st.sampled_from([1, 2]), label="majority")
+                for address in self.uncommitted(d):
+                    vote = data.draw(st.sampled_from(VOTES), label="vote")
+                    choice = {
+                        "agree": majority,
+                        "split": majority,
+                        "disagree": CHOICES + 1 - majority,
+                        "refuse": 0,
+                        "invalid": CHOICES + 1,
+                    }.get(vote)
                     if choice is not None:
-                        self._commit(d, data, choice, "honest", address)
+                        mode = "split" if vote == "split" else "honest"
+                        self._commit(d, data, choice, mode, address)
             else:
                 self._pass_period(d, "end")
         elif d.period == Period.REVEAL:
             if act and d in self.can_reveal():
                 for address in self.unrevealed(d):
-                    if data.draw(st.sampled_from([True, True, True, False]), label="reveals"):
-                        self._reveal(d, data, "honest", address)
+                    for _ballot in [b for b in d.current.ballots[address] if not b.revealed]:
+                        if data.draw(st.sampled_from([True] * 5 + [False]), label="reveals"):
+                            self._reveal(d, data, "honest", address)
             else:
                 self._pass_period(d, "end")
         elif d.period == Period.APPEAL:
             if act:
                 self._execute_ruling(d, wait=True)
-            elif len(d.rounds) <= self.max_appeals:
+            elif len(d.rounds) <= d.params.max_appeals:
                 self._appeal(d, "exact", 0, late=False)
             else:
                 self._pass_period(d, "end")
@@ -1266,7 +1441,7 @@ class CourtMachine(RuleBasedStateMachine):
     def withdraw_anything(self, data, which):
         """A withdrawal by any juror, with or without something to withdraw (the rules above
         run only when there is)."""
-        j = data.draw(st.sampled_from(self.jurors), label="juror")
+        j = self._juror(data, self.jurors)
         if which == "stake":
             self._withdraw_stake(j, None)
         elif which == "delayed":
@@ -1276,7 +1451,47 @@ class CourtMachine(RuleBasedStateMachine):
         else:
             self._sweep_residual()
 
-    @rule(seconds=st.sampled_from([1, 60, HOUR, 6 * HOUR, DAY]) | st.integers(1, 3 * DAY))
+    def _set_params(self, data) -> None:
+        """Governance sets new parameters (or invalid ones): for disputes created from now on,
+        stake changes from now on, and delayed stakes applied from now on. Tiny minimum stakes
+        (a few weight units) give jurors whose weight rounds to 0, or back above it, as their
+        reputation moves."""
+        min_stake = data.draw(
+            st.sampled_from([1_000, 1_000, 500, 2_000]).map(lambda n: n * TOKEN_UNIT)
+            # A few weight units: weights round to 0 or 1 as reputation moves.
+            | st.sampled_from([2 * WEIGHT_UNIT, WEIGHT_UNIT // 2])
+            | st.integers(1, 3_000 * TOKEN_UNIT),
+            label="minStake",
+        )
+        fee = data.draw(st.sampled_from([10**15, 10**15, 3 * 10**14 + 7]), label="feePerJuror")
+        alpha_bps = data.draw(st.sampled_from([1_000, 1_000, 3_333, 10_000, 0]), label="alphaBps")
+        max_appeals = data.draw(st.sampled_from([3, 3, 1, 0]), label="maxAppeals")
+        cooldown = data.draw(st.sampled_from([7 * DAY, 7 * DAY, DAY, 0]), label="cooldown")
+        period = data.draw(st.sampled_from([None, None, None, HOUR, HOUR - 1]), label="period")
+        p = self.params
+        new = replace(
+            p,
+            min_stake=min_stake,
+            fee_per_juror=fee,
+            alpha_bps=alpha_bps,
+            max_appeals=max_appeals,
+            unstake_cooldown=cooldown,
+            commit_period=period or p.commit_period,
+            appeal_period=period or p.appeal_period,
+        )
+        c = self.court
+        valid = alpha_bps != 0 and (period is None or period >= HOUR) and new.lock_per_seat > 0
+        if not valid:
+            self._refused(
+                self._err(c.CourtInvalidParams), c.setParams, new.as_tuple(), sender=self.governance
+            )
+            return
+        tx = self._send(c.setParams, new.as_tuple(), sender=self.governance)
+        assert self._one(tx, c.ParamsSet) == {"params": list(new.as_tuple())}
+        self.params = new
+        event("parameters set")
+
+    @rule(seconds=st.sampled_from([1, 60, HOUR, 6 * HOUR]) | st.integers(1, DAY))
     def wait(self, seconds):
         self._jump(self.now + seconds)
 
@@ -1284,7 +1499,6 @@ class CourtMachine(RuleBasedStateMachine):
 
     @invariant()
     def court_matches_the_model_and_its_invariants(self):
-        event("step")  # DEBUG
         read = self._read()
         totals = dict(zip(TOTAL_FIELDS, read["totals"], strict=True))
         jurors = read["jurors"]
@@ -1327,6 +1541,7 @@ class CourtMachine(RuleBasedStateMachine):
         assert read["frozen"] == (read["pending"] > 0 and read["total_weight"] > 0)
 
         # The model.
+        assert read["params"] == self.params.as_tuple()
         assert totals == self.totals
         assert read["pending"] == self.pending_draws()
         assert read["frozen"] == self.frozen()
@@ -1365,6 +1580,7 @@ class CourtMachine(RuleBasedStateMachine):
                 d.ruled,
                 d.ruling,
             ), d.id
+            assert read["dispute_params"][d.id] == d.params.as_tuple(), d.id
             assert read["rounds"][d.id] == (
                 r.seats,
                 tuple(r.jurors),
@@ -1400,6 +1616,7 @@ def test_court_state_machine(
     salts,
     court_params,
     stranger,
+    governance,
     params,
     error_data,
 ):
@@ -1420,6 +1637,7 @@ def test_court_state_machine(
     CourtMachine.randomness = randomness
     CourtMachine.arbitrable = arbitrable
     CourtMachine.stranger = stranger
+    CourtMachine.governance = governance
     CourtMachine.salts = salts
     CourtMachine.treasury = to_checksum_address(params.treasury)
     CourtMachine.juror_accounts = jurors
@@ -1428,21 +1646,21 @@ def test_court_state_machine(
 
     # Every step is a real transaction plus one batched read, and a dispute needs a dozen steps
     # to settle: half the profile's examples, at least STEPS steps each.
-    profile = settings.default
-    SEEN.clear()  # DEBUG
+    # Blocks the machine does not time itself (the SDK's settlement transactions after the
+    # first, blocks mined to reach a randomness window) come one second apart, not at the wall
+    # clock's pace: every run of an example then sees the same timestamps, and hypothesis can
+    # replay and shrink it.
+    provider = chain.provider
+    provider.make_request("anvil_setBlockTimestampInterval", [1])
     try:
-        _run(profile)
+        profile = settings.default
+        run_state_machine_as_test(
+            CourtMachine,
+            settings=settings(
+                profile,
+                max_examples=profile.max_examples,
+                stateful_step_count=max(profile.stateful_step_count, STEPS),
+            ),
+        )
     finally:
-        for k, v in sorted(SEEN.items()):
-            print(f"{v:6d}  {k}")
-
-
-def _run(profile):
-    run_state_machine_as_test(
-        CourtMachine,
-        settings=settings(
-            profile,
-            max_examples=profile.max_examples,
-            stateful_step_count=max(profile.stateful_step_count, STEPS),
-        ),
-    )
+        provider.make_request("anvil_removeBlockTimestampInterval", [])

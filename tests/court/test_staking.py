@@ -1170,3 +1170,47 @@ def test_set_stake__current_stake_below_a_raised_minimum__withdraws_the_stale_re
     assert court.juror(juror).stake == 2 * minimum
     with reverts(court.CourtNoDelayedStake, juror=juror.address):
         court.applyDelayedStake(juror, sender=juror)
+
+
+def test_empty_tree__settling_gives_weight_back_while_a_round_waits__its_ticket_is_renewed(
+    court,
+    governance,
+    court_params,
+    chain,
+    create_juror,
+    open_dispute,
+    draw,
+    pass_period,
+    stranger,
+):
+    """A juror whose weight rounds to zero after a slash (the tree is then empty, so the court
+    does not freeze) regains weight by settling coherent seats while another round waits: that
+    round's ticket could be known, so the draw renews it instead of using it."""
+    tiny = (10**9,) + court_params.as_tuple()[1:]  # lock 1e8 wei; weight unit 1e9
+    court.setParams(tiny, sender=governance)
+    juror = create_juror(stake=17 * 10**8)  # weight 1
+    first = run_dispute(court, juror, chain, open_dispute, draw, pass_period, {2: [0], 1: [1, 2]})
+    court.settle(first, 0, [0], sender=stranger)  # slashed to 1.6e9, one incoherent: weight 0
+    assert court.totalWeight() == 0
+    waiting = open_dispute()
+    stale = court.round(waiting, 0).ticket
+    assert not court.frozen()
+
+    court.settle(first, 0, [1, 2], sender=stranger)  # two coherent seats: weight 1 again
+    assert court.totalWeight() == 1
+    chain.mine(randomness_target(court, waiting) - chain.blocks.head.number)
+    receipt = court.draw(waiting, sender=stranger)
+
+    assert only(receipt, court.DrawRequested).event_arguments == {
+        "disputeId": waiting,
+        "round": 0,
+        "ticket": stale + 1,
+    }
+    assert receipt.decode_logs(court.JurorsDrawn) == []
+
+
+def randomness_target(court, dispute_id):
+    from ape import project
+
+    source = project.PrevrandaoRandomness.at(court.randomness())
+    return source.targetBlock(court.round(dispute_id, 0).ticket)
