@@ -338,3 +338,28 @@ def _shared_contracts_first(foundation, usdc, dai, usdt, fee_token, false_token,
     """Deploys the shared contracts before any test runs. A session fixture first requested
     inside a module-scoped context (the escrow suites') would be rolled back with that module
     while pytest kept the dead address for the rest of the session."""
+
+
+@pytest.fixture(autouse=True)
+def _isolation_still_on(request):
+    """ape switches per-test isolation off for the rest of the session, without a word, if
+    taking one snapshot ever raises (IsolationManager.set_snapshot). Every later test would
+    then see what earlier ones left behind. Fail the test that notices, with the cause."""
+    manager = request.config.pluginmanager.get_plugin("ape-test").isolation_manager
+    if not getattr(manager, "_openotc_wrapped", False):
+        take = manager.take_snapshot
+
+        def take_snapshot():
+            try:
+                return take()
+            except Exception as error:
+                manager._openotc_snapshot_error = repr(error)
+                raise
+
+        manager.take_snapshot = take_snapshot
+        manager._openotc_wrapped = True
+    assert manager.supported, (
+        "ape turned test isolation off: "
+        f"{getattr(manager, '_openotc_snapshot_error', 'no snapshot error recorded')}"
+    )
+    yield
