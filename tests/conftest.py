@@ -364,11 +364,3 @@ def _isolation_still_on(request):
     )
     yield
 
-
-def pytest_collection_modifyitems(config, items):
-    """The court and end-to-end suites run last. In full runs, escrow suites that ran after
-    them saw trades left by earlier tests of their own module (per-test isolation did not
-    hold), while the same modules pass alone and in partial runs; the cause is not found yet
-    (see the issue notes). Run last, nothing isolation-sensitive follows them."""
-    last = ("tests/court/", "tests/e2e/")
-    items.sort(key=lambda item: any(item.nodeid.startswith(prefix) for prefix in last))

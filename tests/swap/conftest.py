@@ -1,4 +1,4 @@
-"""Fixtures of the AtomicSwap suites: a fresh AtomicSwap, a sender (the maker) funded in USDC and
+"""Fixtures of the AtomicSwap suites: a fresh AtomicSwap, a sender (the maker) sender_funded in USDC and
 USDT with an unlimited approval, a recipient (the taker), and helpers to build swap terms, lock
 them and sign cooperative refunds.
 
@@ -68,7 +68,7 @@ def recipient(taker):
 
 
 @pytest.fixture(scope="module")
-def funded(swap, sender, usdc, usdt):
+def sender_funded(swap, sender, usdc, usdt):
     """The sender holds FUNDS of USDC and USDT and approved the swap contract without limit."""
     for token in (usdc, usdt):
         token.mint(sender, FUNDS, sender=sender)

@@ -21,7 +21,7 @@ REFUND_TYPES = {"Refund": [{"name": "swapId", "type": "bytes32"}]}
 @pytest.fixture(scope="module", autouse=True)
 def _module_state(
     swap,
-    funded,
+    sender_funded,
     usdc,
     sender,
     recipient,
@@ -33,7 +33,7 @@ def _module_state(
     refund_digest,
     reverts,
 ):
-    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
+    """The swap contract and a sender_funded sender before any test; wider-scoped fixtures first."""
     return swap
 
 

@@ -20,9 +20,18 @@ ASSETS = ["ether", "token"]
 
 @pytest.fixture(scope="module", autouse=True)
 def _module_state(
-    swap, funded, usdc, usdt, fee_token, false_token, recipient, stranger, impersonate, reverts
+    swap,
+    sender_funded,
+    usdc,
+    usdt,
+    fee_token,
+    false_token,
+    recipient,
+    stranger,
+    impersonate,
+    reverts,
 ):
-    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
+    """The swap contract and a sender_funded sender before any test; wider-scoped fixtures first."""
     return swap
 
 
