@@ -1,4 +1,5 @@
-"""Fixtures of the AtomicSwap suites: a fresh AtomicSwap, a sender (the maker) sender_funded in USDC and
+"""Fixtures of the AtomicSwap suites: a fresh AtomicSwap, a sender (the maker)
+funded in USDC and
 USDT with an unlimited approval, a recipient (the taker), and helpers to build swap terms, lock
 them and sign cooperative refunds.
 

@@ -33,7 +33,7 @@ def _module_state(
     refund_digest,
     reverts,
 ):
-    """The swap contract and a sender_funded sender before any test; wider-scoped fixtures first."""
+    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
     return swap
 
 

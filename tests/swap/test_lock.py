@@ -31,7 +31,7 @@ def _module_state(
     impersonate,
     reverts,
 ):
-    """The swap contract and a sender_funded sender before any test; wider-scoped fixtures first."""
+    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
     return swap
 
 
