@@ -178,6 +178,20 @@ class SwapChain:
         send_transaction(self.web3, call, sender)
         return terms
 
+    def lock(
+        self,
+        sender,
+        hashlock: bytes,
+        recipient: str,
+        amount: int,
+        timelock: int,
+        token: str | None = None,
+    ) -> SwapTerms:
+        """Locks `amount` of ETH, or of `token` when given."""
+        if token is None:
+            return self.lock_eth(sender, hashlock, recipient, amount, timelock)
+        return self.lock_token(sender, token, hashlock, recipient, amount, timelock)
+
     def find_lock(self, hashlock: bytes, recipient: str | None = None, from_block: int = 0):
         """The open swap locked under `hashlock` (for `recipient`, if given), from its lock
         event, or None."""
@@ -237,14 +251,9 @@ class Initiator:
         """New secret; locks `amount` (ETH, or `token`) on the home chain for `recipient`."""
         self.preimage, self.hashlock = new_secret()
         timelock = self.home.now() + self.plan.initiator_window
-        if token is None:
-            self.own_lock = self.home.lock_eth(
-                self.account, self.hashlock, recipient, amount, timelock
-            )
-        else:
-            self.own_lock = self.home.lock_token(
-                self.account, token, self.hashlock, recipient, amount, timelock
-            )
+        self.own_lock = self.home.lock(
+            self.account, self.hashlock, recipient, amount, timelock, token
+        )
         return self.own_lock
 
     def check_counterparty(self, amount: int, token: str | None = None) -> SwapTerms:
@@ -310,12 +319,7 @@ class Participant:
             self.plan.min_window,
         )
         timelock = self.home.now() + self.plan.participant_window
-        if token is None:
-            self.own_lock = self.home.lock_eth(self.account, hashlock, recipient, amount, timelock)
-        else:
-            self.own_lock = self.home.lock_token(
-                self.account, token, hashlock, recipient, amount, timelock
-            )
+        self.own_lock = self.home.lock(self.account, hashlock, recipient, amount, timelock, token)
         return self.own_lock
 
     def learn_preimage(self, from_block: int = 0) -> bytes:
