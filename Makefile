@@ -6,6 +6,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMPS  := .stamps
 NETWORK := ethereum:local:foundry
+SOLIDITY := 'contracts/**/*.sol' 'interfaces/**/*.sol'
 
 # anvil (from npm) and the venv's tools first on PATH, for ape-foundry and the scripts.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
@@ -50,11 +51,13 @@ slither: setup
 lint: setup
 	$(BIN)/ruff check openotc scripts tests ape_console_extras.py
 	$(BIN)/ruff format --check openotc scripts tests ape_console_extras.py
-	npx --no-install solhint --max-warnings 0 'contracts/**/*.sol' 'interfaces/**/*.sol'
+	npx --no-install prettier --check $(SOLIDITY)
+	npx --no-install solhint --max-warnings 0 $(SOLIDITY)
 
 format: setup
 	$(BIN)/ruff format openotc scripts tests ape_console_extras.py
 	$(BIN)/ruff check --fix openotc scripts tests ape_console_extras.py
+	npx --no-install prettier --write $(SOLIDITY)
 
 clean:
 	rm -rf .build contracts/.cache $(STAMPS) crytic-export
