@@ -8,11 +8,10 @@ from eth_utils import keccak
 
 from openotc import escrow as sdk
 from openotc import identity as identity_sdk
-from openotc.deploy import Deployer, deploy_escrow, escrow_authorization
-from openotc.params import EscrowParams
-
-USDC = 10**6
-DAY = 24 * 3600
+from openotc.deployment.deploy import Deployer, deploy_escrow, escrow_authorization
+from openotc.deployment.params import EscrowParams
+from openotc.units import DAY
+from openotc.units import USDC_UNIT as USDC
 
 
 @pytest.fixture

@@ -16,11 +16,8 @@ from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
 from openotc import eip712
+from openotc.units import DAY, UNLIMITED, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-UNLIMITED = 2**256 - 1
-HOUR = 3600
-DAY = 24 * HOUR
 MAX_TIMELOCK = 30 * DAY
 FUNDS = 1_000_000 * 10**6  # of each 6-decimal token, for the sender
 GAS_MONEY = 10**20
