@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ape.contracts import ContractInstance
 
 # Mirrors of OTCEscrow's constants and enums (checked against the contract by
-# tests/e2e/test_contract_mirrors.py).
+# tests/e2e/test_constants.py).
 DOMAIN_NAME = "OpenOTC Escrow"
 DOMAIN_VERSION = "1"
 PRICE_DECIMALS = 8  # OTCEscrow.PRICE_DECIMALS
