@@ -235,10 +235,10 @@ def escrow_authorization(
         return None
     steps = []
     if authorize:
-        steps.append("authorize the OTC escrow on the asset proxy")
+        steps.append("Authorize the OTC escrow on the asset proxy")
     if set_fee:
-        steps.append(f"set its fee to {params.fee_bps} bps")
-    proposal = Proposal(" and ".join(steps).capitalize())
+        steps.append(f"Set the OTC escrow's fee to {params.fee_bps} bps")
+    proposal = Proposal("; ".join(steps))
     if authorize:
         proposal.call(foundation.proxy, "authorize", escrow)
     if set_fee:
