@@ -46,7 +46,7 @@ gas: setup
 	$(BIN)/ape run gas --network $(NETWORK) -v WARNING
 
 slither: setup
-	$(BIN)/python -m openotc.slither_gate
+	$(BIN)/python -m openotc.devtools.slither_gate
 
 lint: setup
 	$(BIN)/ruff check openotc scripts tests ape_console_extras.py

@@ -3,7 +3,7 @@ contracts are in the namespace by contract name (OTCToken, OTCGovernor, AssetPro
 by role (token, governor, timelock, registry, proxy, identity, randomness, court, arbitrator,
 escrow, swap)."""
 
-from openotc.deploy import ALL_CONTRACTS, load_deployed
+from openotc.deployment.deploy import ALL_CONTRACTS, load_deployed
 
 
 def ape_init_extras(chain, project):

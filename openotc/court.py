@@ -16,11 +16,16 @@ import tempfile
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
-UNLIMITED = 2**256 - 1
+from openotc.units import UNLIMITED
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI, ReceiptAPI
+    from ape.contracts import ContractInstance
 
 
 class Period(IntEnum):
@@ -118,7 +123,9 @@ class SaltStore:
             raise
 
 
-def seats_of(court, dispute_id: int, juror: str, round_index: int | None = None) -> list[int]:
+def seats_of(
+    court: ContractInstance, dispute_id: int, juror: str, round_index: int | None = None
+) -> list[int]:
     """The seats `juror` holds in a round (default: the current one)."""
     if round_index is None:
         round_index = court.dispute(dispute_id).rounds - 1
@@ -129,7 +136,9 @@ def seats_of(court, dispute_id: int, juror: str, round_index: int | None = None)
 class Juror:
     """One juror's duty on one court, with its salts in `salts`."""
 
-    def __init__(self, court, account, salts: SaltStore, chain_id: int):
+    def __init__(
+        self, court: ContractInstance, account: AccountAPI, salts: SaltStore, chain_id: int
+    ):
         self.court = court
         self.account = account
         self.salts = salts
@@ -139,7 +148,7 @@ class Juror:
     def address(self) -> str:
         return self.account.address
 
-    def stake(self, token, amount: int):
+    def stake(self, token: ContractInstance, amount: int) -> ReceiptAPI:
         """Approves the court (if needed) and sets the stake to `amount`."""
         if token.allowance(self.account, self.court) < amount:
             token.approve(self.court, UNLIMITED, sender=self.account)
@@ -150,7 +159,7 @@ class Juror:
             self.chain_id, self.court.address, dispute_id, round_index, self.address
         )
 
-    def commit(self, dispute_id: int, choice: int):
+    def commit(self, dispute_id: int, choice: int) -> ReceiptAPI:
         """Seals `choice` with a new salt (saved first), then commits it for every seat the
         juror holds in the current round."""
         round_index = self.court.dispute(dispute_id).rounds - 1
@@ -169,7 +178,7 @@ class Juror:
         )
         return self.court.commit(dispute_id, seats, digest, sender=self.account)
 
-    def reveal(self, dispute_id: int):
+    def reveal(self, dispute_id: int) -> ReceiptAPI:
         """Reveals the sealed vote of the current round for every seat the juror holds."""
         round_index = self.court.dispute(dispute_id).rounds - 1
         seats = seats_of(self.court, dispute_id, self.address, round_index)
@@ -181,7 +190,7 @@ class Juror:
         self.salts.forget(key)
         return receipt
 
-    def withdraw_rewards(self):
+    def withdraw_rewards(self) -> ReceiptAPI | None:
         """Pays out credited rewards; None when there is nothing to withdraw."""
         info = self.court.juror(self.address)
         if info.rewardTokens == 0 and info.rewardEth == 0:
@@ -189,7 +198,9 @@ class Juror:
         return self.court.withdrawRewards(sender=self.account)
 
 
-def settle_dispute(court, dispute_id: int, sender) -> list:
+def settle_dispute(
+    court: ContractInstance, dispute_id: int, sender: AccountAPI
+) -> list[ReceiptAPI]:
     """Settles every unsettled seat of every round of a dispute in Execution: incoherent
     seats first (their penalties fund the coherent ones), one transaction per round and kind.
     Returns the receipts."""
@@ -211,7 +222,13 @@ def settle_dispute(court, dispute_id: int, sender) -> list:
     return receipts
 
 
-def draw_when_ready(court, randomness, chain, dispute_id: int, sender):
+def draw_when_ready(
+    court: ContractInstance,
+    randomness: ContractInstance,
+    chain,
+    dispute_id: int,
+    sender: AccountAPI,
+) -> ReceiptAPI:
     """Mines until the current round's randomness window opens (local chains), then draws.
     If the ticket had expired (the draw only renewed it, emitting no JurorsDrawn), waits for
     the new window and draws again. Returns the receipt of the draw that filled the seats.

@@ -5,26 +5,37 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass, fields, replace
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from openotc import eip712
+from openotc.units import BPS
 
+if TYPE_CHECKING:
+    from ape.api import ReceiptAPI
+    from ape.contracts import ContractInstance
+
+# Mirrors of OTCEscrow's constants and enums (checked against the contract by
+# tests/e2e/test_constants.py).
 DOMAIN_NAME = "OpenOTC Escrow"
 DOMAIN_VERSION = "1"
-PRICE_DECIMALS = 8
-BOND_BPS = 2_000
-BPS = 10_000
+PRICE_DECIMALS = 8  # OTCEscrow.PRICE_DECIMALS
+BOND_BPS = 2_000  # OTCEscrow.BOND_BPS: 20% of the trade amount
 
 
 class Side(IntEnum):
+    """`IOTCEscrow.Side`."""
+
     SELL_CRYPTO = 0  # the maker sells tokens for fiat
     BUY_CRYPTO = 1  # the maker buys tokens with fiat
 
 
 class Status(IntEnum):
+    """`IOTCEscrow.Status` of a trade."""
+
     NONE = 0
     FUNDED = 1
     PAID = 2
@@ -35,6 +46,8 @@ class Status(IntEnum):
 
 
 class Ruling(IntEnum):
+    """The rulings the escrow gives its arbitrator (`RULING_OPTIONS` of them besides 0)."""
+
     REFUSED = 0
     BUYER_WINS = 1
     SELLER_WINS = 2
@@ -203,14 +216,14 @@ def bond_for(amount: int) -> int:
 class TradeBook:
     """Follows trades through the escrow's events so callers always pass the current record."""
 
-    def __init__(self, escrow):
+    def __init__(self, escrow: ContractInstance):
         self.escrow = escrow
         self.records: dict[bytes, Trade] = {}
 
     def record(self, trade_id_: bytes) -> Trade:
         return self.records[bytes(trade_id_)]
 
-    def apply(self, receipt) -> None:
+    def apply(self, receipt: ReceiptAPI) -> None:
         """Updates the records from every escrow event in `receipt`."""
         esc = self.escrow
         for log in receipt.decode_logs(esc.TradeOpened):

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from eth_utils import keccak
+
+if TYPE_CHECKING:
+    from ape.api import AccountAPI, ReceiptAPI
+    from ape.contracts import ContractInstance
 
 # Governor vote types (GovernorCountingSimple).
 AGAINST, FOR, ABSTAIN = 0, 1, 2
@@ -25,7 +30,7 @@ class Proposal:
     values: list[int] = field(default_factory=list)
     calldatas: list[bytes] = field(default_factory=list)
 
-    def call(self, contract, method: str, *args, value: int = 0) -> Proposal:
+    def call(self, contract: ContractInstance, method: str, *args, value: int = 0) -> Proposal:
         self.targets.append(str(contract.address))
         self.values.append(value)
         self.calldatas.append(bytes(getattr(contract, method).encode_input(*args)))
@@ -40,7 +45,13 @@ class Proposal:
 
 
 class ProposalRunner:
-    def __init__(self, governor, timelock, chain, log: Callable[[str], None] = lambda _: None):
+    def __init__(
+        self,
+        governor: ContractInstance,
+        timelock: ContractInstance,
+        chain,
+        log: Callable[[str], None] = lambda _: None,
+    ):
         self.governor = governor
         self.timelock = timelock
         self.chain = chain
@@ -92,7 +103,7 @@ class ProposalRunner:
         return receipt
 
 
-def delegate_votes(token, delegatee, sender):
+def delegate_votes(token: ContractInstance, delegatee, sender: AccountAPI) -> ReceiptAPI:
     """Calls `token.delegate(delegatee)`. Ape's address objects reserve the attribute name
     `delegate` (EIP-7702), so the ERC20Votes method is invoked by name."""
     return token.invoke_transaction("delegate", delegatee, sender=sender)

@@ -17,6 +17,10 @@ The initiator's lock must outlive the participant's by at least `margin` seconds
 the initiator claims (revealing the preimage just before the participant's lock ends, at
 worst), the participant still has `margin` to claim its side; `UnsafeTimelocksError` refuses any
 plan or counterparty lock that breaks this.
+
+A swap can also go back to its sender before its timelock if the recipient agrees: the
+recipient signs an EIP-712 `Refund(bytes32 swapId)` (`sign_refund`) and anyone submits it with
+`refundCooperatively`.
 """
 
 from __future__ import annotations
@@ -26,12 +30,17 @@ import secrets
 from dataclasses import dataclass
 
 from eth_abi import decode, encode
+from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 from web3.exceptions import ContractCustomError
 
-ZERO_ADDRESS = "0x" + "00" * 20
-UNLIMITED = 2**256 - 1
-HOUR = 3600
+from openotc import eip712
+from openotc.units import HOUR, UNLIMITED, ZERO_ADDRESS
+
+# The EIP-712 domain and type of a cooperative refund, as IAtomicSwap specifies them.
+DOMAIN_NAME = "OpenOTC AtomicSwap"
+DOMAIN_VERSION = "1"
+REFUND_TYPES = {"Refund": [{"name": "swapId", "type": "bytes32"}]}
 
 _ERC20_ABI = [
     {
@@ -97,6 +106,43 @@ class SwapTerms:
     @property
     def is_ether(self) -> bool:
         return int(self.token, 16) == 0
+
+
+def refund_typed_data(swap_id: bytes, swap_contract: str, chain_id: int) -> dict:
+    """The EIP-712 message `Refund(bytes32 swapId)` under the AtomicSwap at `swap_contract` on
+    `chain_id`."""
+    return eip712.typed_data(
+        DOMAIN_NAME,
+        DOMAIN_VERSION,
+        chain_id,
+        to_checksum_address(str(swap_contract)),
+        REFUND_TYPES,
+        {"swapId": bytes(swap_id)},
+    )
+
+
+def refund_digest(swap_id: bytes, swap_contract: str, chain_id: int) -> bytes:
+    """The 32-byte digest the recipient signs: what `AtomicSwap.refundDigest(swapId)` returns."""
+    return eip712.digest(refund_typed_data(swap_id, swap_contract, chain_id))
+
+
+def sign_refund(swap_id: bytes, swap_contract: str, chain_id: int, signer) -> bytes:
+    """65-byte (r, s, v) signature of the cooperative refund of swap `swap_id` by `signer`, the
+    swap's recipient (or the owner key of its EIP-1271 wallet): an ape account that signs raw
+    digests, or an `eth_account` LocalAccount as the swap roles use."""
+    digest = refund_digest(swap_id, swap_contract, chain_id)
+    if hasattr(signer, "sign_raw_msghash"):
+        return bytes(signer.sign_raw_msghash(digest).encode_rsv())
+    return bytes(signer.unsafe_sign_hash(digest).signature)
+
+
+def recover_refund_signer(
+    swap_id: bytes, swap_contract: str, chain_id: int, signature: bytes
+) -> str:
+    """The EOA that signed the cooperative refund (EIP-1271 wallets are checked on chain only)."""
+    return Account._recover_hash(
+        refund_digest(swap_id, swap_contract, chain_id), signature=signature
+    )
 
 
 def check_timelocks(

@@ -10,6 +10,8 @@ ETHER = 10**18  # wei per ether
 TOKEN_UNIT = 10**18  # smallest units per protocol token (18 decimals)
 USDC_UNIT = 10**6  # smallest units per 6-decimal stablecoin
 
+BPS = 10_000  # basis points in a whole (fees, bonds and ratios are given in basis points)
+
 MINUTE = 60
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR

@@ -1,12 +1,12 @@
 """`ape run deploy --network <ecosystem:network:provider>`: deploys OpenOTC.
 
-Thin wrapper: the logic lives in `openotc.deploy` (tested by the suite's fixtures)."""
+Thin wrapper: the logic lives in `openotc.deployment.deploy` (tested by the suite's fixtures)."""
 
 import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 
-from openotc.deploy import (
+from openotc.deployment.deploy import (
     Deployer,
     deploy_court,
     deploy_escrow,
@@ -15,8 +15,8 @@ from openotc.deploy import (
     escrow_authorization,
     open_record,
 )
+from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
 from openotc.governance import ProposalRunner, delegate_votes
-from openotc.params import CourtParams, EscrowParams, FoundationParams
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -35,8 +35,9 @@ from openotc.params import CourtParams, EscrowParams, FoundationParams
 @click.option("--verify", is_flag=True, help="Publish sources to the explorer (ape-etherscan).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation on a live network.")
 def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_supply, verify, yes):
-    """Deploy the suite (foundation, juror court, escrow), wire roles, renounce every deployer
-    privilege, and submit the proposal that authorizes the escrow on the asset proxy."""
+    """Deploy the suite (foundation, juror court, escrow, atomic swap), wire roles, renounce every
+    deployer privilege, and submit the proposal that authorizes the escrow on the asset proxy
+    and sets its fee (EscrowParams.fee_bps)."""
     local = network.is_local
     if not local and not (treasury and guardian):
         raise click.UsageError("--treasury and --guardian are required on a live network")
@@ -49,7 +50,7 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
         )
     if arbitration_cost is not None and not ruler:
         raise click.UsageError("--arbitration-cost applies to a SingleArbitrator (--ruler)")
-    escrow_params = None
+    escrow_params = EscrowParams()
     if ruler:
         escrow_params = EscrowParams(ruler=ruler)
         if arbitration_cost is not None:
@@ -60,7 +61,10 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
     click.echo(f"network    {network.choice} (chain id {chain.chain_id})")
     click.echo(f"deployer   {account.address}")
     settings = {**foundation_params.as_dict(), **court_params.as_dict()}
-    settings.update(escrow_params.as_dict() if escrow_params else {"escrow arbitrator": "court"})
+    if ruler:
+        settings.update(escrow_params.as_dict())
+    else:
+        settings.update({"escrow arbitrator": "court", "fee_bps": escrow_params.fee_bps})
     for key, value in settings.items():
         click.echo(f"{key:<22} {value}")
     click.echo(f"record     {record.path}")
@@ -75,7 +79,7 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
         foundation,
         foundation_params.treasury,
         escrow_params,
-        arbitrator=None if escrow_params else court_layer.court,
+        arbitrator=None if ruler else court_layer.court,
     )
     click.echo("\ndeployed; the deployer holds no role:")
     swap = deploy_swap(deployer)
@@ -83,9 +87,9 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
     for name, contract in deployed.items():
         click.echo(f"  {name:<10} {contract.address}")
 
-    proposal = escrow_authorization(foundation, layer.escrow)
+    proposal = escrow_authorization(foundation, layer.escrow, escrow_params)
     if proposal is None:
-        click.echo("the escrow is authorized on the asset proxy")
+        click.echo("the escrow is authorized on the asset proxy and its fee is set")
         return
     runner = ProposalRunner(foundation.governor, foundation.timelock, chain, log=click.echo)
     if local and foundation.token.balanceOf(account) >= foundation.governor.proposalThreshold():
@@ -94,7 +98,7 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
         chain.mine(timestamp=chain.pending_timestamp + 1)
         runner.run(proposal, account, [account])
         return
-    click.echo("\nthe escrow needs a governance vote to use the asset proxy:")
+    click.echo("\nthe escrow needs a governance vote to use the asset proxy and set its fee:")
     click.echo(f"  governor  {foundation.governor.address}")
     for target, calldata in zip(proposal.targets, proposal.calldatas, strict=True):
         click.echo(f"  call      {target} data 0x{calldata.hex()}")

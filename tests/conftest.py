@@ -21,11 +21,10 @@ from hexbytes import HexBytes
 from hypothesis import HealthCheck, settings
 from web3.exceptions import ContractLogicError as Web3ContractLogicError
 
-from openotc.deploy import Deployer, deploy_foundation
+from openotc.deployment.deploy import Deployer, deploy_foundation
+from openotc.deployment.params import FoundationParams
 from openotc.governance import ProposalRunner, delegate_votes
-from openotc.params import FoundationParams
 
-USDC_UNIT = 10**6
 GAS_MONEY = 10**20  # wei, for contracts impersonated as senders (they hold no ether)
 
 # Stateful suites run real transactions (tens of ms each): a small profile for `make test`
@@ -363,4 +362,3 @@ def _isolation_still_on(request):
         f"{getattr(manager, '_openotc_snapshot_error', 'no snapshot error recorded')}"
     )
     yield
-

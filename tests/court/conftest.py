@@ -9,12 +9,12 @@ into other suites. `vote_round` and friends drive a dispute through its periods 
 import pytest
 
 from openotc import court as sdk
-from openotc.deploy import Deployer, deploy_court
-from openotc.params import TOKEN_UNIT, CourtParams
+from openotc.deployment.deploy import Deployer, deploy_court
+from openotc.deployment.params import CourtParams
+from openotc.units import TOKEN_UNIT, UNLIMITED
 
 GAS_MONEY = 10**20
 JUROR_FUNDS = 100_000 * TOKEN_UNIT
-UNLIMITED = 2**256 - 1
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 and its boundaries), that a change applies to disputes created afterwards only, the
 constructor's refusals, and the audit property that no privileged actor moves juror funds.
 
-Parameters are built from `openotc.params.CourtParams` (the deployment defaults) with
+Parameters are built from `openotc.deployment.params.CourtParams` (the deployment defaults) with
 `dataclasses.replace`, and passed as the contract's tuple.
 """
 
@@ -15,10 +15,8 @@ from web3.exceptions import ContractCustomError
 
 from openotc import court as sdk
 from openotc.court import Period
-from openotc.params import DAY, TOKEN_UNIT
+from openotc.units import DAY, HOUR, TOKEN_UNIT, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-HOUR = 3600
 MIN_PERIOD = HOUR
 MAX_PERIOD = 30 * DAY
 MAX_COOLDOWN = 90 * DAY

@@ -71,13 +71,14 @@ from web3.exceptions import ContractLogicError
 
 from openotc import court as sdk
 from openotc.court import Period
-from openotc.params import DAY, TOKEN_UNIT, CourtParams
+from openotc.deployment.params import CourtParams
+from openotc.units import DAY, HOUR, TOKEN_UNIT
 
 CHOICES = 2
 WEIGHT_UNIT = 10**9
 UINT96_MAX = 2**96 - 1
 UINT256_MAX = 2**256 - 1
-HOUR = 3600
+
 FIRST_ROUND_SEATS = 3
 MAX_UNRULED = 2  # disputes before Execution at once
 MAX_DISPUTES = 4  # per example

@@ -18,7 +18,7 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from openotc.court import Period
-from openotc.params import TOKEN_UNIT
+from openotc.units import TOKEN_UNIT
 
 WEIGHT_UNIT = 10**9
 

@@ -16,7 +16,7 @@ import pytest
 
 from openotc import court as sdk
 from openotc.court import Period
-from openotc.params import DAY, TOKEN_UNIT
+from openotc.units import DAY, TOKEN_UNIT
 
 WEIGHT_UNIT = 10**9
 UINT96_MAX = 2**96 - 1

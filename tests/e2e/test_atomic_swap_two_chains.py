@@ -6,10 +6,10 @@ import pytest
 from eth_account import Account
 
 from openotc import swap as sdk
-from openotc.localchain import LocalChain, advance, artifact, fund
+from openotc.devtools.localchain import LocalChain, advance, artifact, fund
+from openotc.units import ETHER as ETH
+from openotc.units import USDC_UNIT as USDC
 
-ETH = 10**18
-USDC = 10**6
 CHAIN_B_ID = 31338
 PLAN = sdk.TimelockPlan(initiator_window=48 * 3600, participant_window=24 * 3600, margin=12 * 3600)
 

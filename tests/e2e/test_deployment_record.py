@@ -2,7 +2,7 @@
 
 import json
 
-from openotc.deploy import (
+from openotc.deployment.deploy import (
     DEFAULT_ADMIN_ROLE,
     FOUNDATION_CONTRACTS,
     ZERO_ADDRESS,
@@ -11,7 +11,7 @@ from openotc.deploy import (
     load_deployed,
     open_record,
 )
-from openotc.records import DeploymentRecord
+from openotc.deployment.records import DeploymentRecord
 
 
 def deploy(project, chain, deployer, params, directory, log=lambda _: None):

@@ -21,14 +21,12 @@ from eth_utils import keccak
 
 from openotc import court as court_sdk
 from openotc import escrow as sdk
-from openotc.deploy import Deployer, deploy_court, deploy_escrow
-from openotc.params import TOKEN_UNIT, CourtParams
+from openotc.deployment.deploy import Deployer, deploy_court, deploy_escrow
+from openotc.deployment.params import CourtParams
+from openotc.units import DAY, HOUR, TOKEN_UNIT, UNLIMITED
+from openotc.units import USDC_UNIT as USDC
 
-USDC = 10**6
-UNLIMITED = 2**256 - 1
 GAS_MONEY = 10**20
-HOUR = 3600
-DAY = 24 * HOUR
 FEE_BPS = 25
 JUROR_STAKE = 10 * CourtParams().min_stake
 JUROR_FUNDS = 100_000 * TOKEN_UNIT

@@ -8,11 +8,10 @@ from eth_utils import keccak
 
 from openotc import escrow as sdk
 from openotc import identity as identity_sdk
-from openotc.deploy import Deployer, deploy_escrow, escrow_authorization
-from openotc.params import EscrowParams
-
-USDC = 10**6
-DAY = 24 * 3600
+from openotc.deployment.deploy import Deployer, deploy_escrow, escrow_authorization
+from openotc.deployment.params import EscrowParams
+from openotc.units import DAY
+from openotc.units import USDC_UNIT as USDC
 
 
 @pytest.fixture
@@ -40,6 +39,33 @@ def test_escrow_authorization__executed_by_governance__lets_escrow_use_proxy(
     assert receipt.decode_logs(foundation.proxy.Authorized)[0].target == layer.escrow.address
     assert foundation.proxy.isAuthorized(layer.escrow)
     assert escrow_authorization(foundation, layer.escrow) is None
+
+
+def test_escrow_authorization__executed_by_governance__sets_the_fee_of_escrow_params(
+    foundation, layer, proposals, treasury
+):
+    fee_bps = EscrowParams().fee_bps
+    proposal = escrow_authorization(foundation, layer.escrow)
+
+    receipt = proposals.run(proposal, treasury, [treasury])
+
+    assert [log.feeBps for log in receipt.decode_logs(layer.escrow.FeeSet)] == [fee_bps]
+    assert layer.escrow.feeBps() == fee_bps
+
+
+def test_escrow_authorization__authorized_escrow_with_another_fee__proposes_only_the_fee(
+    foundation, layer, proposals, treasury
+):
+    proposals.run(escrow_authorization(foundation, layer.escrow), treasury, [treasury])
+    params = EscrowParams(fee_bps=40)
+
+    proposal = escrow_authorization(foundation, layer.escrow, params)
+    receipt = proposals.run(proposal, treasury, [treasury])
+
+    assert proposal.targets == [layer.escrow.address]
+    assert [log.feeBps for log in receipt.decode_logs(layer.escrow.FeeSet)] == [40]
+    assert not receipt.decode_logs(foundation.proxy.Authorized)
+    assert escrow_authorization(foundation, layer.escrow, params) is None
 
 
 def test_deploy_escrow__wires_foundation_arbitrator_and_treasury(

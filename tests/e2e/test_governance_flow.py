@@ -4,8 +4,7 @@ and approves an issuer; the guardian then revokes; the revoked contract never mo
 from eth_utils import keccak
 
 from openotc.governance import Proposal
-
-USDC = 10**6
+from openotc.units import USDC_UNIT as USDC
 
 
 def listing_proposal(registry, proxy, identity, usdc, caller, issuer):

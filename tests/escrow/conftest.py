@@ -14,12 +14,9 @@ import pytest
 from eth_utils import keccak
 
 from openotc import escrow as sdk
-from openotc.deploy import Deployer, deploy_escrow
-from openotc.params import EscrowParams
-
-UNLIMITED = 2**256 - 1
-HOUR = 3600
-DAY = 24 * HOUR
+from openotc.deployment.deploy import Deployer, deploy_escrow
+from openotc.deployment.params import EscrowParams
+from openotc.units import DAY, HOUR, UNLIMITED
 
 
 @pytest.fixture(scope="session")

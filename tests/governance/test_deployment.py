@@ -1,6 +1,6 @@
-"""The foundation as `openotc.deploy.deploy_foundation` leaves it.
+"""The foundation as `openotc.deployment.deploy.deploy_foundation` leaves it.
 
-Roles on the timelock (see openotc/deploy.py): PROPOSER and CANCELLER to the governor,
+Roles on the timelock (see openotc/deployment/deploy.py): PROPOSER and CANCELLER to the governor,
 CANCELLER (only) to the guardian, EXECUTOR open to everyone (address 0), DEFAULT_ADMIN held by
 the timelock alone; the deployer keeps nothing. Every Governed contract obeys the timelock.
 """
@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from openotc.deploy import (
+from openotc.deployment.deploy import (
     CANCELLER_ROLE,
     DEFAULT_ADMIN_ROLE,
     EXECUTOR_ROLE,
@@ -17,10 +17,9 @@ from openotc.deploy import (
     Deployer,
     deploy_foundation,
 )
-from openotc.params import TOKEN_UNIT
-from openotc.records import DeploymentRecord
+from openotc.deployment.records import DeploymentRecord
+from openotc.units import TOKEN_UNIT, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 ROLE_NAMES = {
     DEFAULT_ADMIN_ROLE: "DEFAULT_ADMIN_ROLE",
     PROPOSER_ROLE: "PROPOSER_ROLE",

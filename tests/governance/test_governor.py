@@ -8,11 +8,15 @@ nothing else; the governor's own settings change only by proposal.
 import pytest
 from ape.exceptions import VirtualMachineError
 
-from openotc.deploy import CANCELLER_ROLE, DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE
+from openotc.deployment.deploy import (
+    CANCELLER_ROLE,
+    DEFAULT_ADMIN_ROLE,
+    EXECUTOR_ROLE,
+    PROPOSER_ROLE,
+)
 from openotc.governance import AGAINST, FOR, Proposal, delegate_votes
-from openotc.params import DAY, TOKEN_UNIT
+from openotc.units import DAY, TOKEN_UNIT, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 NO_PREDECESSOR = b"\x00" * 32
 
 # IGovernor.ProposalState

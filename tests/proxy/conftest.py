@@ -8,7 +8,8 @@ import ape
 import pytest
 from ape.exceptions import CustomError, TransactionError
 
-USDC_UNIT = 10**6
+from openotc.units import USDC_UNIT
+
 USER_FUNDS = 1_000_000 * USDC_UNIT
 
 

@@ -5,8 +5,9 @@ them and sign cooperative refunds.
 
 Module-scoped, like the other suites' fixtures: what they do is rolled back when the module
 ends. Terms are `Terms` tuples in the order of IAtomicSwap.Swap, so they can be passed to the
-contract as they are and altered with `_replace`. The swap id and the EIP-712 refund digest are
-computed here in Python, independently of the contract, from IAtomicSwap's specification."""
+contract as they are and altered with `_replace`. The swap id is computed here in Python, and
+the EIP-712 refund digest and signature with the SDK (`openotc.swap`), independently of the
+contract, from IAtomicSwap's specification."""
 
 import hashlib
 from typing import NamedTuple
@@ -15,19 +16,12 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
-from openotc import eip712
+from openotc import swap as swap_sdk
+from openotc.units import DAY, UNLIMITED, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-UNLIMITED = 2**256 - 1
-HOUR = 3600
-DAY = 24 * HOUR
 MAX_TIMELOCK = 30 * DAY
 FUNDS = 1_000_000 * 10**6  # of each 6-decimal token, for the sender
 GAS_MONEY = 10**20
-
-DOMAIN_NAME = "OpenOTC AtomicSwap"
-DOMAIN_VERSION = "1"
-REFUND_TYPES = {"Refund": [{"name": "swapId", "type": "bytes32"}]}
 
 
 class Terms(NamedTuple):
@@ -148,31 +142,30 @@ def locked(make_terms, lock_terms):
 @pytest.fixture(scope="module")
 def refund_digest(swap, chain):
     """`refund_digest(swap_id, chain_id=this chain, contract=the swap)`: the EIP-712 digest of
-    Refund(bytes32 swapId) under the domain IAtomicSwap specifies, computed in Python."""
+    Refund(bytes32 swapId) under the domain IAtomicSwap specifies (`openotc.swap.refund_digest`)."""
 
     def digest(swap_id, chain_id=None, contract=None):
-        return eip712.digest(
-            eip712.typed_data(
-                DOMAIN_NAME,
-                DOMAIN_VERSION,
-                chain.chain_id if chain_id is None else chain_id,
-                _address(contract or swap),
-                REFUND_TYPES,
-                {"swapId": bytes(swap_id)},
-            )
+        return swap_sdk.refund_digest(
+            bytes(swap_id),
+            _address(contract or swap),
+            chain.chain_id if chain_id is None else chain_id,
         )
 
     return digest
 
 
 @pytest.fixture(scope="module")
-def sign_refund(refund_digest):
+def sign_refund(swap, chain):
     """`sign_refund(signer, swap_id, chain_id=None, contract=None)` -> 65-byte (r, s, v)
-    signature of the refund digest by an ape test account."""
+    signature of the refund digest by an ape test account (`openotc.swap.sign_refund`)."""
 
     def sign(signer, swap_id, chain_id=None, contract=None):
-        digest = refund_digest(swap_id, chain_id=chain_id, contract=contract)
-        return bytes(signer.sign_raw_msghash(digest).encode_rsv())
+        return swap_sdk.sign_refund(
+            bytes(swap_id),
+            _address(contract or swap),
+            chain.chain_id if chain_id is None else chain_id,
+            signer,
+        )
 
     return sign
 

@@ -10,12 +10,11 @@ from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
 from openotc import eip712
+from openotc.swap import REFUND_TYPES
+from openotc.units import ETHER
 
-DAY = 86_400
 AMOUNT = 1_000 * 10**6  # of a 6-decimal token
-ETHER = 10**18
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-REFUND_TYPES = {"Refund": [{"name": "swapId", "type": "bytes32"}]}
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -43,12 +43,9 @@ from hypothesis.stateful import (
 )
 from web3.exceptions import ContractLogicError
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-HOUR = 3600
-DAY = 24 * HOUR
+from openotc.units import DAY, ETHER, HOUR, USDC_UNIT, ZERO_ADDRESS
+
 MAX_TIMELOCK = 30 * DAY
-ETHER = 10**18
-USDC_UNIT = 10**6
 USDC_FUNDS = 10**9 * USDC_UNIT
 SECRETS = 3  # preimages shared by all swaps
 

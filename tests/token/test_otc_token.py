@@ -12,14 +12,12 @@ from eth_account.messages import encode_typed_data
 from hexbytes import HexBytes
 from web3.exceptions import ContractCustomError
 
-from openotc.deploy import CANCELLER_ROLE
+from openotc.deployment.deploy import CANCELLER_ROLE
 from openotc.governance import delegate_votes
-from openotc.params import DAY, TOKEN_UNIT
+from openotc.units import BPS, DAY, TOKEN_UNIT, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 WINDOW = 365 * DAY
 MAX_INFLATION_BPS = 200
-BPS = 10_000
 
 
 def cap_of(base: int) -> int:

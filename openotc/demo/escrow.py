@@ -7,9 +7,7 @@ from __future__ import annotations
 from eth_utils import keccak
 
 from openotc import escrow as sdk
-
-USDC = 10**6
-HOUR = 3600
+from openotc.units import DAY, ETHER, HOUR, UNLIMITED, USDC_UNIT
 
 
 class EscrowDemo:
@@ -26,9 +24,10 @@ class EscrowDemo:
 
     def balances(self, people: dict) -> None:
         cells = [
-            f"{name} {self.usdc.balanceOf(account) / USDC:,.2f}" for name, account in people.items()
+            f"{name} {self.usdc.balanceOf(account) / USDC_UNIT:,.2f}"
+            for name, account in people.items()
         ]
-        cells.append(f"escrow {self.usdc.balanceOf(self.escrow) / USDC:,.2f}")
+        cells.append(f"escrow {self.usdc.balanceOf(self.escrow) / USDC_UNIT:,.2f}")
         self.say("USDC: " + " | ".join(cells))
 
     def act(self, method: str, trade_id: bytes, *args, sender, value: int = 0):
@@ -44,8 +43,8 @@ class EscrowDemo:
         trade_id = bytes(receipt.decode_logs(self.escrow.TradeOpened)[0].tradeId)
         record = self.book.record(trade_id)
         self.say(
-            f"trade {trade_id.hex()[:10]}… opened: {record.amount / USDC:,.0f} USDC + "
-            f"{record.bond / USDC:,.0f} bond locked from the seller"
+            f"trade {trade_id.hex()[:10]}… opened: {record.amount / USDC_UNIT:,.0f} USDC + "
+            f"{record.bond / USDC_UNIT:,.0f} bond locked from the seller"
         )
         return trade_id
 
@@ -54,22 +53,22 @@ class EscrowDemo:
     def run(self, say_section, alice, bob, decide) -> None:
         """`decide(dispute_id)` brings the arbitrator to its ruling (the court's jurors)."""
         people = {"alice": alice, "bob": bob}
-        self.usdc.mint(alice, 20_000 * USDC, sender=alice)
-        self.usdc.approve(self.proxy, 2**256 - 1, sender=alice)
+        self.usdc.mint(alice, 20_000 * USDC_UNIT, sender=alice)
+        self.usdc.approve(self.proxy, UNLIMITED, sender=alice)
 
         offer = sdk.Offer(
             maker=alice.address,
             side=sdk.Side.SELL_CRYPTO,
             token=self.usdc.address,
-            min_amount=200 * USDC,
-            max_amount=10_000 * USDC,
+            min_amount=200 * USDC_UNIT,
+            max_amount=10_000 * USDC_UNIT,
             fiat_currency=sdk.fiat("USD"),
             price=sdk.price("1.0002"),
             payment_methods_hash=keccak(text="SEPA, Revolut"),
             payment_window=HOUR,
             terms_hash=keccak(text="Reference the trade id in the transfer."),
             min_level=1,
-            expiry=self.chain.pending_timestamp + 7 * 24 * HOUR,
+            expiry=self.chain.pending_timestamp + 7 * DAY,
             nonce=1,
         )
         signature = sdk.sign_offer(offer, self.escrow.address, self.chain.chain_id, alice)
@@ -77,7 +76,7 @@ class EscrowDemo:
         say_section("Escrow 1: alice sells 1,000 USDC to bob (happy path)")
         self.say("alice signs an offer off-chain: 200-10,000 USDC at 1.0002 USD, 1 h to pay")
         self.balances(people)
-        trade = self.take(offer, signature, 1_000 * USDC, bob)
+        trade = self.take(offer, signature, 1_000 * USDC_UNIT, bob)
         self.act("markPaid", trade, keccak(text="SEPA ref 4711"), sender=bob)
         self.say("bob wires 1,000.20 USD and marks the trade paid")
         chat = sdk.ChatTree(
@@ -94,8 +93,8 @@ class EscrowDemo:
         receipt = self.act("release", trade, sender=alice)
         released = receipt.decode_logs(self.escrow.TradeReleased)[0]
         self.say(
-            f"alice sees the money and releases: bob gets {released.toBuyer / USDC:,.2f}, "
-            f"fee {released.fee / USDC:,.2f}, alice's bond returns"
+            f"alice sees the money and releases: bob gets {released.toBuyer / USDC_UNIT:,.2f}, "
+            f"fee {released.fee / USDC_UNIT:,.2f}, alice's bond returns"
         )
         self.balances(people)
         self.act("review", trade, 5, keccak(text="fast payer"), sender=alice)
@@ -103,14 +102,14 @@ class EscrowDemo:
         for name, account in people.items():
             rating = self.escrow.ratingOf(account)
             stats = self.escrow.statsOf(account, self.usdc)
-            volume = stats.volume / USDC
+            volume = stats.volume / USDC_UNIT
             self.say(
                 f"{name}: {stats.tradesCompleted} trade(s), volume {volume:,.0f} USDC, "
                 f"rating {rating.sum}/{rating.count}"
             )
 
         say_section("Escrow 2: bob takes 500 USDC, never pays; alice cancels after the window")
-        trade = self.take(offer, signature, 500 * USDC, bob)
+        trade = self.take(offer, signature, 500 * USDC_UNIT, bob)
         deadline = self.book.record(trade).payment_deadline
         self.chain.mine(timestamp=deadline)
         self.say("one hour passes without a payment")
@@ -119,20 +118,18 @@ class EscrowDemo:
         self.balances(people)
 
         say_section("Escrow 3: bob pays, alice refuses to release, the juror court decides")
-        trade = self.take(offer, signature, 2_000 * USDC, bob)
+        trade = self.take(offer, signature, 2_000 * USDC_UNIT, bob)
         self.act("markPaid", trade, keccak(text="SEPA ref 4712"), sender=bob)
         self.say("bob pays 2,000.40 USD and marks paid; alice stays silent")
         cost = self.arbitrator.arbitrationCost(b"")
         receipt = self.act("dispute", trade, "ipfs://openotc/meta-evidence", sender=bob, value=cost)
         dispute_id = receipt.decode_logs(self.escrow.TradeDisputed)[0].disputeId
-        self.say(
-            f"bob disputes (pays {cost / 10**18} ETH to the arbitrator): dispute #{dispute_id}"
-        )
+        self.say(f"bob disputes (pays {cost / ETHER} ETH to the arbitrator): dispute #{dispute_id}")
         self.act("submitEvidence", trade, "ipfs://openotc/bank-statement", sender=bob)
         self.say("bob submits his bank statement as ERC-1497 evidence")
         before = self.usdc.balanceOf(bob)
         decide(dispute_id)
-        gained = (self.usdc.balanceOf(bob) - before) / USDC
+        gained = (self.usdc.balanceOf(bob) - before) / USDC_UNIT
         self.say(f"the escrow follows the ruling for bob: he receives {gained:,.2f} USDC")
         self.say("(the 2,000 he paid for, minus the fee, plus alice's 400 USDC bond)")
         self.balances(people)
@@ -141,5 +138,5 @@ class EscrowDemo:
         treasury = self.escrow.treasury()
         before = self.usdc.balanceOf(treasury)
         self.escrow.collectFees(self.usdc, sender=bob)
-        collected = (self.usdc.balanceOf(treasury) - before) / USDC
+        collected = (self.usdc.balanceOf(treasury) - before) / USDC_UNIT
         self.say(f"anyone may send the accrued fees to the treasury: {collected:,.2f} USDC")

@@ -10,7 +10,7 @@ from collections import Counter
 from openotc import court as court_sdk
 from openotc import escrow as escrow_sdk
 from openotc.court import Period
-from openotc.params import TOKEN_UNIT
+from openotc.units import BPS, ETHER, TOKEN_UNIT
 
 JUROR_STAKES = {"carol": 20_000, "dave": 12_000, "erin": 10_000, "frank": 8_000, "grace": 5_000}
 
@@ -20,7 +20,7 @@ def _otc(amount: int) -> str:
 
 
 def _eth(amount: int) -> str:
-    return f"{amount / 10**18:.6f} ETH"
+    return f"{amount / ETHER:.6f} ETH"
 
 
 class CourtDemo:
@@ -52,7 +52,7 @@ class CourtDemo:
             )
         params = self.court.params()
         self.say(
-            f"each seat locks {_otc(params.minStake * params.alphaBps // 10_000)}; "
+            f"each seat locks {_otc(params.minStake * params.alphaBps // BPS)}; "
             f"a dispute costs {_eth(self.court.arbitrationCost(b''))} (3 seats)"
         )
 

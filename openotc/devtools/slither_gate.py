@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # openotc/devtools/slither_gate.py -> the repository
 TRIAGE = ROOT / "audits" / "slither-triage.json"
 EXPORT = ROOT / "crytic-export"
 GATED_IMPACTS = {"High", "Medium"}

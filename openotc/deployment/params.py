@@ -1,11 +1,11 @@
-"""Deployment parameters of the foundation layer, per network."""
+"""Deployment parameters of each layer (foundation, escrow, court), per network: every tunable
+that `openotc.deployment.deploy` passes to a constructor or to governance has its home here."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-DAY = 24 * 60 * 60
-TOKEN_UNIT = 10**18
+from openotc.units import BPS, DAY, ETHER, TOKEN_UNIT, ZERO_ADDRESS
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,16 @@ class FoundationParams:
 
 @dataclass(frozen=True)
 class EscrowParams:
-    """The escrow's arbitrator. `ruler` decides disputes of the SingleArbitrator (a DAO or a
-    multisig); `arbitration_cost` is in wei, paid by the party that disputes."""
+    """The escrow's arbitrator and protocol fee. `ruler` decides disputes of a SingleArbitrator
+    (a DAO or a multisig; the zero address when the juror court decides them);
+    `arbitration_cost` is in wei, paid by the party that disputes. `fee_bps` is the protocol
+    fee in basis points of each trade (at most `OTCEscrow.MAX_FEE_BPS`), set by the governance
+    proposal that authorizes the escrow (`escrow_authorization`)."""
 
-    ruler: str
-    arbitration_cost: int = 10**16
+    ruler: str = ZERO_ADDRESS
+    arbitration_cost: int = ETHER // 100
     arbitrator_extra_data: bytes = b""
+    fee_bps: int = 25  # 0.25% of the trade amount
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -44,7 +48,7 @@ class CourtParams:
     randomness source's block counts. Stakes in token wei, fees in wei, times in seconds."""
 
     min_stake: int = 1_000 * TOKEN_UNIT
-    fee_per_juror: int = 10**15  # arbitration cost = 3 seats = 0.003 ETH
+    fee_per_juror: int = ETHER // 1_000  # arbitration cost = 3 seats = 0.003 ETH
     alpha_bps: int = 1_000  # 10% of the minimum stake locked per seat
     max_appeals: int = 3
     unstake_cooldown: int = 7 * DAY
@@ -71,7 +75,7 @@ class CourtParams:
 
     @property
     def lock_per_seat(self) -> int:
-        return self.min_stake * self.alpha_bps // 10_000
+        return self.min_stake * self.alpha_bps // BPS
 
     def as_dict(self) -> dict:
         return asdict(self)

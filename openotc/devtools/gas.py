@@ -1,8 +1,11 @@
-"""`make gas`: measures named operations on a local chain and writes benchmarks/gas.json.
+"""`make gas`: measures named operations on a local chain and the deployed code size of every
+deployable contract, and writes both to benchmarks/gas.json.
 
-Every number comes from a receipt of a transaction sent here; nothing is typed in. Operations
-are measured in steady state (balances and approvals already non-zero, as for a returning
-user), which is what most transactions pay. Later subsystems add their operations here.
+Every number comes from a receipt of a transaction sent here, or from the code at a deployed
+address; nothing is typed in. Operations are measured in steady state (balances and approvals
+already non-zero, as for a returning user), which is what most transactions pay. Sizes are
+`size.<ContractName>`, in bytes of runtime code (EIP-170 caps it at 24,576). Later subsystems
+add their operations here.
 """
 
 from __future__ import annotations
@@ -11,37 +14,93 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eth_utils import keccak, to_checksum_address, to_hex
 
 from openotc import court as court_sdk
 from openotc import escrow as escrow_sdk
 from openotc import identity as identity_sdk
-from openotc.deploy import Deployer, deploy_court, deploy_escrow, deploy_foundation
+from openotc.deployment.deploy import (
+    Deployer,
+    deploy_court,
+    deploy_escrow,
+    deploy_foundation,
+    deploy_swap,
+)
+from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
 from openotc.governance import Proposal, ProposalRunner, delegate_votes
-from openotc.params import CourtParams, EscrowParams, FoundationParams
+from openotc.units import DAY, ETHER, HOUR, TOKEN_UNIT, UNLIMITED, USDC_UNIT, ZERO_ADDRESS
 
-OUTPUT = Path(__file__).resolve().parent.parent / "benchmarks" / "gas.json"
-USDC = 10**6
-ZERO_ADDRESS = "0x" + "00" * 20
+if TYPE_CHECKING:
+    from ape.contracts import ContractInstance
+
+# The repository root: openotc/devtools/gas.py -> three levels up.
+OUTPUT = Path(__file__).resolve().parents[2] / "benchmarks" / "gas.json"
+SIZE_PREFIX = "size."
 
 
 class GasBook:
+    """Gas used by named operations, and runtime code sizes by contract name."""
+
     def __init__(self):
         self.entries: dict[str, int] = {}
+        self.sizes: dict[str, int] = {}
 
     def record(self, name: str, receipt) -> None:
         self.entries[name] = int(receipt.gas_used)
 
+    def figures(self) -> dict[str, int]:
+        """Every figure as benchmarks/gas.json holds it: operations, then `size.<Contract>`."""
+        sizes = {f"{SIZE_PREFIX}{name}": size for name, size in self.sizes.items()}
+        return dict(sorted({**self.entries, **sizes}.items()))
+
     def write(self, path: Path = OUTPUT) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(dict(sorted(self.entries.items())), indent=2) + "\n")
+        path.write_text(json.dumps(self.figures(), indent=2) + "\n")
 
     def table(self) -> str:
-        width = max(len(n) for n in self.entries)
+        width = max(len(n) for n in [*self.entries, *self.sizes, "operation"])
         lines = [f"{'operation':<{width}}  {'gas used':>10}", "-" * (width + 12)]
         lines += [f"{n:<{width}}  {g:>10,}" for n, g in sorted(self.entries.items())]
+        if self.sizes:
+            lines += ["", f"{'contract':<{width}}  {'bytes':>10}", "-" * (width + 12)]
+            lines += [f"{n:<{width}}  {b:>10,}" for n, b in sorted(self.sizes.items())]
         return "\n".join(lines)
+
+
+def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
+    """Every deployable contract, each once, as `openotc.deployment.deploy` deploys it: the
+    foundation, the court and its randomness source, the escrow with a SingleArbitrator, and
+    the AtomicSwap. By role (`ALL_CONTRACTS`)."""
+    deployer, treasury, guardian = accounts.test_accounts[:3]
+    deployer_ = Deployer(project, chain, deployer, log=lambda _: None)
+    foundation = deploy_foundation(
+        deployer_, FoundationParams(treasury=treasury.address, guardian=guardian.address)
+    )
+    court_layer = deploy_court(deployer_, foundation, treasury.address, CourtParams())
+    escrow_layer = deploy_escrow(
+        deployer_, foundation, treasury.address, EscrowParams(ruler=guardian.address)
+    )
+    swap = deploy_swap(deployer_)
+    return {
+        **foundation.by_name(),
+        **court_layer.by_name(),
+        **escrow_layer.by_name(),
+        "swap": swap,
+    }
+
+
+def code_sizes(chain, contracts: dict[str, ContractInstance]) -> dict[str, int]:
+    """Bytes of runtime code at each contract's address, by contract name."""
+    return {
+        contract.contract_type.name: len(chain.provider.get_code(contract.address))
+        for contract in contracts.values()
+    }
+
+
+def measure_sizes(project, chain, accounts, book: GasBook) -> None:
+    book.sizes.update(code_sizes(chain, deploy_all(project, chain, accounts)))
 
 
 def measure_foundation(project, chain, accounts, book: GasBook) -> None:
@@ -51,7 +110,7 @@ def measure_foundation(project, chain, accounts, book: GasBook) -> None:
         FoundationParams(treasury=treasury.address, guardian=guardian.address),
     )
     governance = accounts[foundation.timelock.address]
-    governance.balance = 10**18  # gas money for the impersonated timelock
+    governance.balance = ETHER  # gas money for the impersonated timelock
     usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
     dai = deployer.deploy(project.MockERC20, "Dai Stablecoin", "DAI", 18)
     caller = deployer.deploy(project.TestProxyCaller, foundation.proxy)
@@ -86,10 +145,10 @@ def measure_foundation(project, chain, accounts, book: GasBook) -> None:
 
     # Asset proxy: an authorized contract moves a returning user's tokens to a holder.
     for holder in (alice, bob):
-        usdc.mint(holder, 1_000_000 * USDC, sender=holder)
-    usdc.approve(foundation.proxy, 2**256 - 1, sender=alice)
-    caller.pull(usdc, alice, bob, 1 * USDC, sender=bob)
-    book.record("proxy.transfer_erc20", caller.pull(usdc, alice, bob, 100 * USDC, sender=bob))
+        usdc.mint(holder, 1_000_000 * USDC_UNIT, sender=holder)
+    usdc.approve(foundation.proxy, UNLIMITED, sender=alice)
+    caller.pull(usdc, alice, bob, 1 * USDC_UNIT, sender=bob)
+    book.record("proxy.transfer_erc20", caller.pull(usdc, alice, bob, 100 * USDC_UNIT, sender=bob))
 
     # Identity: a relayer submits an issuer's attestation for a subject attested before.
     foundation.identity.addIssuer(issuer, sender=governance)
@@ -99,7 +158,7 @@ def measure_foundation(project, chain, accounts, book: GasBook) -> None:
             issuer=issuer.address,
             level=level,
             did_hash=keccak(text="did:example:alice"),
-            expires_at=chain.pending_timestamp + 365 * 24 * 3600,
+            expires_at=chain.pending_timestamp + 365 * DAY,
             nonce=foundation.identity.nonceOf(issuer, alice),
         )
         signature = identity_sdk.sign(
@@ -110,48 +169,49 @@ def measure_foundation(project, chain, accounts, book: GasBook) -> None:
 
     # Protocol token: a minter mints under the inflation cap (not the first mint).
     foundation.token.grantMinter(deployer, sender=governance)
-    foundation.token.mint(bob, 10**18, sender=deployer)
+    foundation.token.mint(bob, TOKEN_UNIT, sender=deployer)
     # A later mint, at a later time: it writes new checkpoints (steady state for a minter),
     # and pinning the time keeps the figure independent of how fast the blocks came.
-    chain.pending_timestamp = chain.pending_timestamp + 3600
-    book.record("token.mint", foundation.token.mint(bob, 10**18, sender=deployer))
+    chain.pending_timestamp = chain.pending_timestamp + HOUR
+    book.record("token.mint", foundation.token.mint(bob, TOKEN_UNIT, sender=deployer))
 
 
 def _escrow_market(project, chain, accounts, foundation, escrow, seller):
-    """Lists USDC, lifts identity limits, funds and approves `seller`, signs its SellCrypto
+    """Lists USDC_UNIT, lifts identity limits, funds and approves `seller`, signs its SellCrypto
     offer. Returns (offer, signature)."""
     deployer = accounts.test_accounts[0]
     governance = accounts[foundation.timelock.address]
-    governance.balance = 10**18
+    governance.balance = ETHER
     usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
     foundation.registry.addToken(usdc, "USD Coin", "USDC", 6, b"\x00" * 32, sender=governance)
     foundation.proxy.authorize(escrow, sender=governance)
-    escrow.setFee(50, sender=governance)  # 0.5%: the measured release pays for fee accrual
+    # The deployment's fee: the measured release pays for fee accrual.
+    escrow.setFee(EscrowParams().fee_bps, sender=governance)
     for level in range(4):
-        foundation.identity.setLimit(usdc, level, 2**256 - 1, sender=governance)
-    usdc.mint(seller, 10_000_000 * USDC, sender=seller)
-    usdc.approve(foundation.proxy, 2**256 - 1, sender=seller)
+        foundation.identity.setLimit(usdc, level, UNLIMITED, sender=governance)
+    usdc.mint(seller, 10_000_000 * USDC_UNIT, sender=seller)
+    usdc.approve(foundation.proxy, UNLIMITED, sender=seller)
     offer = escrow_sdk.Offer(
         maker=seller.address,
         side=escrow_sdk.Side.SELL_CRYPTO,
         token=usdc.address,
-        min_amount=100 * USDC,
-        max_amount=1_000_000 * USDC,
+        min_amount=100 * USDC_UNIT,
+        max_amount=1_000_000 * USDC_UNIT,
         fiat_currency=escrow_sdk.fiat("USD"),
         price=escrow_sdk.price("1.00"),
         payment_methods_hash=keccak(text="SEPA"),
-        payment_window=3600,
+        payment_window=HOUR,
         terms_hash=keccak(text="terms"),
         min_level=0,
-        expiry=chain.pending_timestamp + 30 * 24 * 3600,
+        expiry=chain.pending_timestamp + 30 * DAY,
         nonce=1,
     )
     return offer, escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller)
 
 
 def _paid_trade(escrow, book_, offer, signature, buyer) -> bytes:
-    """Opens a 1,000 USDC trade from `offer` for `buyer` and marks it paid."""
-    opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC, sender=buyer)
+    """Opens a 1,000 USDC_UNIT trade from `offer` for `buyer` and marks it paid."""
+    opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC_UNIT, sender=buyer)
     book_.apply(opened)
     trade_id = bytes(opened.decode_logs(escrow.TradeOpened)[0].tradeId)
     record = book_.record(trade_id).as_tuple()
@@ -174,7 +234,7 @@ def measure_escrow(project, chain, accounts, book: GasBook) -> None:
     book_ = escrow_sdk.TradeBook(escrow)
 
     def full_trade(buyer):
-        opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC, sender=buyer)
+        opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC_UNIT, sender=buyer)
         book_.apply(opened)
         trade_id = bytes(opened.decode_logs(escrow.TradeOpened)[0].tradeId)
         paid = escrow.markPaid(
@@ -214,12 +274,12 @@ def _stake_many(chain, token, court, funder, count: int, stake: int) -> list[str
     through signing accounts would take minutes and measure nothing."""
     web3 = chain.provider.web3
     web3.provider.make_request("anvil_autoImpersonateAccount", [True])
-    approve = token.approve.encode_input(court.address, 2**256 - 1)
+    approve = token.approve.encode_input(court.address, UNLIMITED)
     set_stake = court.setStake.encode_input(stake)
     jurors, last_hashes = [], []
     for index in range(count):
         juror = to_checksum_address((0x10_0000 + index).to_bytes(20, "big"))
-        web3.provider.make_request("anvil_setBalance", [juror, hex(10**18)])
+        web3.provider.make_request("anvil_setBalance", [juror, hex(ETHER)])
         funding = token.transfer.encode_input(juror, stake)
         for sender, target, data in (
             (funder, token.address, funding),
@@ -258,7 +318,7 @@ def measure_court(project, chain, accounts, book: GasBook) -> None:
     stake = 10 * params.min_stake
     newcomer = accounts.test_accounts[6]
     foundation.token.transfer(newcomer, 2 * stake, sender=treasury)
-    foundation.token.approve(court, 2**256 - 1, sender=newcomer)
+    foundation.token.approve(court, UNLIMITED, sender=newcomer)
     # Raw transactions from here on for the treasury: ape must not send from it again.
     addresses = _stake_many(chain, foundation.token, court, treasury.address, 999, stake)
     book.record("court.stake", court.setStake(stake, sender=newcomer))
@@ -327,45 +387,48 @@ def measure_swap(project, chain, accounts, book: GasBook) -> None:
     swap = deployer.deploy(project.AtomicSwap)
     usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
     for holder in (sender, recipient):
-        usdc.mint(holder, 1_000_000 * USDC, sender=holder)
-    usdc.approve(swap, 2**256 - 1, sender=sender)
+        usdc.mint(holder, 1_000_000 * USDC_UNIT, sender=holder)
+    usdc.approve(swap, UNLIMITED, sender=sender)
 
     def terms(preimage: bytes, token: str, amount: int, timelock: int) -> tuple:
         hashlock = hashlib.sha256(preimage).digest()
         return (hashlock, token, amount, sender.address, recipient.address, timelock)
 
     def timelock() -> int:
-        return chain.pending_timestamp + 3600
+        return chain.pending_timestamp + HOUR
 
     # A swap the contract keeps holding: its token balance is non-zero from here on.
     swap.lockToken(
-        hashlib.sha256(b"\x01" * 32).digest(), usdc, USDC, recipient, timelock(), sender=sender
+        hashlib.sha256(b"\x01" * 32).digest(), usdc, USDC_UNIT, recipient, timelock(), sender=sender
     )
 
     eth, eth_refund = b"\x02" * 32, b"\x03" * 32
-    eth_terms = terms(eth, ZERO_ADDRESS, 10**17, timelock())
+    eth_terms = terms(eth, ZERO_ADDRESS, ETHER // 10, timelock())
     book.record(
         "htlc.lock_eth",
-        swap.lock(eth_terms[0], recipient, eth_terms[5], sender=sender, value=10**17),
+        swap.lock(eth_terms[0], recipient, eth_terms[5], sender=sender, value=ETHER // 10),
     )
     book.record("htlc.claim_eth", swap.claim(eth, eth_terms, sender=recipient))
-    refund_terms = terms(eth_refund, ZERO_ADDRESS, 10**17, timelock())
-    swap.lock(refund_terms[0], recipient, refund_terms[5], sender=sender, value=10**17)
+    refund_terms = terms(eth_refund, ZERO_ADDRESS, ETHER // 10, timelock())
+    swap.lock(refund_terms[0], recipient, refund_terms[5], sender=sender, value=ETHER // 10)
     chain.pending_timestamp = refund_terms[5]
     book.record("htlc.refund_eth", swap.refund(refund_terms, sender=sender))
 
     token = b"\x04" * 32
-    token_terms = terms(token, usdc.address, 100 * USDC, timelock())
+    token_terms = terms(token, usdc.address, 100 * USDC_UNIT, timelock())
     book.record(
         "htlc.lock_erc20",
-        swap.lockToken(token_terms[0], usdc, 100 * USDC, recipient, token_terms[5], sender=sender),
+        swap.lockToken(
+            token_terms[0], usdc, 100 * USDC_UNIT, recipient, token_terms[5], sender=sender
+        ),
     )
     book.record("htlc.claim_erc20", swap.claim(token, token_terms, sender=recipient))
 
 
 def run(project, chain, accounts, out: Callable[[str], None] = print) -> GasBook:
     book = GasBook()
-    for measure in (measure_foundation, measure_escrow, measure_court, measure_swap):
+    measures = (measure_foundation, measure_escrow, measure_court, measure_swap, measure_sizes)
+    for measure in measures:
         snapshot = chain.snapshot()
         measure(project, chain, accounts, book)
         chain.restore(snapshot)

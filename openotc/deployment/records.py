@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEPLOYMENTS_DIR = Path(__file__).resolve().parent.parent / "deployments"
+# The repository root: openotc/deployment/records.py -> three levels up.
+DEPLOYMENTS_DIR = Path(__file__).resolve().parents[2] / "deployments"
 
 
 @dataclass

@@ -18,14 +18,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eth_utils import keccak
 
+from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
+from openotc.deployment.records import DeploymentRecord
 from openotc.governance import Proposal
-from openotc.params import CourtParams, EscrowParams, FoundationParams
-from openotc.records import DeploymentRecord
+from openotc.units import ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+if TYPE_CHECKING:
+    from ape.contracts import ContractInstance
 DEFAULT_ADMIN_ROLE = b"\x00" * 32
 PROPOSER_ROLE = keccak(text="PROPOSER_ROLE")
 EXECUTOR_ROLE = keccak(text="EXECUTOR_ROLE")
@@ -36,14 +39,14 @@ CANCELLER_ROLE = keccak(text="CANCELLER_ROLE")
 class Foundation:
     """The deployed foundation contracts, by role."""
 
-    timelock: object
-    token: object
-    governor: object
-    registry: object
-    proxy: object
-    identity: object
+    timelock: ContractInstance
+    token: ContractInstance
+    governor: ContractInstance
+    registry: ContractInstance
+    proxy: ContractInstance
+    identity: ContractInstance
 
-    def by_name(self) -> dict[str, object]:
+    def by_name(self) -> dict[str, ContractInstance]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
@@ -62,10 +65,10 @@ FOUNDATION_CONTRACTS = {
 class CourtLayer:
     """The juror court and its randomness source."""
 
-    randomness: object
-    court: object
+    randomness: ContractInstance
+    court: ContractInstance
 
-    def by_name(self) -> dict[str, object]:
+    def by_name(self) -> dict[str, ContractInstance]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
@@ -77,10 +80,10 @@ class EscrowLayer:
     """The escrow and the arbitrator that decides its disputes (the juror court, or a
     SingleArbitrator)."""
 
-    arbitrator: object
-    escrow: object
+    arbitrator: ContractInstance
+    escrow: ContractInstance
 
-    def by_name(self) -> dict[str, object]:
+    def by_name(self) -> dict[str, ContractInstance]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
@@ -111,7 +114,7 @@ class Deployer:
         self.log = log
         self.publish = publish
 
-    def deploy(self, contract_type: str, *args):
+    def deploy(self, contract_type: str, *args) -> ContractInstance:
         container = getattr(self.project, contract_type)
         known = self.record.address_of(contract_type) if self.record else None
         if known and self.chain.provider.get_code(known):
@@ -189,16 +192,17 @@ def deploy_escrow(
     foundation: Foundation,
     treasury: str,
     params: EscrowParams | None = None,
-    arbitrator=None,
+    arbitrator: ContractInstance | None = None,
 ) -> EscrowLayer:
     """Deploys the escrow, decided by `arbitrator` (the juror court), or by a new
     SingleArbitrator ruled by `params.ruler` when no arbitrator is given. The escrow still
-    needs governance to authorize it on the asset proxy: see `escrow_authorization`."""
+    needs governance to authorize it on the asset proxy and to set its fee: see
+    `escrow_authorization`."""
     if arbitrator is None:
-        if params is None:
+        if params is None or int(params.ruler, 16) == 0:
             raise ValueError("deploy_escrow needs an arbitrator or EscrowParams with a ruler")
         arbitrator = deployer.deploy("SingleArbitrator", params.ruler, params.arbitration_cost)
-    params = params or EscrowParams(ruler=ZERO_ADDRESS)
+    params = params or EscrowParams()
     escrow = deployer.deploy(
         "OTCEscrow",
         foundation.timelock,
@@ -212,23 +216,37 @@ def deploy_escrow(
     return EscrowLayer(arbitrator, escrow)
 
 
-def deploy_swap(deployer: Deployer):
+def deploy_swap(deployer: Deployer) -> ContractInstance:
     """Deploys the AtomicSwap: no constructor arguments, no owner, nothing to wire. Deploy it on
     every chain the platform swaps across."""
     return deployer.deploy("AtomicSwap")
 
 
-def escrow_authorization(foundation: Foundation, escrow) -> Proposal | None:
-    """The proposal that lets the escrow pull sellers' tokens through the asset proxy, or None
-    if the escrow is authorized already."""
-    if foundation.proxy.isAuthorized(escrow):
+def escrow_authorization(
+    foundation: Foundation, escrow: ContractInstance, params: EscrowParams | None = None
+) -> Proposal | None:
+    """The proposal that lets the escrow pull sellers' tokens through the asset proxy and sets
+    its protocol fee to `params.fee_bps` (default `EscrowParams()`), leaving out what is in
+    place already; None if nothing is left to do."""
+    params = params or EscrowParams()
+    authorize = not foundation.proxy.isAuthorized(escrow)
+    set_fee = escrow.feeBps() != params.fee_bps
+    if not (authorize or set_fee):
         return None
-    return Proposal("Authorize the OTC escrow on the asset proxy").call(
-        foundation.proxy, "authorize", escrow
-    )
+    steps = []
+    if authorize:
+        steps.append("Authorize the OTC escrow on the asset proxy")
+    if set_fee:
+        steps.append(f"Set the OTC escrow's fee to {params.fee_bps} bps")
+    proposal = Proposal("; ".join(steps))
+    if authorize:
+        proposal.call(foundation.proxy, "authorize", escrow)
+    if set_fee:
+        proposal.call(escrow, "setFee", params.fee_bps)
+    return proposal
 
 
-def load_deployed(project, chain, directory: Path | None = None) -> dict[str, object]:
+def load_deployed(project, chain, directory: Path | None = None) -> dict[str, ContractInstance]:
     """The contracts recorded for the connected chain (and present on it), by contract type."""
     record = open_record(chain, directory)
     loaded = {}
