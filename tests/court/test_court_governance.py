@@ -28,28 +28,8 @@ PERIODS = ["evidence_period", "commit_period", "reveal_period", "appeal_period"]
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _wider_fixtures_first(
-    court,
-    randomness,
-    arbitrable,
-    token,
-    jurors,
-    salts,
-    as_juror,
-    court_params,
-    lock,
-    arbitration_fee,
-    governance,
-    guardian,
-    deployer,
-    treasury,
-    stranger,
-    timelock,
-    reverts,
-):
-    """Session- and module-scoped fixtures first (the five jurors included), so that no test
-    creates one inside its own snapshot."""
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 def as_tuple(struct):

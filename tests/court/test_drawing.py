@@ -26,24 +26,8 @@ WEIGHT_UNIT = 10**9
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _wider_fixtures_first(
-    court,
-    randomness,
-    arbitrable,
-    token,
-    jurors,
-    create_juror,
-    salts,
-    as_juror,
-    court_params,
-    lock,
-    stranger,
-    maker,
-    reverts,
-):
-    """Session- and module-scoped fixtures first (the five jurors included), so that no test
-    creates one inside its own snapshot."""
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 @pytest.fixture

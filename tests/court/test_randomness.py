@@ -19,12 +19,6 @@ WINDOW = 256
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _wider_fixtures_first(randomness, stranger, maker, deployer, reverts):
-    """Session- and module-scoped fixtures first, so that no test creates one inside its own
-    snapshot."""
-
-
 @pytest.fixture
 def requested(randomness, stranger):
     """(ticket, target block) of a ticket requested by the stranger."""

@@ -22,22 +22,8 @@ from openotc.court import Period
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _staked(
-    jurors,
-    court_params,
-    arbitrable,
-    randomness,
-    arbitration_fee,
-    lock,
-    reverts,
-    stranger,
-    treasury,
-    token,
-    as_juror,
-):
-    """Five staked jurors before any dispute opens; wider-scoped fixtures requested first."""
-    return jurors
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 def check_books(court, token):

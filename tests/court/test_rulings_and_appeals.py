@@ -22,21 +22,8 @@ WAITING, APPEALABLE, SOLVED = 0, 1, 2
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _staked(
-    jurors,
-    court_params,
-    arbitrable,
-    randomness,
-    arbitration_fee,
-    lock,
-    reverts,
-    stranger,
-    treasury,
-    token,
-):
-    """Five staked jurors before any dispute opens; wider-scoped fixtures requested first."""
-    return jurors
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 def pin(chain, timestamp):

@@ -132,10 +132,8 @@ def create_jurors(accounts, token, treasury, court, salts, chain):
     return create
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _module_fixtures_first(court, randomness, escrow, market, offer, create_jurors, reverts):
-    """Sets up every module and session fixture before the first test: ape re-runs (rebases)
-    the fixtures of a scope first requested by a later test."""
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("court", "randomness", "escrow", "market", "offer")
 
 
 # ---------------------------------------------------------------- trading and voting

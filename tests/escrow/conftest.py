@@ -20,6 +20,7 @@ from openotc.params import EscrowParams
 UNLIMITED = 2**256 - 1
 HOUR = 3600
 DAY = 24 * HOUR
+META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"  # what `disputed` submits
 
 
 @pytest.fixture(scope="session")
@@ -216,6 +217,13 @@ def paid(funded, act, buyer, payment_reference):
 def released(paid, act, seller):
     act("release", paid, sender=seller)
     return paid
+
+
+@pytest.fixture
+def disputed(escrow, paid, act, buyer, arbitration_cost):
+    """(trade id, dispute id) of a Paid trade the buyer disputed."""
+    tx = act("dispute", paid, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+    return paid, tx.decode_logs(escrow.TradeDisputed)[0].disputeId
 
 
 @pytest.fixture

@@ -13,22 +13,8 @@ ETHER = 10**18
 ASSETS = ["ether", "token"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _module_state(
-    swap,
-    sender_funded,
-    usdc,
-    sender,
-    recipient,
-    stranger,
-    deployer,
-    reentrant_recipient,
-    sign_refund,
-    reverts,
-    error_data,
-):
-    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
-    return swap
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("swap", "sender_funded", "reentrant_recipient")
 
 
 # ---------------------------------------------------------------- helpers

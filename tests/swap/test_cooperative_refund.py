@@ -18,23 +18,8 @@ SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 REFUND_TYPES = {"Refund": [{"name": "swapId", "type": "bytes32"}]}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _module_state(
-    swap,
-    sender_funded,
-    usdc,
-    sender,
-    recipient,
-    stranger,
-    deployer,
-    wallet,
-    other_swap,
-    sign_refund,
-    refund_digest,
-    reverts,
-):
-    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
-    return swap
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("swap", "sender_funded", "wallet", "other_swap")
 
 
 @pytest.fixture(scope="module")

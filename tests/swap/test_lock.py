@@ -18,21 +18,8 @@ ETHER = 10**18
 ASSETS = ["ether", "token"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _module_state(
-    swap,
-    sender_funded,
-    usdc,
-    usdt,
-    fee_token,
-    false_token,
-    recipient,
-    stranger,
-    impersonate,
-    reverts,
-):
-    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
-    return swap
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("swap", "sender_funded")
 
 
 # ---------------------------------------------------------------- helpers
