@@ -14,9 +14,9 @@ import pytest
 from hexbytes import HexBytes
 from hypothesis import HealthCheck, settings
 
-from openotc.deploy import Deployer, deploy_foundation
+from openotc.deploy import Deployer, deploy_court, deploy_escrow, deploy_foundation
 from openotc.governance import ProposalRunner, delegate_votes
-from openotc.params import FoundationParams
+from openotc.params import CourtParams, FoundationParams
 from tests.utils.constants import GAS_MONEY
 from tests.utils.reverts import dry_runner, encode_error
 from tests.utils.reverts import reverts as exact_reverts
@@ -142,6 +142,70 @@ def governance(impersonate, timelock):
 @pytest.fixture(scope="session")
 def proposals(governor, timelock, chain):
     return ProposalRunner(governor, timelock, chain)
+
+
+# ---------------------------------------------------------------- subsystems, deployed fresh
+
+
+@pytest.fixture(scope="session")
+def create_court(project, chain, deployer, foundation, params):
+    """`create_court(court_params=CourtParams())`: a JurorCourt and its randomness source,
+    deployed on the foundation by `openotc.deploy.deploy_court` (the code `ape run deploy`
+    runs). Returns the `CourtLayer` (`.court`, `.randomness`)."""
+
+    def create(court_params: CourtParams | None = None):
+        return deploy_court(
+            Deployer(project, chain, deployer, log=lambda _: None),
+            foundation,
+            params.treasury,
+            court_params or CourtParams(),
+        )
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def create_escrow(project, chain, deployer, foundation, params, governance):
+    """`create_escrow(escrow_params=None, arbitrator=None, fee_bps=0)`: an OTCEscrow deployed by
+    `openotc.deploy.deploy_escrow` (decided by `arbitrator`, or by a new SingleArbitrator ruled
+    as `escrow_params` says), authorized on the asset proxy, with the protocol fee `fee_bps`
+    set by governance if not zero. Returns the `EscrowLayer` (`.escrow`, `.arbitrator`)."""
+
+    def create(escrow_params=None, arbitrator=None, fee_bps=0):
+        layer = deploy_escrow(
+            Deployer(project, chain, deployer, log=lambda _: None),
+            foundation,
+            params.treasury,
+            escrow_params,
+            arbitrator=arbitrator,
+        )
+        foundation.proxy.authorize(layer.escrow, sender=governance)
+        if fee_bps:
+            layer.escrow.setFee(fee_bps, sender=governance)
+        return layer
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def court_params():
+    return CourtParams()
+
+
+@pytest.fixture(scope="module")
+def court_layer(create_court, court_params):
+    """A JurorCourt per module (its suites and the end-to-end suite rely on a fresh one)."""
+    return create_court(court_params)
+
+
+@pytest.fixture(scope="module")
+def court(court_layer):
+    return court_layer.court
+
+
+@pytest.fixture(scope="module")
+def randomness(court_layer):
+    return court_layer.randomness
 
 
 # ---------------------------------------------------------------- tokens

@@ -16,9 +16,8 @@ from web3.exceptions import ContractCustomError
 from openotc import court as sdk
 from openotc.court import Period
 from openotc.params import DAY, TOKEN_UNIT
+from openotc.units import HOUR, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-HOUR = 3600
 MIN_PERIOD = HOUR
 MAX_PERIOD = 30 * DAY
 MAX_COOLDOWN = 90 * DAY

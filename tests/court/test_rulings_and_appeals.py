@@ -12,8 +12,8 @@ from eth_utils import keccak
 
 from openotc import court as sdk
 from openotc.court import Period
+from openotc.units import MAX_UINT256
 
-MAX_UINT256 = 2**256 - 1
 MAX_CHOICES = 2**32 - 1
 # IArbitrator.DisputeStatus
 WAITING, APPEALABLE, SOLVED = 0, 1, 2
@@ -33,39 +33,6 @@ def pin(chain, timestamp):
 
 def current_round(court, dispute_id) -> int:
     return court.dispute(dispute_id).rounds - 1
-
-
-@pytest.fixture
-def play(court, accounts, draw, pass_period):
-    """`play(dispute_id, votes, hidden=())`: draws the current round, commits `votes[seat]`
-    for each seat (None: no commit) from whoever holds it, reveals every committed seat but
-    those in `hidden`, and leaves the dispute in Appeal. Returns the drawn jurors by seat."""
-
-    def run(dispute_id, votes, hidden=()):
-        draw(dispute_id)
-        pass_period(dispute_id)  # -> Commit
-        round_index = current_round(court, dispute_id)
-        drawn = list(court.round(dispute_id, round_index).jurors)
-        assert len(votes) == len(drawn)
-        groups: dict[tuple, list[int]] = {}
-        for seat, choice in enumerate(votes):
-            if choice is not None:
-                groups.setdefault((drawn[seat], choice, seat in hidden), []).append(seat)
-        salts = {}
-        for key, seats in groups.items():
-            juror, choice, _ = key
-            salts[key] = keccak(text=f"{dispute_id}:{round_index}:{key}")
-            digest = court.commitmentOf(choice, salts[key], juror, dispute_id, round_index)
-            court.commit(dispute_id, seats, digest, sender=accounts[juror])
-        pass_period(dispute_id)  # -> Reveal
-        for key, seats in groups.items():
-            juror, choice, hide = key
-            if not hide:
-                court.reveal(dispute_id, seats, choice, salts[key], sender=accounts[juror])
-        pass_period(dispute_id)  # -> Appeal
-        return drawn
-
-    return run
 
 
 @pytest.fixture

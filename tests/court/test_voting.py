@@ -14,8 +14,8 @@ from eth_utils import keccak
 
 from openotc import court as sdk
 from openotc.court import Period
+from openotc.units import MAX_UINT256
 
-MAX_UINT256 = 2**256 - 1
 # IArbitrator.DisputeStatus
 WAITING, APPEALABLE, SOLVED = 0, 1, 2
 

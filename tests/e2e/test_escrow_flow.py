@@ -10,9 +10,9 @@ from openotc import escrow as sdk
 from openotc import identity as identity_sdk
 from openotc.deploy import Deployer, deploy_escrow, escrow_authorization
 from openotc.params import EscrowParams
+from openotc.units import DAY
 
 USDC = 10**6
-DAY = 24 * 3600
 
 
 @pytest.fixture

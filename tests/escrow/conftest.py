@@ -14,12 +14,9 @@ import pytest
 from eth_utils import keccak
 
 from openotc import escrow as sdk
-from openotc.deploy import Deployer, deploy_escrow
 from openotc.params import EscrowParams
+from openotc.units import DAY, HOUR, UNLIMITED
 
-UNLIMITED = 2**256 - 1
-HOUR = 3600
-DAY = 24 * HOUR
 META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"  # what `disputed` submits
 
 
@@ -35,15 +32,8 @@ def arbitration_cost():
 
 
 @pytest.fixture(scope="module")
-def escrow_layer(project, chain, deployer, foundation, params, ruler, arbitration_cost, governance):
-    layer = deploy_escrow(
-        Deployer(project, chain, deployer, log=lambda _: None),
-        foundation,
-        params.treasury,
-        EscrowParams(ruler=ruler.address, arbitration_cost=arbitration_cost),
-    )
-    foundation.proxy.authorize(layer.escrow, sender=governance)
-    return layer
+def escrow_layer(create_escrow, ruler, arbitration_cost):
+    return create_escrow(EscrowParams(ruler=ruler.address, arbitration_cost=arbitration_cost))
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ import pytest
 from eth_utils import keccak
 
 from openotc.escrow import ChatMessage, ChatTree, Ruling, Status, chat_leaf, verify_chat_proof
+from openotc.units import USDC_UNIT
 
-USDC_UNIT = 10**6
 AMOUNT = 1_000 * USDC_UNIT
 PAYMENT_REFERENCE = keccak(text="SEPA transfer, reference OTC-9")
 COMMENT = keccak(text="Fast payment, friendly buyer.")

@@ -12,8 +12,8 @@ from eth_utils import keccak
 
 from openotc import escrow as sdk
 from openotc.escrow import Ruling, Status
+from openotc.units import USDC_UNIT
 
-USDC_UNIT = 10**6
 AMOUNT = 1_001 * USDC_UNIT + 1  # odd: the refused ruling gives the odd unit to the seller
 BOND = sdk.bond_for(AMOUNT)
 FEE_BPS = 50
@@ -21,7 +21,6 @@ FEE = AMOUNT * FEE_BPS // sdk.BPS
 PAYMENT_REFERENCE = keccak(text="SEPA transfer, reference OTC-7")
 META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"
 EVIDENCE = "ipfs://QmEvidence/bank-statement.json"
-MAX_UINT256 = 2**256 - 1
 # IArbitrator.DisputeStatus
 WAITING, SOLVED = 0, 2
 

@@ -18,8 +18,8 @@ from eth_utils import keccak
 
 from openotc import escrow as sdk
 from openotc.escrow import Ruling, Status
+from openotc.units import USDC_UNIT
 
-USDC_UNIT = 10**6
 FEE_BPS = 50
 AMOUNTS = {"funded": 1_000 * USDC_UNIT, "paid": 2_000 * USDC_UNIT, "disputed": 3_000 * USDC_UNIT}
 RELEASED_AMOUNT = 500 * USDC_UNIT

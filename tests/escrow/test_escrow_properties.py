@@ -51,12 +51,10 @@ from hypothesis.stateful import (
 
 from openotc import escrow as sdk
 from openotc.escrow import Side, Status
+from openotc.units import DAY, HOUR, UNLIMITED
 from tests.utils.stateful import ChainMachine, error_names
 
-UNLIMITED = 2**256 - 1  # also `filled` of a cancelled offer
 BPS = 10_000
-HOUR = 3600
-DAY = 24 * HOUR
 MIN_PAYMENT_WINDOW = 15 * 60
 MAX_PAYMENT_WINDOW = 3 * DAY
 CONFIRMATION_WINDOW = 3 * DAY

@@ -11,8 +11,8 @@ from eth_utils import keccak
 
 from openotc import escrow as sdk
 from openotc.escrow import Status
+from openotc.units import USDC_UNIT
 
-USDC_UNIT = 10**6
 AMOUNT = 1_000 * USDC_UNIT
 BOND = sdk.bond_for(AMOUNT)  # 20%
 FEE_BPS = 50  # 0.5%

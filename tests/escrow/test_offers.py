@@ -9,14 +9,12 @@ from eth_keys import keys
 from eth_utils import to_checksum_address
 
 from openotc import escrow as sdk
+from openotc.units import UNLIMITED, USDC_UNIT, ZERO_ADDRESS
 
-UNLIMITED = 2**256 - 1
 CANCELLED = 2**256 - 1  # `filled` of a cancelled offer
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 OTHER_CHAIN_ID = 1  # mainnet; the local chain is 31337
 OTHER_ESCROW = to_checksum_address("0x" + "e5" * 20)  # an escrow deployed elsewhere
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-USDC_UNIT = 10**6
 AMOUNT = 1_000 * USDC_UNIT
 
 

@@ -11,10 +11,8 @@ from eth_utils import keccak, to_checksum_address
 from openotc import escrow as sdk
 from openotc.identity import Attestation
 from openotc.identity import sign as sign_attestation
+from openotc.units import DAY, UNLIMITED, USDC_UNIT
 
-UNLIMITED = 2**256 - 1
-DAY = 86_400
-USDC_UNIT = 10**6
 AMOUNT = 1_000 * USDC_UNIT
 REENTRANT_CALL = keccak(text="ReentrancyGuardReentrantCall()")[:4]
 

@@ -19,8 +19,8 @@ from openotc.deploy import (
 )
 from openotc.params import TOKEN_UNIT
 from openotc.records import DeploymentRecord
+from openotc.units import ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 ROLE_NAMES = {
     DEFAULT_ADMIN_ROLE: "DEFAULT_ADMIN_ROLE",
     PROPOSER_ROLE: "PROPOSER_ROLE",

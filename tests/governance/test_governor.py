@@ -11,8 +11,8 @@ from ape.exceptions import VirtualMachineError
 from openotc.deploy import CANCELLER_ROLE, DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE
 from openotc.governance import AGAINST, FOR, Proposal, delegate_votes
 from openotc.params import DAY, TOKEN_UNIT
+from openotc.units import ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 NO_PREDECESSOR = b"\x00" * 32
 
 # IGovernor.ProposalState

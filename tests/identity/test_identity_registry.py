@@ -7,11 +7,10 @@ from eth_keys import keys
 from eth_utils import keccak
 
 from openotc.identity import digest
+from openotc.units import USDC_UNIT, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 OTHER_CHAIN_ID = 1  # mainnet; the local chain is 31337
-USDC_UNIT = 10**6
 LIMITS = {0: 0, 1: 1_000 * USDC_UNIT, 2: 50_000 * USDC_UNIT, 3: 2**256 - 1}  # by level
 
 

@@ -8,7 +8,8 @@ import ape
 import pytest
 from ape.exceptions import CustomError, TransactionError
 
-USDC_UNIT = 10**6
+from openotc.units import USDC_UNIT
+
 USER_FUNDS = 1_000_000 * USDC_UNIT
 
 
@@ -37,7 +38,7 @@ def user(maker):
     return maker
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def recipient(taker):
     return taker
 

@@ -3,8 +3,8 @@ authorized contracts move tokens that users approved to the proxy."""
 
 import pytest
 
-USDC_UNIT = 10**6
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+from openotc.units import USDC_UNIT, ZERO_ADDRESS
+
 AMOUNT = 250 * USDC_UNIT
 # Senders that are not authorized contracts; test_no_privileged_withdrawal.py tries the rest.
 UNAUTHORIZED_SENDERS = [

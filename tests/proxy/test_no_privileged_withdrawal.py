@@ -11,8 +11,8 @@ balance never changes.
 import pytest
 
 from openotc.governance import Proposal
+from openotc.units import USDC_UNIT
 
-USDC_UNIT = 10**6
 FUNDS = 1_000_000 * USDC_UNIT
 
 # Accounts with a role somewhere in the foundation, and the foundation contracts themselves

@@ -17,8 +17,9 @@ rendering its call trace; the unit tests cover the same refusals as real transac
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from openotc.units import USDC_UNIT
+
 N_CALLERS = 4
-USDC_UNIT = 10**6
 
 caller_index = st.integers(min_value=0, max_value=N_CALLERS - 1)
 amounts = st.integers(min_value=1, max_value=1_000 * USDC_UNIT)

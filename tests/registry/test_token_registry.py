@@ -10,7 +10,8 @@ and asserted the same way as those of transactions.
 import pytest
 from eth_utils import keccak
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+from openotc.units import ZERO_ADDRESS
+
 NO_METADATA = b"\x00" * 32
 USDC_METADATA = keccak(text="ipfs://usdc.json")
 DAI_METADATA = keccak(text="ipfs://dai.json")

@@ -16,14 +16,10 @@ from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
 from openotc import eip712
+from openotc.units import DAY, UNLIMITED, ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-UNLIMITED = 2**256 - 1
-HOUR = 3600
-DAY = 24 * HOUR
 MAX_TIMELOCK = 30 * DAY
 FUNDS = 1_000_000 * 10**6  # of each 6-decimal token, for the sender
-GAS_MONEY = 10**20
 
 DOMAIN_NAME = "OpenOTC AtomicSwap"
 DOMAIN_VERSION = "1"
@@ -184,6 +180,6 @@ def reentrant_recipient(project, deployer):
 
 
 @pytest.fixture(scope="module")
-def wallet(project, deployer, recipient):
+def recipient_wallet(project, deployer, recipient):
     """An EIP-1271 wallet owned by the recipient's key."""
     return deployer.deploy(project.MockERC1271Wallet, recipient)

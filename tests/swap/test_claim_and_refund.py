@@ -7,9 +7,9 @@ settle all of their entries or none."""
 import pytest
 from eth_utils import keccak
 
-DAY = 86_400
+from openotc.units import DAY, ETHER
+
 AMOUNT = 1_000 * 10**6  # of a 6-decimal token
-ETHER = 10**18
 ASSETS = ["ether", "token"]
 
 

@@ -9,12 +9,11 @@ import pytest
 from ape.exceptions import CustomError, TransactionError
 from eth_utils import keccak
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+from openotc.units import DAY, ETHER, ZERO_ADDRESS
+
 ZERO_HASH = b"\x00" * 32
-DAY = 86_400
 MAX_TIMELOCK = 30 * DAY
 AMOUNT = 1_000 * 10**6  # of a 6-decimal token
-ETHER = 10**18
 ASSETS = ["ether", "token"]
 
 

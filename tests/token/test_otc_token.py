@@ -15,8 +15,8 @@ from web3.exceptions import ContractCustomError
 from openotc.deploy import CANCELLER_ROLE
 from openotc.governance import delegate_votes
 from openotc.params import DAY, TOKEN_UNIT
+from openotc.units import ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 WINDOW = 365 * DAY
 MAX_INFLATION_BPS = 200
 BPS = 10_000

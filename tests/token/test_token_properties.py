@@ -21,8 +21,8 @@ from hypothesis.stateful import (
 )
 
 from openotc.params import DAY
+from openotc.units import ZERO_ADDRESS
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 WINDOW = 365 * DAY
 MAX_INFLATION_BPS = 200
 BPS = 10_000
