@@ -18,6 +18,7 @@ from openotc.deploy import Deployer, deploy_court, deploy_escrow, deploy_foundat
 from openotc.governance import ProposalRunner, delegate_votes
 from openotc.params import CourtParams, FoundationParams
 from tests.utils.constants import GAS_MONEY
+from tests.utils.fixtures import attribute, item
 from tests.utils.reverts import dry_runner, encode_error
 from tests.utils.reverts import reverts as exact_reverts
 
@@ -34,41 +35,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # ---------------------------------------------------------------- accounts by role
 
 
-@pytest.fixture(scope="session")
-def deployer(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="session")
-def treasury(accounts):
-    """Holds the initial token supply and, self-delegated, the votes that pass proposals."""
-    return accounts[1]
-
-
-@pytest.fixture(scope="session")
-def guardian(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="session")
-def issuer(accounts):
-    return accounts[3]
-
-
-@pytest.fixture(scope="session")
-def maker(accounts):
-    return accounts[4]
-
-
-@pytest.fixture(scope="session")
-def taker(accounts):
-    return accounts[5]
-
-
-@pytest.fixture(scope="session")
-def stranger(accounts):
-    """An account with no role anywhere."""
-    return accounts[6]
+deployer = item("accounts", 0, "deployer", scope="session")
+treasury = item(
+    "accounts",
+    1,
+    "treasury",
+    scope="session",
+    doc="Holds the initial token supply and, self-delegated, the votes that pass proposals.",
+)
+guardian = item("accounts", 2, "guardian", scope="session")
+issuer = item("accounts", 3, "issuer", scope="session")
+maker = item("accounts", 4, "maker", scope="session")
+taker = item("accounts", 5, "taker", scope="session")
+stranger = item("accounts", 6, "stranger", scope="session", doc="An account with no role anywhere.")
 
 
 # ---------------------------------------------------------------- the foundation
@@ -90,34 +69,10 @@ def foundation(project, chain, deployer, treasury, params):
     return deployed
 
 
-@pytest.fixture(scope="session")
-def timelock(foundation):
-    return foundation.timelock
-
-
-@pytest.fixture(scope="session")
-def token(foundation):
-    return foundation.token
-
-
-@pytest.fixture(scope="session")
-def governor(foundation):
-    return foundation.governor
-
-
-@pytest.fixture(scope="session")
-def registry(foundation):
-    return foundation.registry
-
-
-@pytest.fixture(scope="session")
-def proxy(foundation):
-    return foundation.proxy
-
-
-@pytest.fixture(scope="session")
-def identity(foundation):
-    return foundation.identity
+timelock, token, governor, registry, proxy, identity = (
+    attribute("foundation", name, scope="session")
+    for name in ("timelock", "token", "governor", "registry", "proxy", "identity")
+)
 
 
 @pytest.fixture(scope="session")
@@ -198,14 +153,21 @@ def court_layer(create_court, court_params):
     return create_court(court_params)
 
 
-@pytest.fixture(scope="module")
-def court(court_layer):
-    return court_layer.court
+court = attribute("court_layer", "court", scope="module")
+randomness = attribute("court_layer", "randomness", scope="module")
 
 
-@pytest.fixture(scope="module")
-def randomness(court_layer):
-    return court_layer.randomness
+@pytest.fixture
+def pass_period(court, chain, stranger):
+    """`pass_period(dispute_id)`: moves time to the end of the current period and passes it."""
+
+    def pass_(dispute_id):
+        info = court.dispute(dispute_id)
+        if info.periodEnd > chain.pending_timestamp:
+            chain.pending_timestamp = info.periodEnd
+        return court.passPeriod(dispute_id, sender=stranger)
+
+    return pass_
 
 
 # ---------------------------------------------------------------- tokens

@@ -13,6 +13,7 @@ from eth_utils import keccak
 from openotc import escrow as sdk
 from openotc.escrow import Ruling
 from openotc.units import MAX_UINT256, USDC_UNIT
+from tests.utils.fixtures import values
 
 AMOUNT = 1_001 * USDC_UNIT + 1
 BOND = sdk.bond_for(AMOUNT)
@@ -23,19 +24,9 @@ META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"
 WAITING = 0
 
 
-@pytest.fixture
-def trade_amount():
-    return AMOUNT
-
-
-@pytest.fixture
-def fee_bps():
-    return FEE_BPS
-
-
-@pytest.fixture
-def payment_reference():
-    return PAYMENT_REFERENCE
+trade_amount, fee_bps, payment_reference = values(
+    trade_amount=AMOUNT, fee_bps=FEE_BPS, payment_reference=PAYMENT_REFERENCE
+)
 
 
 # ---------------------------------------------------------------- rulings

@@ -96,19 +96,6 @@ def draw(court, randomness, chain, stranger):
 
 
 @pytest.fixture
-def pass_period(court, chain, stranger):
-    """`pass_period(dispute_id)`: moves time to the end of the current period and passes it."""
-
-    def pass_(dispute_id):
-        info = court.dispute(dispute_id)
-        if info.periodEnd > chain.pending_timestamp:
-            chain.pending_timestamp = info.periodEnd
-        return court.passPeriod(dispute_id, sender=stranger)
-
-    return pass_
-
-
-@pytest.fixture
 def vote_round(court, accounts, as_juror, draw, pass_period):
     """`vote_round(dispute_id, choose, reveal=lambda juror: True)`: draws the current round,
     commits `choose(juror_address)` for every drawn juror (None: no commit), reveals where

@@ -150,19 +150,6 @@ def dispute(escrow, court, book, taker):
 
 
 @pytest.fixture
-def pass_period(court, chain, stranger):
-    """`pass_period(dispute_id)`: moves time to the end of the current period and passes it."""
-
-    def pass_(dispute_id):
-        info = court.dispute(dispute_id)
-        if info.periodEnd > chain.pending_timestamp:
-            chain.pending_timestamp = info.periodEnd
-        return court.passPeriod(dispute_id, sender=stranger)
-
-    return pass_
-
-
-@pytest.fixture
 def draw(court, randomness, chain, stranger):
     """`draw(dispute_id, distinct=1)` -> the drawn addresses by seat. Draws the current round
     with the SDK; while its seats went to fewer than `distinct` jurors, rolls the draw back

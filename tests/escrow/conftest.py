@@ -16,6 +16,7 @@ from eth_utils import keccak
 from openotc import escrow as sdk
 from openotc.params import EscrowParams
 from openotc.units import DAY, HOUR, UNLIMITED
+from tests.utils.fixtures import attribute
 
 META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"  # what `disputed` submits
 
@@ -36,14 +37,8 @@ def escrow_layer(create_escrow, ruler, arbitration_cost):
     return create_escrow(EscrowParams(ruler=ruler.address, arbitration_cost=arbitration_cost))
 
 
-@pytest.fixture(scope="module")
-def escrow(escrow_layer):
-    return escrow_layer.escrow
-
-
-@pytest.fixture(scope="module")
-def arbitrator(escrow_layer):
-    return escrow_layer.arbitrator
+escrow = attribute("escrow_layer", "escrow", scope="module")
+arbitrator = attribute("escrow_layer", "arbitrator", scope="module")
 
 
 @pytest.fixture(scope="module")

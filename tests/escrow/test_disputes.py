@@ -13,6 +13,7 @@ from eth_utils import keccak
 from openotc import escrow as sdk
 from openotc.escrow import Ruling, Status
 from openotc.units import USDC_UNIT
+from tests.utils.fixtures import values
 
 AMOUNT = 1_001 * USDC_UNIT + 1  # odd: the refused ruling gives the odd unit to the seller
 BOND = sdk.bond_for(AMOUNT)
@@ -28,19 +29,9 @@ WAITING, SOLVED = 0, 2
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture
-def trade_amount():
-    return AMOUNT
-
-
-@pytest.fixture
-def fee_bps():
-    return FEE_BPS
-
-
-@pytest.fixture
-def payment_reference():
-    return PAYMENT_REFERENCE
+trade_amount, fee_bps, payment_reference = values(
+    trade_amount=AMOUNT, fee_bps=FEE_BPS, payment_reference=PAYMENT_REFERENCE
+)
 
 
 def pin(chain, timestamp):

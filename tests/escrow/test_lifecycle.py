@@ -12,6 +12,7 @@ from eth_utils import keccak
 from openotc import escrow as sdk
 from openotc.escrow import Status
 from openotc.units import USDC_UNIT
+from tests.utils.fixtures import values
 
 AMOUNT = 1_000 * USDC_UNIT
 BOND = sdk.bond_for(AMOUNT)  # 20%
@@ -25,19 +26,9 @@ UNKNOWN_TRADE = keccak(text="no trade has this id")
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture
-def trade_amount():
-    return AMOUNT
-
-
-@pytest.fixture
-def fee_bps():
-    return FEE_BPS
-
-
-@pytest.fixture
-def payment_reference():
-    return PAYMENT_REFERENCE
+trade_amount, fee_bps, payment_reference = values(
+    trade_amount=AMOUNT, fee_bps=FEE_BPS, payment_reference=PAYMENT_REFERENCE
+)
 
 
 def pin(chain, timestamp):

@@ -14,12 +14,16 @@ that ordering, and both only show in runs that mix suites (a full run), never in
    in another put the function-scoped one before the test's snapshot: what it did leaked into
    the next test. `_item_fixture_map` files each name under the scope of the fixture the test
    really uses.
-2. A session- or module-scoped fixture that a module's first test does not need is first set up
-   by a later test, inside the module's snapshot (or the class's): it is rolled back with that
-   scope while pytest keeps its value (a dead contract address) for the rest of the session.
-   `pytest_collection_modifyitems` gives each module's first test (and each class's) every
-   wider-scoped fixture that any test of that module (class) needs, so they are set up before
-   the first snapshot of their module. No module needs a list of its fixtures any more.
+2. A fixture that lives longer than the snapshot it is first set up in is rolled back with that
+   snapshot while pytest keeps its value (a dead contract address, state that is gone) for the
+   rest of its scope: a session-scoped fixture first needed by a module's second test is set up
+   inside that module's snapshot; a module-scoped one first needed inside a class, inside the
+   class's. `pytest_collection_modifyitems` gives each module's first test every session- (and
+   package-) scoped fixture that any test of the module needs, and each class's first test every
+   module-scoped one its tests need, so each is set up before the snapshot it would not survive.
+   Module-scoped fixtures of a module stay where they are: one first needed by a later test is
+   set up between two tests, outside every per-test snapshot, and stays until the module ends
+   (tests before it do not see it). No module needs a list of its fixtures any more.
 
 And `_isolation_still_on` fails the test that notices that ape turned isolation off.
 """
@@ -60,10 +64,12 @@ FixtureMap.from_test_item = classmethod(_item_fixture_map)
 # module before that module's snapshot (or takes the snapshot after them); until then, removing
 # this shows as dead contract addresses or leaked state in full runs only.
 
-_WIDER = (Scope.Session, Scope.Package, Scope.Module)
+# What each group's first test sets up: what outlives the group's own snapshot.
+_OUTLIVES_MODULE = (Scope.Session, Scope.Package)
+_OUTLIVES_CLASS = (Scope.Session, Scope.Package, Scope.Module)
 
 
-def _wider_fixtures(item) -> list[str]:
+def _wider_fixtures(item, scopes) -> list[str]:
     manager = item.session._fixturemanager
     wider = []
     for name in item.fixturenames:
@@ -71,7 +77,7 @@ def _wider_fixtures(item) -> list[str]:
         if not definitions:
             continue  # a parameter, not a fixture
         definition = definitions[-1]
-        if definition._scope in _WIDER and not definition.params:
+        if definition._scope in scopes and not definition.params:
             wider.append(name)
     return wider
 
@@ -98,11 +104,11 @@ def pytest_collection_modifyitems(session, config, items):
         groups[(module,)].append(item)
         if item.cls is not None:
             groups[(module, item.cls.__name__)].append(item)
-    for group in groups.values():
+    for key, group in groups.items():
+        scopes = _OUTLIVES_MODULE if len(key) == 1 else _OUTLIVES_CLASS
         first, needed = group[0], []
         for item in group:
-            needed += [n for n in _wider_fixtures(item) if n not in needed]
-        # Class-scoped fixtures stay with their class; a module's first test sets up the rest.
+            needed += [n for n in _wider_fixtures(item, scopes) if n not in needed]
         first.fixturenames = [
             *first.fixturenames,
             *[n for n in needed if n not in first.fixturenames],

@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import ape
+import pytest
 from ape.exceptions import CustomError
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address, to_hex
 from hexbytes import HexBytes
-from web3.exceptions import ContractLogicError
+from web3.exceptions import ContractCustomError, ContractLogicError
 
 
 def normalise(value):
@@ -97,3 +98,14 @@ def dry_runner(chain) -> Callable[..., HexBytes | None]:
         return None
 
     return run
+
+
+def constructor_revert(chain, container, *args, sender) -> tuple[str, dict]:
+    """The custom error (name, inputs) with which deploying `container` reverts, simulated with
+    eth_call (a reverting deployment sent through ape asks the explorer for a contract type)."""
+    txn = container.constructor.serialize_transaction(*args, sender=sender)
+    with pytest.raises(ContractCustomError) as raised:
+        chain.provider.web3.eth.call({"from": sender.address, "data": txn.data})
+    data = HexBytes(raised.value.data)
+    abi = container.contract_type.errors[data[:4]]
+    return abi.name, chain.provider.network.ecosystem.decode_calldata(abi, data[4:])
