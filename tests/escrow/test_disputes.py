@@ -13,6 +13,7 @@ from eth_utils import keccak
 from openotc import escrow as sdk
 from openotc.escrow import Ruling, Status
 from openotc.units import USDC_UNIT
+from tests.escrow.trades import assert_committed, pin, stats
 from tests.utils.fixtures import values
 
 AMOUNT = 1_001 * USDC_UNIT + 1  # odd: the refused ruling gives the odd unit to the seller
@@ -32,22 +33,6 @@ WAITING, SOLVED = 0, 2
 trade_amount, fee_bps, payment_reference = values(
     trade_amount=AMOUNT, fee_bps=FEE_BPS, payment_reference=PAYMENT_REFERENCE
 )
-
-
-def pin(chain, timestamp):
-    chain.pending_timestamp = timestamp
-    return timestamp
-
-
-def stats(escrow, account, token):
-    s = escrow.statsOf(account, token)
-    return (s.tradesCompleted, s.disputesWon, s.disputesLost, s.volume)
-
-
-def assert_committed(escrow, book, trade_id, status):
-    record = book.record(trade_id)
-    assert record.status == status
-    assert escrow.tradeCommitment(trade_id) == record.commitment()
 
 
 def as_uint(trade_id):

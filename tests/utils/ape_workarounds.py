@@ -48,14 +48,22 @@ from ape_test.accounts import TestAccountContainer
 def _item_fixture_map(cls, item) -> FixtureMap:
     fixtures = cls(item)
     manager = item.session._fixturemanager
+    fixtures._openotc_parameters = []
     for name in item.fixturenames:
         definitions = manager.getfixturedefs(name, item)
         if definitions:
             fixtures[definitions[-1].scope].append(name)  # the one the test uses
+        else:  # a test parameter, even where another directory has a fixture of that name
+            fixtures._openotc_parameters.append(name)
     return fixtures
 
 
+def _item_parameters(fixtures) -> list[str]:
+    return fixtures._openotc_parameters
+
+
 FixtureMap.from_test_item = classmethod(_item_fixture_map)
+FixtureMap.parameters = property(_item_parameters)
 
 
 # ---------------------------------------------------------------- 2. wider fixtures first
