@@ -19,9 +19,7 @@ from eth_utils import keccak
 
 from openotc.court import Period
 from openotc.params import TOKEN_UNIT
-
-WEIGHT_UNIT = 10**9
-
+from tests.court.court_model import reference_draw
 
 # ---------------------------------------------------------------- fixtures and helpers
 
@@ -74,16 +72,6 @@ def jurors_drawn(court, receipt, dispute_id, round_index):
 
 def weights_by_id(court):
     return [court.juror(court.jurorAt(i)).weight for i in range(court.jurorCount())]
-
-
-def reference_draw(weights, random):
-    """The first leaf whose cumulative weight exceeds random % total."""
-    target = random % sum(weights)
-    for leaf, weight in enumerate(weights):
-        if target < weight:
-            return leaf
-        target -= weight
-    raise AssertionError("target beyond the total weight")
 
 
 def expected_jurors(court, randomness, dispute_id, round_index):
