@@ -10,11 +10,8 @@ import pytest
 from eth_utils import keccak
 
 from openotc import court as sdk
-from openotc.params import TOKEN_UNIT
 from openotc.units import UNLIMITED
-from tests.utils.constants import GAS_MONEY
-
-JUROR_FUNDS = 100_000 * TOKEN_UNIT
+from tests.utils.constants import GAS_MONEY, JUROR_FUNDS
 
 
 @pytest.fixture(scope="module")

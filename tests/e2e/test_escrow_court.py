@@ -21,14 +21,13 @@ from eth_utils import keccak
 
 from openotc import court as court_sdk
 from openotc import escrow as sdk
-from openotc.params import TOKEN_UNIT, CourtParams
+from openotc.params import CourtParams
 from openotc.units import DAY, HOUR, UNLIMITED
-from tests.utils.constants import GAS_MONEY
+from tests.utils.constants import GAS_MONEY, JUROR_FUNDS
 
 USDC = 10**6
 FEE_BPS = 25
 JUROR_STAKE = 10 * CourtParams().min_stake
-JUROR_FUNDS = 100_000 * TOKEN_UNIT
 
 
 # ---------------------------------------------------------------- the deployment
