@@ -70,6 +70,17 @@ def change(asset, amount):
 
 
 @pytest.mark.parametrize("asset", ASSETS)
+def lock_as_contract(swap, contract, terms, operator):
+    """`contract` (a TestReentrantRecipient, the swap's sender) locks `terms` in ether itself,
+    told so by `operator`."""
+    contract.execute(
+        swap,
+        swap.lock.encode_input(terms.hashlock, terms.recipient, terms.timelock),
+        sender=operator,
+        value=terms.amount,
+    )
+
+
 def test_claim__recipient_submits_preimage__recipient_paid(
     swap, usdc, locked, sender, recipient, asset
 ):
@@ -355,12 +366,7 @@ def test_refund__sender_contract_reenters_refund__inner_call_refused_and_paid_on
 ):
     _, bystander = locked("bystander", amount=5 * ETHER)
     _, terms = make_terms(sender=reentrant_recipient)
-    reentrant_recipient.execute(
-        swap,
-        swap.lock.encode_input(terms.hashlock, terms.recipient, terms.timelock),
-        sender=deployer,
-        value=terms.amount,
-    )
+    lock_as_contract(swap, reentrant_recipient, terms, deployer)
     assert swap.isOpen(terms.id) is True
     reentrant_recipient.arm(swap, swap.refund.encode_input(terms), sender=stranger)
     chain.pending_timestamp = terms.timelock
@@ -422,12 +428,7 @@ def test_refund__sender_rejects_ether__reverts_transfer_failed_until_it_accepts(
     swap, chain, make_terms, reentrant_recipient, deployer, stranger, reverts
 ):
     _, terms = make_terms(sender=reentrant_recipient)
-    reentrant_recipient.execute(
-        swap,
-        swap.lock.encode_input(terms.hashlock, terms.recipient, terms.timelock),
-        sender=deployer,
-        value=terms.amount,
-    )
+    lock_as_contract(swap, reentrant_recipient, terms, deployer)
     reentrant_recipient.setRejecting(True, sender=stranger)
     chain.pending_timestamp = terms.timelock
 
