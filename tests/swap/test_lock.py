@@ -73,23 +73,16 @@ def test_lock__ether__records_swap_holds_value_and_emits_event(swap, chain, make
     tx = swap.lock(terms.hashlock, terms.recipient, terms.timelock, sender=sender, value=ETHER)
 
     assert tx.timestamp == now
-    assert tx.events == [
-        swap.EtherSwapLocked(
-            hashlock=terms.hashlock,
-            recipient=terms.recipient,
-            sender=sender.address,
-            amount=ETHER,
-            timelock=now + DAY,
-        )
-    ]
-    (log,) = tx.decode_logs(swap.EtherSwapLocked)
-    assert log.event_arguments == {
+    arguments = {
         "hashlock": terms.hashlock,
         "recipient": terms.recipient,
         "sender": sender.address,
         "amount": ETHER,
         "timelock": now + DAY,
     }
+    assert tx.events == [swap.EtherSwapLocked(**arguments)]
+    (log,) = tx.decode_logs(swap.EtherSwapLocked)
+    assert log.event_arguments == arguments
     assert tx.return_value == terms.id
     assert swap.swapIdOf(terms) == terms.id
     assert swap.isOpen(terms.id) is True
@@ -123,19 +116,7 @@ def test_lock_token__pulls_tokens_records_swap_and_emits_event(
         terms.hashlock, token, AMOUNT, terms.recipient, terms.timelock, sender=sender
     )
 
-    assert tx.events == [
-        token.Transfer(sender.address, swap.address, AMOUNT),
-        swap.TokenSwapLocked(
-            hashlock=terms.hashlock,
-            recipient=terms.recipient,
-            sender=sender.address,
-            token=token.address,
-            amount=AMOUNT,
-            timelock=now + DAY,
-        ),
-    ]
-    (log,) = tx.decode_logs(swap.TokenSwapLocked)
-    assert log.event_arguments == {
+    arguments = {
         "hashlock": terms.hashlock,
         "recipient": terms.recipient,
         "sender": sender.address,
@@ -143,6 +124,12 @@ def test_lock_token__pulls_tokens_records_swap_and_emits_event(
         "amount": AMOUNT,
         "timelock": now + DAY,
     }
+    assert tx.events == [
+        token.Transfer(sender.address, swap.address, AMOUNT),
+        swap.TokenSwapLocked(**arguments),
+    ]
+    (log,) = tx.decode_logs(swap.TokenSwapLocked)
+    assert log.event_arguments == arguments
     assert tx.return_value == terms.id == swap.swapIdOf(terms)
     assert swap.isOpen(terms.id) is True
     assert token.balanceOf(sender) == sender_before - AMOUNT
