@@ -66,10 +66,6 @@ def change(asset, amount):
     return (amount, 0) if asset == "ether" else (0, amount)
 
 
-# ---------------------------------------------------------------- claim
-
-
-@pytest.mark.parametrize("asset", ASSETS)
 def lock_as_contract(swap, contract, terms, operator):
     """`contract` (a TestReentrantRecipient, the swap's sender) locks `terms` in ether itself,
     told so by `operator`."""
@@ -81,6 +77,10 @@ def lock_as_contract(swap, contract, terms, operator):
     )
 
 
+# ---------------------------------------------------------------- claim
+
+
+@pytest.mark.parametrize("asset", ASSETS)
 def test_claim__recipient_submits_preimage__recipient_paid(
     swap, usdc, locked, sender, recipient, asset
 ):
