@@ -7,25 +7,22 @@ tests under `tests/e2e/` and `tests/governance/` go through real proposals inste
 """
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
-import ape
 import pytest
-from ape.exceptions import CustomError
-from ape_ethereum.trace import Trace
-from ape_test.accounts import TestAccountContainer
-from eth_abi import decode, encode
-from eth_utils import keccak, to_checksum_address, to_hex
 from hexbytes import HexBytes
 from hypothesis import HealthCheck, settings
-from web3.exceptions import ContractLogicError as Web3ContractLogicError
 
-from openotc.deployment.deploy import Deployer, deploy_foundation
-from openotc.deployment.params import FoundationParams
+from openotc.deployment.deploy import Deployer, deploy_court, deploy_escrow, deploy_foundation
+from openotc.deployment.params import CourtParams, FoundationParams
 from openotc.governance import ProposalRunner, delegate_votes
+from tests.utils.constants import GAS_MONEY
+from tests.utils.fixtures import attribute, item
+from tests.utils.reverts import dry_runner, encode_error
+from tests.utils.reverts import reverts as exact_reverts
 
-GAS_MONEY = 10**20  # wei, for contracts impersonated as senders (they hold no ether)
+pytest_plugins = ["tests.utils.ape_workarounds"]
 
 # Stateful suites run real transactions (tens of ms each): a small profile for `make test`
 # and CI, a deeper one for `make test-deep`.
@@ -38,41 +35,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # ---------------------------------------------------------------- accounts by role
 
 
-@pytest.fixture(scope="session")
-def deployer(accounts):
-    return accounts[0]
-
-
-@pytest.fixture(scope="session")
-def treasury(accounts):
-    """Holds the initial token supply and, self-delegated, the votes that pass proposals."""
-    return accounts[1]
-
-
-@pytest.fixture(scope="session")
-def guardian(accounts):
-    return accounts[2]
-
-
-@pytest.fixture(scope="session")
-def issuer(accounts):
-    return accounts[3]
-
-
-@pytest.fixture(scope="session")
-def maker(accounts):
-    return accounts[4]
-
-
-@pytest.fixture(scope="session")
-def taker(accounts):
-    return accounts[5]
-
-
-@pytest.fixture(scope="session")
-def stranger(accounts):
-    """An account with no role anywhere."""
-    return accounts[6]
+deployer = item("accounts", 0, "deployer", scope="session")
+treasury = item(
+    "accounts",
+    1,
+    "treasury",
+    scope="session",
+    doc="Holds the initial token supply and, self-delegated, the votes that pass proposals.",
+)
+guardian = item("accounts", 2, "guardian", scope="session")
+issuer = item("accounts", 3, "issuer", scope="session")
+maker = item("accounts", 4, "maker", scope="session")
+taker = item("accounts", 5, "taker", scope="session")
+stranger = item("accounts", 6, "stranger", scope="session", doc="An account with no role anywhere.")
 
 
 # ---------------------------------------------------------------- the foundation
@@ -94,34 +69,10 @@ def foundation(project, chain, deployer, treasury, params):
     return deployed
 
 
-@pytest.fixture(scope="session")
-def timelock(foundation):
-    return foundation.timelock
-
-
-@pytest.fixture(scope="session")
-def token(foundation):
-    return foundation.token
-
-
-@pytest.fixture(scope="session")
-def governor(foundation):
-    return foundation.governor
-
-
-@pytest.fixture(scope="session")
-def registry(foundation):
-    return foundation.registry
-
-
-@pytest.fixture(scope="session")
-def proxy(foundation):
-    return foundation.proxy
-
-
-@pytest.fixture(scope="session")
-def identity(foundation):
-    return foundation.identity
+timelock, token, governor, registry, proxy, identity = (
+    attribute("foundation", name, scope="session")
+    for name in ("timelock", "token", "governor", "registry", "proxy", "identity")
+)
 
 
 @pytest.fixture(scope="session")
@@ -146,6 +97,78 @@ def governance(impersonate, timelock):
 @pytest.fixture(scope="session")
 def proposals(governor, timelock, chain):
     return ProposalRunner(governor, timelock, chain)
+
+
+# ---------------------------------------------------------------- subsystems, deployed fresh
+
+
+@pytest.fixture(scope="session")
+def create_court(project, chain, deployer, foundation, params):
+    """`create_court(court_params=CourtParams())`: a JurorCourt and its randomness source,
+    deployed on the foundation by `openotc.deployment.deploy.deploy_court` (the code
+    `ape run deploy` runs). Returns the `CourtLayer` (`.court`, `.randomness`)."""
+
+    def create(court_params: CourtParams | None = None):
+        return deploy_court(
+            Deployer(project, chain, deployer, log=lambda _: None),
+            foundation,
+            params.treasury,
+            court_params or CourtParams(),
+        )
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def create_escrow(project, chain, deployer, foundation, params, governance):
+    """`create_escrow(escrow_params=None, arbitrator=None, fee_bps=0)`: an OTCEscrow deployed by
+    `openotc.deployment.deploy.deploy_escrow` (decided by `arbitrator`, or by a new
+    SingleArbitrator ruled as `escrow_params` says), authorized on the asset proxy, with the
+    protocol fee `fee_bps` set by governance if not zero. Returns the `EscrowLayer` (`.escrow`,
+    `.arbitrator`)."""
+
+    def create(escrow_params=None, arbitrator=None, fee_bps=0):
+        layer = deploy_escrow(
+            Deployer(project, chain, deployer, log=lambda _: None),
+            foundation,
+            params.treasury,
+            escrow_params,
+            arbitrator=arbitrator,
+        )
+        foundation.proxy.authorize(layer.escrow, sender=governance)
+        if fee_bps:
+            layer.escrow.setFee(fee_bps, sender=governance)
+        return layer
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def court_params():
+    return CourtParams()
+
+
+@pytest.fixture(scope="module")
+def court_layer(create_court, court_params):
+    """A JurorCourt per module (its suites and the end-to-end suite rely on a fresh one)."""
+    return create_court(court_params)
+
+
+court = attribute("court_layer", "court", scope="module")
+randomness = attribute("court_layer", "randomness", scope="module")
+
+
+@pytest.fixture
+def pass_period(court, chain, stranger):
+    """`pass_period(dispute_id)`: moves time to the end of the current period and passes it."""
+
+    def pass_(dispute_id):
+        info = court.dispute(dispute_id)
+        if info.periodEnd > chain.pending_timestamp:
+            chain.pending_timestamp = info.periodEnd
+        return court.passPeriod(dispute_id, sender=stranger)
+
+    return pass_
 
 
 # ---------------------------------------------------------------- tokens
@@ -202,73 +225,13 @@ def caller(create_caller):
 # ---------------------------------------------------------------- reverts, exactly
 
 
-def _normalise(value):
-    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
-        return to_checksum_address(value)
-    if hasattr(value, "address"):
-        return to_checksum_address(str(value.address))
-    return value
-
-
-def _selector(abi) -> HexBytes:
-    return HexBytes(keccak(text=abi.selector)[:4])
-
-
-def _raw_revert_data(message: str) -> HexBytes:
-    """Revert data ape left undecoded: plain hex (a failed transaction), or
-    "custom error 0x<selector>: <data>" (a reverting view, as anvil reports it)."""
-    if message.startswith("custom error "):
-        selector, _, rest = message[len("custom error ") :].partition(":")
-        message = selector.strip() + rest.strip().removeprefix("0x")
-    try:
-        return HexBytes(message)
-    except ValueError:  # a revert string or no data at all
-        return HexBytes(b"")
-
-
-def _actual_error(exc, error) -> tuple[bytes, dict]:
-    """The selector and named arguments of the error `exc` carries."""
-    if isinstance(exc, CustomError):
-        return _selector(exc.abi), {k: _normalise(v) for k, v in exc.inputs.items()}
-    data = _raw_revert_data(str(exc.revert_message))
-    names = [i.name for i in error.abi.inputs]
-    types = [i.canonical_type for i in error.abi.inputs]
-    values = decode(types, data[4:]) if data[:4] == _selector(error.abi) else ()
-    return data[:4], {n: _normalise(v) for n, v in zip(names, values, strict=False)}
-
-
-def assert_reverted_with(exc, error, inputs: dict) -> None:
-    expected_inputs = {k: _normalise(v) for k, v in inputs.items()}
-    declared = {i.name for i in error.abi.inputs}
-    assert set(expected_inputs) == declared, f"assert every argument of {error.abi.signature}"
-    selector, actual_inputs = _actual_error(exc, error)
-    expected = _selector(error.abi)
-    assert selector == expected, f"expected {error.abi.signature}, got {exc.revert_message!r}"
-    assert actual_inputs == expected_inputs
-
-
 @pytest.fixture(scope="session")
 def reverts() -> Callable[..., AbstractContextManager]:
     """`with reverts(proxy.ProxyUnauthorized, caller=stranger.address):` - the exact custom
     error with all of its arguments. Use it instead of a bare `ape.reverts`, which passes when
     it cannot decode the revert (an error bubbling up through a contract whose ABI does not
     declare it) and ignores argument names the error does not have."""
-
-    @contextmanager
-    def check(error, **inputs) -> Iterator:
-        with ape.reverts(error, **inputs) as info:
-            yield info
-        assert_reverted_with(info.value, error, inputs)
-
-    return check
-
-
-def encode_error(error, **inputs) -> HexBytes:
-    names = [i.name for i in error.abi.inputs]
-    assert set(inputs) == set(names), f"give every argument of {error.abi.signature}"
-    types = [i.canonical_type for i in error.abi.inputs]
-    values = [_normalise(inputs[n]) for n in names]
-    return _selector(error.abi) + HexBytes(encode(types, values))
+    return exact_reverts
 
 
 @pytest.fixture(scope="session")
@@ -285,80 +248,9 @@ def dry_run(chain) -> Callable[..., HexBytes | None]:
     it is exact and cheap (a failed ape transaction also renders its call trace, ~0.3 s): the
     stateful suite uses it to check every refusal in hundreds of steps; the unit tests check
     the same refusals as real transactions with `reverts`."""
-
-    def run(method, *args, sender) -> HexBytes | None:
-        request = {
-            "from": str(sender.address),
-            "to": str(method.contract.address),
-            "data": to_hex(method.encode_input(*args)),
-        }
-        try:
-            chain.provider.web3.eth.call(request)
-        except Web3ContractLogicError as err:
-            return HexBytes(err.data or b"")
-        return None
-
-    return run
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _derive_test_keys_once():
-    """Speed only, no behaviour change: ape re-derives every test account's key from the
-    mnemonic (~60 ms each) whenever it scans the accounts, which it does for each address of
-    a failed transaction's call trace and for each `accounts[address]`. A key depends only on
-    (mnemonic, HD path, index), so it is derived once here. Without this, each revert costs
-    over a second and the state machine would take minutes."""
-    original = TestAccountContainer.get_test_account
-    derived: dict = {}
-
-    def get_test_account(self, index: int):
-        if index >= self.number_of_accounts:  # generated on demand: ape caches those itself
-            return original(self, index)
-        key = (self.mnemonic, self.hd_path, index)
-        if key not in derived:
-            derived[key] = original(self, index)
-        return derived[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(TestAccountContainer, "get_test_account", get_test_account)
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _no_call_trace_on_revert(monkeypatch):
-    """ape-foundry prints the whole call trace of every reverted transaction, which costs up to
-    a second each; the suites revert on purpose hundreds of times. The error is still decoded
-    and asserted exactly; only the printout is skipped."""
-    monkeypatch.setattr(Trace, "show", lambda self, *args, **kwargs: None)
+    return dry_runner(chain)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _shared_contracts_first(foundation, usdc, dai, usdt, fee_token, false_token, caller):
-    """Deploys the shared contracts before any test runs. A session fixture first requested
-    inside a module-scoped context (the escrow suites') would be rolled back with that module
-    while pytest kept the dead address for the rest of the session."""
-
-
-@pytest.fixture(autouse=True)
-def _isolation_still_on(request):
-    """ape switches per-test isolation off for the rest of the session, without a word, if
-    taking one snapshot ever raises (IsolationManager.set_snapshot). Every later test would
-    then see what earlier ones left behind. Fail the test that notices, with the cause."""
-    manager = request.config.pluginmanager.get_plugin("ape-test").isolation_manager
-    if not getattr(manager, "_openotc_wrapped", False):
-        take = manager.take_snapshot
-
-        def take_snapshot():
-            try:
-                return take()
-            except Exception as error:
-                manager._openotc_snapshot_error = repr(error)
-                raise
-
-        manager.take_snapshot = take_snapshot
-        manager._openotc_wrapped = True
-    assert manager.supported, (
-        "ape turned test isolation off: "
-        f"{getattr(manager, '_openotc_snapshot_error', 'no snapshot error recorded')}"
-    )
-    yield
+    """Deploys the shared contracts before any test runs, whichever test runs first."""

@@ -7,39 +7,11 @@ into other suites. `vote_round` and friends drive a dispute through its periods 
 (`openotc.court`), the way a juror's client would."""
 
 import pytest
+from eth_utils import keccak
 
 from openotc import court as sdk
-from openotc.deployment.deploy import Deployer, deploy_court
-from openotc.deployment.params import CourtParams
-from openotc.units import TOKEN_UNIT, UNLIMITED
-
-GAS_MONEY = 10**20
-JUROR_FUNDS = 100_000 * TOKEN_UNIT
-
-
-@pytest.fixture(scope="session")
-def court_params():
-    return CourtParams()
-
-
-@pytest.fixture(scope="module")
-def court_layer(project, chain, deployer, foundation, params, court_params):
-    return deploy_court(
-        Deployer(project, chain, deployer, log=lambda _: None),
-        foundation,
-        params.treasury,
-        court_params,
-    )
-
-
-@pytest.fixture(scope="module")
-def court(court_layer):
-    return court_layer.court
-
-
-@pytest.fixture(scope="module")
-def randomness(court_layer):
-    return court_layer.randomness
+from openotc.units import UNLIMITED
+from tests.utils.constants import GAS_MONEY, JUROR_FUNDS
 
 
 @pytest.fixture(scope="module")
@@ -121,19 +93,6 @@ def draw(court, randomness, chain, stranger):
 
 
 @pytest.fixture
-def pass_period(court, chain, stranger):
-    """`pass_period(dispute_id)`: moves time to the end of the current period and passes it."""
-
-    def pass_(dispute_id):
-        info = court.dispute(dispute_id)
-        if info.periodEnd > chain.pending_timestamp:
-            chain.pending_timestamp = info.periodEnd
-        return court.passPeriod(dispute_id, sender=stranger)
-
-    return pass_
-
-
-@pytest.fixture
 def vote_round(court, accounts, as_juror, draw, pass_period):
     """`vote_round(dispute_id, choose, reveal=lambda juror: True)`: draws the current round,
     commits `choose(juror_address)` for every drawn juror (None: no commit), reveals where
@@ -156,6 +115,39 @@ def vote_round(court, accounts, as_juror, draw, pass_period):
         for address in committed:
             if reveal(address):
                 as_juror(accounts[address]).reveal(dispute_id)
+        pass_period(dispute_id)  # -> Appeal
+        return drawn
+
+    return run
+
+
+@pytest.fixture
+def play(court, accounts, draw, pass_period):
+    """`play(dispute_id, votes, hidden=())`: draws the current round, commits `votes[seat]`
+    for each seat (None: no commit) from whoever holds it, reveals every committed seat but
+    those in `hidden`, and leaves the dispute in Appeal. Returns the drawn jurors by seat."""
+
+    def run(dispute_id, votes, hidden=()):
+        draw(dispute_id)
+        pass_period(dispute_id)  # -> Commit
+        round_index = court.dispute(dispute_id).rounds - 1
+        drawn = list(court.round(dispute_id, round_index).jurors)
+        assert len(votes) == len(drawn)
+        groups: dict[tuple, list[int]] = {}
+        for seat, choice in enumerate(votes):
+            if choice is not None:
+                groups.setdefault((drawn[seat], choice, seat in hidden), []).append(seat)
+        salts = {}
+        for key, seats in groups.items():
+            juror, choice, _ = key
+            salts[key] = keccak(text=f"{dispute_id}:{round_index}:{key}")
+            digest = court.commitmentOf(choice, salts[key], juror, dispute_id, round_index)
+            court.commit(dispute_id, seats, digest, sender=accounts[juror])
+        pass_period(dispute_id)  # -> Reveal
+        for key, seats in groups.items():
+            juror, choice, hide = key
+            if not hide:
+                court.reveal(dispute_id, seats, choice, salts[key], sender=accounts[juror])
         pass_period(dispute_id)  # -> Appeal
         return drawn
 

@@ -10,12 +10,12 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
-from hexbytes import HexBytes
-from web3.exceptions import ContractCustomError
 
 from openotc import court as sdk
 from openotc.court import Period
-from openotc.units import DAY, HOUR, TOKEN_UNIT, ZERO_ADDRESS
+from openotc.deployment.params import DAY, TOKEN_UNIT
+from openotc.units import HOUR, ZERO_ADDRESS
+from tests.utils.reverts import constructor_revert
 
 MIN_PERIOD = HOUR
 MAX_PERIOD = 30 * DAY
@@ -26,44 +26,13 @@ PERIODS = ["evidence_period", "commit_period", "reveal_period", "appeal_period"]
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _wider_fixtures_first(
-    court,
-    randomness,
-    arbitrable,
-    token,
-    jurors,
-    salts,
-    as_juror,
-    court_params,
-    lock,
-    arbitration_fee,
-    governance,
-    guardian,
-    deployer,
-    treasury,
-    stranger,
-    timelock,
-    reverts,
-):
-    """Session- and module-scoped fixtures first (the five jurors included), so that no test
-    creates one inside its own snapshot."""
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 def as_tuple(struct):
     """A CourtParams struct (from a call or an event) as the contract's tuple."""
     return tuple(struct[i] for i in range(9))
-
-
-def constructor_revert(chain, container, *args, sender):
-    """The custom error (name, inputs) with which deploying `container` reverts, simulated with
-    eth_call (a reverting deployment sent through ape asks the explorer for a contract type)."""
-    txn = container.constructor.serialize_transaction(*args, sender=sender)
-    with pytest.raises(ContractCustomError) as raised:
-        chain.provider.web3.eth.call({"from": sender.address, "data": txn.data})
-    data = HexBytes(raised.value.data)
-    abi = container.contract_type.errors[data[:4]]
-    return abi.name, chain.provider.network.ecosystem.decode_calldata(abi, data[4:])
 
 
 def pass_period(court, chain, dispute_id, sender):

@@ -18,32 +18,14 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from openotc.court import Period
-from openotc.units import TOKEN_UNIT
-
-WEIGHT_UNIT = 10**9
-
+from openotc.deployment.params import TOKEN_UNIT
+from tests.court.court_model import reference_draw
 
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _wider_fixtures_first(
-    court,
-    randomness,
-    arbitrable,
-    token,
-    jurors,
-    create_juror,
-    salts,
-    as_juror,
-    court_params,
-    lock,
-    stranger,
-    maker,
-    reverts,
-):
-    """Session- and module-scoped fixtures first (the five jurors included), so that no test
-    creates one inside its own snapshot."""
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 @pytest.fixture
@@ -90,16 +72,6 @@ def jurors_drawn(court, receipt, dispute_id, round_index):
 
 def weights_by_id(court):
     return [court.juror(court.jurorAt(i)).weight for i in range(court.jurorCount())]
-
-
-def reference_draw(weights, random):
-    """The first leaf whose cumulative weight exceeds random % total."""
-    target = random % sum(weights)
-    for leaf, weight in enumerate(weights):
-        if target < weight:
-            return leaf
-        target -= weight
-    raise AssertionError("target beyond the total weight")
 
 
 def expected_jurors(court, randomness, dispute_id, round_index):

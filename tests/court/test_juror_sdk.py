@@ -26,22 +26,8 @@ KEY = SaltStore.key(
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _staked(
-    jurors,
-    court_params,
-    arbitrable,
-    randomness,
-    arbitration_fee,
-    lock,
-    reverts,
-    stranger,
-    tmp_path_factory,
-    treasury,
-    token,
-):
-    """Five staked jurors before any dispute opens; wider-scoped fixtures requested first."""
-    return jurors
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 @pytest.fixture

@@ -9,20 +9,14 @@ leaves the head at b - 1; a call (`fulfil.call`) runs on the head block.
 import pytest
 from eth_abi import encode
 from eth_utils import keccak
-from hexbytes import HexBytes
-from web3.exceptions import ContractCustomError
+
+from tests.utils.reverts import constructor_revert
 
 LOOKAHEAD = 4
 WINDOW = 256
 
 
 # ---------------------------------------------------------------- fixtures and helpers
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _wider_fixtures_first(randomness, stranger, maker, deployer, reverts):
-    """Session- and module-scoped fixtures first, so that no test creates one inside its own
-    snapshot."""
 
 
 @pytest.fixture
@@ -55,17 +49,6 @@ def expected_value(chain, block_number, ticket):
     mix = chain.provider.web3.eth.get_block(block_number)["mixHash"]
     value = int.from_bytes(keccak(encode(["bytes32", "uint256"], [bytes(mix), ticket])), "big")
     return (value >> 64) or 1
-
-
-def constructor_revert(chain, container, *args, sender):
-    """The custom error (name, inputs) with which deploying `container` reverts, simulated with
-    eth_call (a reverting deployment sent through ape asks the explorer for a contract type)."""
-    txn = container.constructor.serialize_transaction(*args, sender=sender)
-    with pytest.raises(ContractCustomError) as raised:
-        chain.provider.web3.eth.call({"from": sender.address, "data": txn.data})
-    data = HexBytes(raised.value.data)
-    abi = container.contract_type.errors[data[:4]]
-    return abi.name, chain.provider.network.ecosystem.decode_calldata(abi, data[4:])
 
 
 # ---------------------------------------------------------------- configuration

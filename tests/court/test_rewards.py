@@ -14,7 +14,6 @@ expected amounts per juror are summed over the seats it holds.
 from collections import Counter
 
 import pytest
-from eth_utils import keccak
 
 from openotc import court as sdk
 from openotc.court import Period
@@ -22,22 +21,8 @@ from openotc.court import Period
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _staked(
-    jurors,
-    court_params,
-    arbitrable,
-    randomness,
-    arbitration_fee,
-    lock,
-    reverts,
-    stranger,
-    treasury,
-    token,
-    as_juror,
-):
-    """Five staked jurors before any dispute opens; wider-scoped fixtures requested first."""
-    return jurors
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 def check_books(court, token):
@@ -55,39 +40,6 @@ def check_books(court, token):
 
 def weight_of(info):
     return info.stake * (info.coherent + 1) // (info.coherent + info.incoherent + 1) // 10**9
-
-
-@pytest.fixture
-def play(court, accounts, draw, pass_period):
-    """`play(dispute_id, votes, hidden=())`: draws the current round, commits `votes[seat]`
-    for each seat (None: no commit) from whoever holds it, reveals every committed seat but
-    those in `hidden`, and leaves the dispute in Appeal. Returns the drawn jurors by seat."""
-
-    def run(dispute_id, votes, hidden=()):
-        draw(dispute_id)
-        pass_period(dispute_id)  # -> Commit
-        round_index = court.dispute(dispute_id).rounds - 1
-        drawn = list(court.round(dispute_id, round_index).jurors)
-        assert len(votes) == len(drawn)
-        groups: dict[tuple, list[int]] = {}
-        for seat, choice in enumerate(votes):
-            if choice is not None:
-                groups.setdefault((drawn[seat], choice, seat in hidden), []).append(seat)
-        salts = {}
-        for key, seats in groups.items():
-            juror, choice, _ = key
-            salts[key] = keccak(text=f"{dispute_id}:{round_index}:{key}")
-            digest = court.commitmentOf(choice, salts[key], juror, dispute_id, round_index)
-            court.commit(dispute_id, seats, digest, sender=accounts[juror])
-        pass_period(dispute_id)  # -> Reveal
-        for key, seats in groups.items():
-            juror, choice, hide = key
-            if not hide:
-                court.reveal(dispute_id, seats, choice, salts[key], sender=accounts[juror])
-        pass_period(dispute_id)  # -> Appeal
-        return drawn
-
-    return run
 
 
 @pytest.fixture

@@ -22,21 +22,8 @@ WAITING, APPEALABLE, SOLVED = 0, 1, 2
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _staked(
-    jurors,
-    court_params,
-    arbitrable,
-    randomness,
-    arbitration_fee,
-    lock,
-    reverts,
-    stranger,
-    treasury,
-    token,
-):
-    """Five staked jurors before any dispute opens; wider-scoped fixtures requested first."""
-    return jurors
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 def pin(chain, timestamp):
@@ -46,39 +33,6 @@ def pin(chain, timestamp):
 
 def current_round(court, dispute_id) -> int:
     return court.dispute(dispute_id).rounds - 1
-
-
-@pytest.fixture
-def play(court, accounts, draw, pass_period):
-    """`play(dispute_id, votes, hidden=())`: draws the current round, commits `votes[seat]`
-    for each seat (None: no commit) from whoever holds it, reveals every committed seat but
-    those in `hidden`, and leaves the dispute in Appeal. Returns the drawn jurors by seat."""
-
-    def run(dispute_id, votes, hidden=()):
-        draw(dispute_id)
-        pass_period(dispute_id)  # -> Commit
-        round_index = current_round(court, dispute_id)
-        drawn = list(court.round(dispute_id, round_index).jurors)
-        assert len(votes) == len(drawn)
-        groups: dict[tuple, list[int]] = {}
-        for seat, choice in enumerate(votes):
-            if choice is not None:
-                groups.setdefault((drawn[seat], choice, seat in hidden), []).append(seat)
-        salts = {}
-        for key, seats in groups.items():
-            juror, choice, _ = key
-            salts[key] = keccak(text=f"{dispute_id}:{round_index}:{key}")
-            digest = court.commitmentOf(choice, salts[key], juror, dispute_id, round_index)
-            court.commit(dispute_id, seats, digest, sender=accounts[juror])
-        pass_period(dispute_id)  # -> Reveal
-        for key, seats in groups.items():
-            juror, choice, hide = key
-            if not hide:
-                court.reveal(dispute_id, seats, choice, salts[key], sender=accounts[juror])
-        pass_period(dispute_id)  # -> Appeal
-        return drawn
-
-    return run
 
 
 @pytest.fixture

@@ -25,25 +25,6 @@ UINT96_MAX = 2**96 - 1
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _wider_fixtures_first(
-    court,
-    randomness,
-    arbitrable,
-    token,
-    create_juror,
-    salts,
-    as_juror,
-    court_params,
-    lock,
-    governance,
-    stranger,
-    reverts,
-):
-    """Session- and module-scoped fixtures first, so that no test creates one inside its own
-    snapshot (ape would rebase, and roll back what the fixture did)."""
-
-
 @pytest.fixture
 def min_stake(court_params):
     return court_params.min_stake

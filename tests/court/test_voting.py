@@ -23,25 +23,8 @@ WAITING, APPEALABLE, SOLVED = 0, 1, 2
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _staked(
-    jurors,
-    governance,
-    timelock,
-    treasury,
-    court_params,
-    arbitrable,
-    randomness,
-    reverts,
-    stranger,
-    token,
-    project,
-    deployer,
-):
-    """Five staked jurors before any dispute opens (a stake set while a draw is pending is
-    only recorded); the wider-scoped fixtures the tests use are requested here, first, so ape
-    does not have to rebase its snapshots."""
-    return jurors
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("jurors")
 
 
 def pin(chain, timestamp):

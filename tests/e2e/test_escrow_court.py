@@ -21,56 +21,22 @@ from eth_utils import keccak
 
 from openotc import court as court_sdk
 from openotc import escrow as sdk
-from openotc.deployment.deploy import Deployer, deploy_court, deploy_escrow
 from openotc.deployment.params import CourtParams
-from openotc.units import DAY, HOUR, TOKEN_UNIT, UNLIMITED
-from openotc.units import USDC_UNIT as USDC
+from openotc.units import DAY, HOUR, UNLIMITED
+from tests.utils.constants import GAS_MONEY, JUROR_FUNDS
 
-GAS_MONEY = 10**20
+USDC = 10**6
 FEE_BPS = 25
 JUROR_STAKE = 10 * CourtParams().min_stake
-JUROR_FUNDS = 100_000 * TOKEN_UNIT
 
 
 # ---------------------------------------------------------------- the deployment
+# `court`, `randomness` and `court_params` come from the root conftest (`create_court`).
 
 
 @pytest.fixture(scope="module")
-def court_params():
-    return CourtParams()
-
-
-@pytest.fixture(scope="module")
-def court_layer(project, chain, deployer, foundation, params, court_params):
-    return deploy_court(
-        Deployer(project, chain, deployer, log=lambda _: None),
-        foundation,
-        params.treasury,
-        court_params,
-    )
-
-
-@pytest.fixture(scope="module")
-def court(court_layer):
-    return court_layer.court
-
-
-@pytest.fixture(scope="module")
-def randomness(court_layer):
-    return court_layer.randomness
-
-
-@pytest.fixture(scope="module")
-def escrow(project, chain, deployer, foundation, params, court, governance):
-    layer = deploy_escrow(
-        Deployer(project, chain, deployer, log=lambda _: None),
-        foundation,
-        params.treasury,
-        arbitrator=court,
-    )
-    foundation.proxy.authorize(layer.escrow, sender=governance)
-    layer.escrow.setFee(FEE_BPS, sender=governance)
-    return layer.escrow
+def escrow(create_escrow, court):
+    return create_escrow(arbitrator=court, fee_bps=FEE_BPS).escrow
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +52,7 @@ def market(usdc, registry, identity, proxy, governance, maker):
 
 
 @pytest.fixture(scope="module")
-def offer(escrow, market, chain, maker):
+def signed_offer(escrow, market, chain, maker):
     """A SellCrypto offer by the maker (the maker sells USDC for fiat), and its signature."""
     offer = sdk.Offer(
         maker.address,
@@ -130,10 +96,8 @@ def create_jurors(accounts, token, treasury, court, salts, chain):
     return create
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _module_fixtures_first(court, randomness, escrow, market, offer, create_jurors, reverts):
-    """Sets up every module and session fixture before the first test: ape re-runs (rebases)
-    the fixtures of a scope first requested by a later test."""
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("court", "randomness", "escrow", "market", "signed_offer")
 
 
 # ---------------------------------------------------------------- trading and voting
@@ -145,11 +109,13 @@ def book(escrow):
 
 
 @pytest.fixture
-def open_paid_trade(escrow, offer, book, taker):
+def open_paid_trade(escrow, signed_offer, book, taker):
     """`open_paid_trade(amount)` -> trade id: the taker takes the offer and marks it paid."""
 
     def open_(amount):
-        receipt = escrow.openTrade(offer[0].as_tuple(), offer[1], amount, sender=taker)
+        receipt = escrow.openTrade(
+            signed_offer[0].as_tuple(), signed_offer[1], amount, sender=taker
+        )
         book.apply(receipt)
         trade_id = bytes(receipt.decode_logs(escrow.TradeOpened)[0].tradeId)
         record = book.record(trade_id).as_tuple()
@@ -180,19 +146,6 @@ def dispute(escrow, court, book, taker):
         return disputed.disputeId
 
     return dispute_
-
-
-@pytest.fixture
-def pass_period(court, chain, stranger):
-    """`pass_period(dispute_id)`: moves time to the end of the current period and passes it."""
-
-    def pass_(dispute_id):
-        info = court.dispute(dispute_id)
-        if info.periodEnd > chain.pending_timestamp:
-            chain.pending_timestamp = info.periodEnd
-        return court.passPeriod(dispute_id, sender=stranger)
-
-    return pass_
 
 
 @pytest.fixture
@@ -528,14 +481,16 @@ def test_escrow_appeal__flips_the_ruling(
 
 
 @pytest.fixture
-def two_disputes(escrow, court, offer, book, taker, create_jurors):
+def two_disputes(escrow, court, signed_offer, book, taker, create_jurors):
     """Five staked jurors and two paid trades of the offer, both disputed by the buyer:
     (jurors, book, [(trade_id, dispute_id), ...])."""
     jurors = create_jurors(5)
     cost = court.arbitrationCost(b"")
     pairs = []
     for amount in (500 * USDC, 700 * USDC):
-        receipt = escrow.openTrade(offer[0].as_tuple(), offer[1], amount, sender=taker)
+        receipt = escrow.openTrade(
+            signed_offer[0].as_tuple(), signed_offer[1], amount, sender=taker
+        )
         book.apply(receipt)
         trade_id = bytes(receipt.decode_logs(escrow.TradeOpened)[0].tradeId)
         book.apply(

@@ -1,13 +1,18 @@
 """Governance end to end: one proposal lists a stablecoin, authorizes a settlement contract
 and approves an issuer; the guardian then revokes; the revoked contract never moves tokens."""
 
+import pytest
 from eth_utils import keccak
 
 from openotc.governance import Proposal
-from openotc.units import USDC_UNIT as USDC
+from openotc.units import UNLIMITED, USDC_UNIT
+
+USDC = USDC_UNIT
 
 
-def listing_proposal(registry, proxy, identity, usdc, caller, issuer):
+@pytest.fixture
+def listing(registry, proxy, identity, usdc, caller, issuer):
+    """The proposal: list USDC, authorize the caller (a settlement contract), add the issuer."""
     proposal = Proposal("List USDC, authorize settlement, approve issuer")
     proposal.call(registry, "addToken", usdc, "USD Coin", "USDC", 6, keccak(text="meta"))
     proposal.call(proxy, "authorize", caller)
@@ -16,11 +21,9 @@ def listing_proposal(registry, proxy, identity, usdc, caller, issuer):
 
 
 def test_proposal__executed__lists_token_authorizes_caller_and_adds_issuer(
-    proposals, treasury, registry, proxy, identity, usdc, caller, issuer
+    proposals, listing, treasury, registry, proxy, identity, usdc, caller, issuer
 ):
-    proposal = listing_proposal(registry, proxy, identity, usdc, caller, issuer)
-
-    receipt = proposals.run(proposal, treasury, [treasury])
+    receipt = proposals.run(listing, treasury, [treasury])
 
     assert registry.getTokenBySymbol("USDC").token == usdc.address
     assert list(proxy.authorizedContracts()) == [caller.address]
@@ -31,24 +34,11 @@ def test_proposal__executed__lists_token_authorizes_caller_and_adds_issuer(
 
 
 def test_proposal__after_guardian_revokes__caller_can_never_move_tokens(
-    proposals,
-    treasury,
-    guardian,
-    registry,
-    proxy,
-    identity,
-    usdc,
-    caller,
-    issuer,
-    maker,
-    taker,
-    reverts,
+    proposals, listing, treasury, guardian, proxy, usdc, caller, maker, taker, reverts
 ):
-    proposals.run(
-        listing_proposal(registry, proxy, identity, usdc, caller, issuer), treasury, [treasury]
-    )
+    proposals.run(listing, treasury, [treasury])
     usdc.mint(maker, 1_000 * USDC, sender=maker)
-    usdc.approve(proxy, 2**256 - 1, sender=maker)
+    usdc.approve(proxy, UNLIMITED, sender=maker)
     caller.pull(usdc, maker, taker, 10 * USDC, sender=taker)
 
     receipt = proxy.revoke(caller, sender=guardian)
@@ -63,18 +53,17 @@ def test_proposal__after_guardian_revokes__caller_can_never_move_tokens(
 def test_proposal__cancelled_by_guardian_while_queued__never_executes(
     reverts,
     proposals,
+    listing,
     governor,
     timelock,
     treasury,
     guardian,
     registry,
     proxy,
-    identity,
     usdc,
     caller,
-    issuer,
 ):
-    proposal = listing_proposal(registry, proxy, identity, usdc, caller, issuer)
+    proposal = listing
     pid = proposals.propose_and_pass(proposal, treasury, [treasury])
     queued = proposals.queue(proposal, treasury)
     operation = queued.decode_logs(timelock.CallScheduled)[0].id

@@ -14,9 +14,11 @@ import pytest
 from eth_utils import keccak
 
 from openotc import escrow as sdk
-from openotc.deployment.deploy import Deployer, deploy_escrow
 from openotc.deployment.params import EscrowParams
 from openotc.units import DAY, HOUR, UNLIMITED
+from tests.utils.fixtures import attribute
+
+META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"  # what `disputed` submits
 
 
 @pytest.fixture(scope="session")
@@ -31,25 +33,12 @@ def arbitration_cost():
 
 
 @pytest.fixture(scope="module")
-def escrow_layer(project, chain, deployer, foundation, params, ruler, arbitration_cost, governance):
-    layer = deploy_escrow(
-        Deployer(project, chain, deployer, log=lambda _: None),
-        foundation,
-        params.treasury,
-        EscrowParams(ruler=ruler.address, arbitration_cost=arbitration_cost),
-    )
-    foundation.proxy.authorize(layer.escrow, sender=governance)
-    return layer
+def escrow_layer(create_escrow, ruler, arbitration_cost):
+    return create_escrow(EscrowParams(ruler=ruler.address, arbitration_cost=arbitration_cost))
 
 
-@pytest.fixture(scope="module")
-def escrow(escrow_layer):
-    return escrow_layer.escrow
-
-
-@pytest.fixture(scope="module")
-def arbitrator(escrow_layer):
-    return escrow_layer.arbitrator
+escrow = attribute("escrow_layer", "escrow", scope="module")
+arbitrator = attribute("escrow_layer", "arbitrator", scope="module")
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +202,13 @@ def paid(funded, act, buyer, payment_reference):
 def released(paid, act, seller):
     act("release", paid, sender=seller)
     return paid
+
+
+@pytest.fixture
+def disputed(escrow, paid, act, buyer, arbitration_cost):
+    """(trade id, dispute id) of a Paid trade the buyer disputed."""
+    tx = act("dispute", paid, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+    return paid, tx.decode_logs(escrow.TradeDisputed)[0].disputeId
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from eth_utils import keccak
 
 from openotc.escrow import ChatMessage, ChatTree, Ruling, Status, chat_leaf, verify_chat_proof
 from openotc.units import USDC_UNIT
+from tests.utils.fixtures import values
 
 AMOUNT = 1_000 * USDC_UNIT
 PAYMENT_REFERENCE = keccak(text="SEPA transfer, reference OTC-9")
@@ -32,14 +33,7 @@ LINES = [
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture
-def trade_amount():
-    return AMOUNT
-
-
-@pytest.fixture
-def payment_reference():
-    return PAYMENT_REFERENCE
+trade_amount, payment_reference = values(trade_amount=AMOUNT, payment_reference=PAYMENT_REFERENCE)
 
 
 @pytest.fixture

@@ -36,26 +36,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-import requests
 from eth_abi import encode
-from eth_utils import keccak, to_checksum_address, to_hex
+from eth_utils import keccak, to_checksum_address
 from hexbytes import HexBytes
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
     rule,
     run_state_machine_as_test,
 )
-from web3.exceptions import ContractLogicError
 
 from openotc import escrow as sdk
 from openotc.escrow import Side, Status
-from openotc.units import BPS, DAY, HOUR, UNLIMITED
+from openotc.units import DAY, HOUR, UNLIMITED
+from tests.utils.stateful import ChainMachine, error_names
 
+BPS = 10_000
 MIN_PAYMENT_WINDOW = 15 * 60
 MAX_PAYMENT_WINDOW = 3 * DAY
 CONFIRMATION_WINDOW = 3 * DAY
@@ -141,31 +140,21 @@ class TradeModel:
         return self.record.amount + self.record.bond
 
 
-class EscrowMachine(RuleBasedStateMachine):
+class EscrowMachine(ChainMachine):
     # Set by the test function before the machine runs (hypothesis cannot take fixtures).
-    chain = escrow = arbitrator = governance = guardian = ruler = treasury = None
+    escrow = arbitrator = governance = guardian = ruler = treasury = None
     makers: tuple = ()
     takers: tuple = ()
     tokens: tuple = ()
     arbitration_cost = 0
-    error_data = None
 
     def __init__(self):
         super().__init__()
-        # Ape isolates each pytest test, not each hypothesis example: isolate examples here.
-        self.snapshot = self.chain.snapshot()
-        self.w3 = self.chain.provider.web3
         self.traders = self.makers + self.takers
         self.units = {t.address: 10 ** t.decimals() for t in self.tokens}
         self.book = sdk.TradeBook(self.escrow)
-        self.error_names = {
-            keccak(text=abi.selector)[:4]: abi.name
-            for contract in (self.escrow, self.arbitrator)
-            for abi in contract.contract_type.errors
-        }
+        self.error_names = error_names(self.escrow, self.arbitrator)
 
-        self.head = self.chain.blocks.head.timestamp
-        self.pinned: int | None = None
         self.turn = 0  # calls of `_rotated`
         self.probed: set[tuple[bytes, int]] = set()  # (trade id or offer hash, deadline)
         self.fee_bps = self.escrow.feeBps()
@@ -188,7 +177,6 @@ class EscrowMachine(RuleBasedStateMachine):
             assert self.balances[(t, self.escrow.address)] == fees
 
         # What the invariants read every step besides offers and trades.
-        self.rpc = requests.Session()
         e = self.escrow.address
         reads = [(("head",), "eth_getBlockByNumber", ["latest", False])]
         reads += [(("eth", a), "eth_getBalance", [a, "latest"]) for a in self.eth]
@@ -200,58 +188,17 @@ class EscrowMachine(RuleBasedStateMachine):
             (("minNonce", m), e, _MIN_NONCE + encode(["address"], [m])) for m in self.min_nonce
         ]
         views += [(("feeBps",), e, _FEE_BPS), (("paused",), e, _PAUSED)]
-        reads += [
-            (key, "eth_call", [{"to": to, "data": to_hex(data)}, "latest"])
-            for key, to, data in views
-        ]
+        reads += [(key, *self.eth_call(to, data)) for key, to, data in views]
         self.static_reads = tuple(reads)
-
-    def teardown(self):
-        self.chain.restore(self.snapshot)
 
     # ------------------------------------------------------------ chain helpers
 
-    @property
-    def now(self) -> int:
-        """The timestamp of the next transaction (and of every dry run)."""
-        return self.head + 1
-
-    def _pin(self) -> int:
-        if self.pinned != self.now:
-            self.chain.pending_timestamp = self.now
-            self.pinned = self.now
-        return self.now
-
     def _send(self, method, *args, sender, value=0):
-        now = self._pin()
-        tx = method(*args, sender=sender, value=value) if value else method(*args, sender=sender)
-        self.head, self.pinned = now, None
+        tx = super()._send(method, *args, sender=sender, value=value)
         if sender.address in self.eth:
             self.eth[sender.address] -= tx.total_fees_paid + value
         self.book.apply(tx)
-        event(f"sent {method.abis[0].name}")
         return tx
-
-    def _dry_run(self, method, *args, sender, value=0) -> HexBytes | None:
-        """Revert data of the call on the pending block (at `now`), or None if it succeeds."""
-        self._pin()
-        request = {
-            "from": str(getattr(sender, "address", sender)),
-            "to": str(method.contract.address),
-            "data": to_hex(method.encode_input(*args)),
-            "value": value,
-        }
-        try:
-            self.w3.eth.call(request, "pending")
-        except ContractLogicError as err:
-            return HexBytes(err.data or b"")
-        return None
-
-    def _refused(self, expected: HexBytes, method, *args, sender, value=0) -> None:
-        actual = self._dry_run(method, *args, sender=sender, value=value)
-        name = method.abis[0].name
-        assert actual == expected, f"{name}: expected {expected.hex()}, got {actual!r}"
-        event(f"refused {name}: {self.error_names[bytes(expected[:4])]}")
 
     def _event(self, tx, event, contract=None) -> dict:
         address = (contract or self.escrow).address
@@ -935,24 +882,12 @@ class EscrowMachine(RuleBasedStateMachine):
         costs more in Python than the node spends answering)."""
         e = self.escrow.address
         calls = list(self.static_reads)
-        calls += [
-            (("filled", d), "eth_call", [{"to": e, "data": to_hex(_FILLED + d)}, "latest"])
-            for d in self.offers
-        ]
-        calls += [
-            (("commitment", t), "eth_call", [{"to": e, "data": to_hex(_COMMITMENT + t)}, "latest"])
-            for t in self.trades
-        ]
-        batch = [
-            {"jsonrpc": "2.0", "id": i, "method": method, "params": params}
-            for i, (_, method, params) in enumerate(calls)
-        ]
-        answers = self.rpc.post(self.w3.provider.endpoint_uri, json=batch, timeout=60).json()
-        assert all("error" not in answer for answer in answers), answers
-        results = {answer["id"]: answer["result"] for answer in answers}
+        calls += [(("filled", d), *self.eth_call(e, _FILLED + d)) for d in self.offers]
+        calls += [(("commitment", t), *self.eth_call(e, _COMMITMENT + t)) for t in self.trades]
+        results = self._batch(calls)
         read = {}
-        for i, (key, method, _) in enumerate(calls):
-            result = results[i]
+        for key, method, _ in calls:
+            result = results[key]
             if method == "eth_getBlockByNumber":
                 read[key] = int(result["timestamp"], 16)
             elif method == "eth_getBalance":

@@ -12,6 +12,8 @@ from eth_utils import keccak
 from openotc import escrow as sdk
 from openotc.escrow import Status
 from openotc.units import USDC_UNIT
+from tests.escrow.trades import assert_committed, balances, pin, stats
+from tests.utils.fixtures import values
 
 AMOUNT = 1_000 * USDC_UNIT
 BOND = sdk.bond_for(AMOUNT)  # 20%
@@ -25,41 +27,9 @@ UNKNOWN_TRADE = keccak(text="no trade has this id")
 # ---------------------------------------------------------------- fixtures and helpers
 
 
-@pytest.fixture
-def trade_amount():
-    return AMOUNT
-
-
-@pytest.fixture
-def fee_bps():
-    return FEE_BPS
-
-
-@pytest.fixture
-def payment_reference():
-    return PAYMENT_REFERENCE
-
-
-def pin(chain, timestamp):
-    """The next block is mined at `timestamp`."""
-    chain.pending_timestamp = timestamp
-    return timestamp
-
-
-def balances(token, *owners):
-    return [token.balanceOf(owner) for owner in owners]
-
-
-def stats(escrow, account, token):
-    s = escrow.statsOf(account, token)
-    return (s.tradesCompleted, s.disputesWon, s.disputesLost, s.volume)
-
-
-def assert_committed(escrow, book, trade_id, status):
-    """The escrow stores the hash of the record the book derived from events."""
-    record = book.record(trade_id)
-    assert record.status == status
-    assert escrow.tradeCommitment(trade_id) == record.commitment()
+trade_amount, fee_bps, payment_reference = values(
+    trade_amount=AMOUNT, fee_bps=FEE_BPS, payment_reference=PAYMENT_REFERENCE
+)
 
 
 # ---------------------------------------------------------------- markPaid

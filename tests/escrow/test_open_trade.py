@@ -12,6 +12,7 @@ from openotc import escrow as sdk
 from openotc.identity import Attestation
 from openotc.identity import sign as sign_attestation
 from openotc.units import DAY, UNLIMITED, USDC_UNIT
+from tests.escrow.trades import balances
 
 AMOUNT = 1_000 * USDC_UNIT
 REENTRANT_CALL = keccak(text="ReentrancyGuardReentrantCall()")[:4]
@@ -70,10 +71,6 @@ def assert_trade_opened(receipt, escrow, offer_digest, filled_before, taker, rec
     assert opened(receipt, escrow) == [(trade_id, offer_digest, taker.address, record)]
     assert escrow.tradeCommitment(trade_id) == record.commitment()
     return trade_id
-
-
-def balances(token, *holders) -> list[int]:
-    return [token.balanceOf(holder) for holder in holders]
 
 
 def pin_next_block(chain, offset=10) -> int:

@@ -17,8 +17,9 @@ from openotc.deployment.deploy import (
     Deployer,
     deploy_foundation,
 )
+from openotc.deployment.params import TOKEN_UNIT
 from openotc.deployment.records import DeploymentRecord
-from openotc.units import TOKEN_UNIT, ZERO_ADDRESS
+from openotc.units import ZERO_ADDRESS
 
 ROLE_NAMES = {
     DEFAULT_ADMIN_ROLE: "DEFAULT_ADMIN_ROLE",

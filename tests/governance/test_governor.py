@@ -14,8 +14,9 @@ from openotc.deployment.deploy import (
     EXECUTOR_ROLE,
     PROPOSER_ROLE,
 )
+from openotc.deployment.params import DAY, TOKEN_UNIT
 from openotc.governance import AGAINST, FOR, Proposal, delegate_votes
-from openotc.units import DAY, TOKEN_UNIT, ZERO_ADDRESS
+from openotc.units import ZERO_ADDRESS
 
 NO_PREDECESSOR = b"\x00" * 32
 
@@ -31,6 +32,22 @@ THRESHOLD = 100_000 * TOKEN_UNIT
 def bitmap(*states: int) -> bytes:
     """The bytes32 set of states that OpenZeppelin's errors report as `expectedStates`."""
     return sum(1 << state for state in states).to_bytes(32, "big")
+
+
+@pytest.fixture
+def wrong_state(governor, reverts):
+    """`with wrong_state(pid, current, *expected):` the governor refuses: the proposal is in
+    `current`, and the call needs one of `expected` (none: no state would do)."""
+
+    def expect(pid, current, *expected):
+        return reverts(
+            governor.GovernorUnexpectedProposalState,
+            proposalId=pid,
+            current=current,
+            expectedStates=bitmap(*expected),
+        )
+
+    return expect
 
 
 def timelock_salt(governor, proposal: Proposal) -> bytes:
@@ -198,16 +215,11 @@ def test_propose__exactly_threshold__creates_the_proposal(
 
 
 def test_propose__same_proposal_twice__reverts_unexpected_state(
-    governor, proposals, grant_maker, treasury, reverts
+    wrong_state, governor, proposals, grant_maker, treasury, reverts
 ):
     pid = proposals.propose(grant_maker, treasury)
 
-    with reverts(
-        governor.GovernorUnexpectedProposalState,
-        proposalId=pid,
-        current=PENDING,
-        expectedStates=bytes(32),
-    ):
+    with wrong_state(pid, PENDING):
         governor.propose(*grant_maker.args(), grant_maker.description, sender=treasury)
 
 
@@ -234,22 +246,17 @@ def test_proposal_state__around_vote_start_and_end__follows_the_clock(
 
 
 def test_vote__at_the_snapshot_second__reverts_as_still_pending(
-    governor, chain, proposals, grant_maker, treasury, reverts
+    wrong_state, governor, chain, proposals, grant_maker, treasury, reverts
 ):
     pid = proposals.propose(grant_maker, treasury)
     send_at(chain, governor.proposalSnapshot(pid))
 
-    with reverts(
-        governor.GovernorUnexpectedProposalState,
-        proposalId=pid,
-        current=PENDING,
-        expectedStates=bitmap(ACTIVE),
-    ):
+    with wrong_state(pid, PENDING, ACTIVE):
         governor.castVote(pid, FOR, sender=treasury)
 
 
 def test_vote__at_the_deadline_counts_and_one_second_later_reverts(
-    governor, chain, proposals, grant_maker, give_votes, treasury, maker, reverts
+    wrong_state, governor, chain, proposals, grant_maker, give_votes, treasury, maker, reverts
 ):
     give_votes(maker, 1_000 * TOKEN_UNIT)
     pid = proposals.propose(grant_maker, treasury)
@@ -260,12 +267,7 @@ def test_vote__at_the_deadline_counts_and_one_second_later_reverts(
 
     assert tx.events == [governor.VoteCast(voter=treasury.address, proposalId=pid, support=FOR)]
     send_at(chain, deadline + 1)
-    with reverts(
-        governor.GovernorUnexpectedProposalState,
-        proposalId=pid,
-        current=SUCCEEDED,
-        expectedStates=bitmap(ACTIVE),
-    ):
+    with wrong_state(pid, SUCCEEDED, ACTIVE):
         governor.castVote(pid, FOR, sender=maker)
 
 
@@ -319,22 +321,17 @@ def test_proposal__for_votes_around_quorum__decide_the_outcome(
 
 
 def test_queue__proposal_short_of_quorum__reverts_unexpected_state(
-    governor, proposals, grant_maker, give_votes, maker, reverts
+    wrong_state, governor, proposals, grant_maker, give_votes, maker, reverts
 ):
     give_votes(maker, QUORUM - 1)
     pid = proposals.propose_and_pass(grant_maker, maker, [maker])
 
-    with reverts(
-        governor.GovernorUnexpectedProposalState,
-        proposalId=pid,
-        current=DEFEATED,
-        expectedStates=bitmap(SUCCEEDED),
-    ):
+    with wrong_state(pid, DEFEATED, SUCCEEDED):
         proposals.queue(grant_maker, maker)
 
 
 def test_queue__proposal_voted_down__reverts_unexpected_state(
-    governor, proposals, grant_maker, give_votes, treasury, maker, reverts
+    wrong_state, governor, proposals, grant_maker, give_votes, treasury, maker, reverts
 ):
     give_votes(maker, QUORUM)
     pid = proposals.propose(grant_maker, maker)
@@ -344,12 +341,7 @@ def test_queue__proposal_voted_down__reverts_unexpected_state(
     proposals.advance_to(governor.proposalDeadline(pid) + 1)
     assert governor.state(pid) == DEFEATED
 
-    with reverts(
-        governor.GovernorUnexpectedProposalState,
-        proposalId=pid,
-        current=DEFEATED,
-        expectedStates=bitmap(SUCCEEDED),
-    ):
+    with wrong_state(pid, DEFEATED, SUCCEEDED):
         proposals.queue(grant_maker, maker)
 
 
@@ -357,16 +349,11 @@ def test_queue__proposal_voted_down__reverts_unexpected_state(
 
 
 def test_execute__succeeded_but_not_queued__reverts_unexpected_state(
-    governor, proposals, grant_maker, treasury, reverts
+    wrong_state, governor, proposals, grant_maker, treasury, reverts
 ):
     pid = proposals.propose_and_pass(grant_maker, treasury, [treasury])
 
-    with reverts(
-        governor.GovernorUnexpectedProposalState,
-        proposalId=pid,
-        current=SUCCEEDED,
-        expectedStates=bitmap(QUEUED),
-    ):
+    with wrong_state(pid, SUCCEEDED, QUEUED):
         proposals.execute(grant_maker, treasury)
 
 
@@ -419,6 +406,7 @@ def test_timelock_execute__ready_operation_by_anyone__counts_as_executed_proposa
 
 
 def test_guardian_cancel__queued_proposal__is_canceled_and_cannot_execute(
+    wrong_state,
     governor,
     timelock,
     token,
@@ -439,19 +427,9 @@ def test_guardian_cancel__queued_proposal__is_canceled_and_cannot_execute(
     assert governor.state(queued) == CANCELED
     assert timelock.getOperationState(operation) == UNSET
     send_at(chain, governor.proposalEta(queued))
-    with reverts(
-        governor.GovernorUnexpectedProposalState,
-        proposalId=queued,
-        current=CANCELED,
-        expectedStates=bitmap(QUEUED),
-    ):
+    with wrong_state(queued, CANCELED, QUEUED):
         proposals.execute(grant_maker, treasury)
-    with reverts(
-        governor.GovernorUnexpectedProposalState,
-        proposalId=queued,
-        current=CANCELED,
-        expectedStates=bitmap(SUCCEEDED),
-    ):
+    with wrong_state(queued, CANCELED, SUCCEEDED):
         proposals.queue(grant_maker, treasury)
     assert not token.isMinter(maker)
 

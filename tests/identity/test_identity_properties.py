@@ -5,7 +5,6 @@ from eth_utils import keccak, to_checksum_address
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     invariant,
     precondition,
     rule,
@@ -13,8 +12,8 @@ from hypothesis.stateful import (
 )
 
 from openotc.identity import Attestation, digest, sign
-
-ONE_DAY = 86_400  # seconds
+from openotc.units import DAY
+from tests.utils.stateful import ChainMachine
 
 addresses = st.binary(min_size=20, max_size=20).map(to_checksum_address)
 attestations = st.builds(
@@ -39,7 +38,7 @@ def test_digest__sdk_matches_contract_for_any_attestation(identity, chain, attes
 # ---------------------------------------------------------------- stateful model
 
 
-class IdentityMachine(RuleBasedStateMachine):
+class IdentityMachine(ChainMachine):
     """Two EOA issuers, three subjects. The model keeps what the contract should store: each
     subject's current attestation (issuer, level, expiresAt), every (issuer, subject) nonce and
     which issuers are approved; a level counts while its issuer is approved and now < expiresAt.
@@ -53,15 +52,10 @@ class IdentityMachine(RuleBasedStateMachine):
     subjects: tuple = ()
 
     def __init__(self):
-        super().__init__()
-        # One chain for many examples: each example starts from this snapshot.
-        self.snapshot = self.chain.snapshot()
+        super().__init__()  # one chain for many examples: each starts from the same snapshot
         self.approved = {issuer.address: True for issuer in self.issuers}
         self.nonces = {(i.address, s.address): 0 for i in self.issuers for s in self.subjects}
         self.current = {subject.address: None for subject in self.subjects}  # (issuer, level, exp)
-
-    def teardown(self):
-        self.chain.restore(self.snapshot)
 
     # -------------------------------------------------------- model
 
@@ -100,7 +94,7 @@ class IdentityMachine(RuleBasedStateMachine):
         data=st.data(),
         subject=st.sampled_from(range(3)),
         level=st.integers(0, 3),
-        ttl=st.integers(1, 3 * ONE_DAY),
+        ttl=st.integers(1, 3 * DAY),
         did=st.binary(min_size=1, max_size=8),
     )
     def attest(self, data, subject, level, ttl, did):
@@ -166,7 +160,7 @@ class IdentityMachine(RuleBasedStateMachine):
     def time_passes(self, data):
         """Up to two days, or to the second before, at or after a stored expiry."""
         head = self.chain.blocks.head.timestamp
-        timestamps = st.integers(head + 1, head + 2 * ONE_DAY)
+        timestamps = st.integers(head + 1, head + 2 * DAY)
         if expiries := self.live_expiries(head):
             around_expiry = st.tuples(st.sampled_from(expiries), st.sampled_from([-1, 0, 1]))
             timestamps = st.one_of(around_expiry.map(sum), timestamps)

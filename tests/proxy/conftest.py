@@ -38,7 +38,7 @@ def user(maker):
     return maker
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def recipient(taker):
     return taker
 

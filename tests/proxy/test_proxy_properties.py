@@ -15,9 +15,10 @@ rendering its call trace; the unit tests cover the same refusals as real transac
 """
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
 from openotc.units import USDC_UNIT
+from tests.utils.stateful import ChainMachine
 
 N_CALLERS = 4
 
@@ -25,7 +26,7 @@ caller_index = st.integers(min_value=0, max_value=N_CALLERS - 1)
 amounts = st.integers(min_value=1, max_value=1_000 * USDC_UNIT)
 
 
-class ProxyMachine(RuleBasedStateMachine):
+class ProxyMachine(ChainMachine):
     # Set by the test function before the machine runs (hypothesis cannot take fixtures).
     chain = proxy = usdc = governance = guardian = stranger = user = recipient = None
     callers: list = []
@@ -34,8 +35,6 @@ class ProxyMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        # Ape isolates each pytest test, not each hypothesis example: isolate examples here.
-        self.snapshot = self.chain.snapshot()
         self.authorized: set[str] = set()
         self.retired: set[str] = set()  # revoked, and not authorized again since
         self.user_balance = self.user_funds
@@ -45,9 +44,6 @@ class ProxyMachine(RuleBasedStateMachine):
         # no token (their exact event lists show no Transfer); a pull changes only balances
         # (its exact event list shows no Authorized/Revoked).
         self.unverified = {"authorized", "balances"}
-
-    def teardown(self):
-        self.chain.restore(self.snapshot)
 
     # ------------------------------------------------------------ rules
 

@@ -32,13 +32,14 @@ from eth_abi.grammar import TupleType, parse
 from eth_utils import keccak, to_checksum_address
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
     rule,
     run_state_machine_as_test,
 )
+
+from tests.utils.stateful import ChainMachine
 
 UINT256_MAX = 2**256 - 1
 POOL_SIZE = 6
@@ -137,7 +138,7 @@ class RawReads:
 # ---------------------------------------------------------------- the machine
 
 
-class TokenRegistryMachine(RuleBasedStateMachine):
+class TokenRegistryMachine(ChainMachine):
     # Handed over by the pytest test below (fixtures cannot be injected into the machine).
     registry = None
     governance = None
@@ -149,13 +150,9 @@ class TokenRegistryMachine(RuleBasedStateMachine):
 
     def __init__(self):
         super().__init__()
-        self.snapshot = self.chain.snapshot()
         # The model: address -> entry as the registry returns it, and the listing order.
         self.entries = {}
         self.order = []
-
-    def teardown(self):
-        self.chain.restore(self.snapshot)
 
     # ------------------------------------------------------------ model helpers
 

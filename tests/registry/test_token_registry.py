@@ -17,6 +17,19 @@ USDC_METADATA = keccak(text="ipfs://usdc.json")
 DAI_METADATA = keccak(text="ipfs://dai.json")
 UINT256_MAX = 2**256 - 1
 MAX_STRING_LENGTH = 64  # bytes, ITokenRegistry.MAX_STRING_LENGTH
+TOO_LONG = "N" * (MAX_STRING_LENGTH + 1)
+# (name, symbol, the string the registry refuses) that addToken and updateToken refuse alike.
+INVALID_STRINGS = [
+    pytest.param("", "USDC", "", id="empty-name"),
+    pytest.param("USD Coin", "", "", id="empty-symbol"),
+    pytest.param(
+        "USD Coin",
+        "X" * (MAX_STRING_LENGTH + 1),
+        "X" * (MAX_STRING_LENGTH + 1),
+        id="65-byte-symbol",
+    ),
+    pytest.param(TOO_LONG, "USDC", TOO_LONG, id="65-byte-name"),
+]
 
 
 def entry(token, name, symbol, decimals, metadata_hash=NO_METADATA):
@@ -217,13 +230,9 @@ def test_add_token__contract_without_decimals__reverts_not_a_token(
 @pytest.mark.parametrize(
     ("name", "symbol", "invalid"),
     [
-        ("", "USDC", ""),
-        ("USD Coin", "", ""),
-        ("USD Coin", "X" * (MAX_STRING_LENGTH + 1), "X" * (MAX_STRING_LENGTH + 1)),
-        ("N" * (MAX_STRING_LENGTH + 1), "USDC", "N" * (MAX_STRING_LENGTH + 1)),
-        ("N" * (MAX_STRING_LENGTH + 1), "", "N" * (MAX_STRING_LENGTH + 1)),
+        *INVALID_STRINGS,
+        pytest.param(TOO_LONG, "", TOO_LONG, id="name-checked-first"),
     ],
-    ids=["empty-name", "empty-symbol", "65-byte-symbol", "65-byte-name", "name-checked-first"],
 )
 def test_add_token__invalid_name_or_symbol__reverts_invalid_string(
     registry, governance, usdc, name, symbol, invalid, reverts
@@ -401,16 +410,7 @@ def test_update_token__unlisted__reverts_token_not_listed(registry, governance, 
     assert not registry.isListed(usdc)
 
 
-@pytest.mark.parametrize(
-    ("name", "symbol", "invalid"),
-    [
-        ("", "USDC", ""),
-        ("USD Coin", "", ""),
-        ("USD Coin", "X" * (MAX_STRING_LENGTH + 1), "X" * (MAX_STRING_LENGTH + 1)),
-        ("N" * (MAX_STRING_LENGTH + 1), "USDC", "N" * (MAX_STRING_LENGTH + 1)),
-    ],
-    ids=["empty-name", "empty-symbol", "65-byte-symbol", "65-byte-name"],
-)
+@pytest.mark.parametrize(("name", "symbol", "invalid"), INVALID_STRINGS)
 def test_update_token__invalid_name_or_symbol__reverts_invalid_string(
     registry, governance, add_token, usdc, name, symbol, invalid, reverts
 ):

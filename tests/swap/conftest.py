@@ -21,7 +21,6 @@ from openotc.units import DAY, UNLIMITED, ZERO_ADDRESS
 
 MAX_TIMELOCK = 30 * DAY
 FUNDS = 1_000_000 * 10**6  # of each 6-decimal token, for the sender
-GAS_MONEY = 10**20
 
 
 class Terms(NamedTuple):
@@ -177,6 +176,6 @@ def reentrant_recipient(project, deployer):
 
 
 @pytest.fixture(scope="module")
-def wallet(project, deployer, recipient):
+def recipient_wallet(project, deployer, recipient):
     """An EIP-1271 wallet owned by the recipient's key."""
     return deployer.deploy(project.MockERC1271Wallet, recipient)

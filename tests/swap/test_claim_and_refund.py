@@ -13,22 +13,8 @@ AMOUNT = 1_000 * 10**6  # of a 6-decimal token
 ASSETS = ["ether", "token"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _module_state(
-    swap,
-    sender_funded,
-    usdc,
-    sender,
-    recipient,
-    stranger,
-    deployer,
-    reentrant_recipient,
-    sign_refund,
-    reverts,
-    error_data,
-):
-    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
-    return swap
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("swap", "sender_funded", "reentrant_recipient")
 
 
 # ---------------------------------------------------------------- helpers
@@ -78,6 +64,17 @@ class Ledger:
 
 def change(asset, amount):
     return (amount, 0) if asset == "ether" else (0, amount)
+
+
+def lock_as_contract(swap, contract, terms, operator):
+    """`contract` (a TestReentrantRecipient, the swap's sender) locks `terms` in ether itself,
+    told so by `operator`."""
+    contract.execute(
+        swap,
+        swap.lock.encode_input(terms.hashlock, terms.recipient, terms.timelock),
+        sender=operator,
+        value=terms.amount,
+    )
 
 
 # ---------------------------------------------------------------- claim
@@ -369,12 +366,7 @@ def test_refund__sender_contract_reenters_refund__inner_call_refused_and_paid_on
 ):
     _, bystander = locked("bystander", amount=5 * ETHER)
     _, terms = make_terms(sender=reentrant_recipient)
-    reentrant_recipient.execute(
-        swap,
-        swap.lock.encode_input(terms.hashlock, terms.recipient, terms.timelock),
-        sender=deployer,
-        value=terms.amount,
-    )
+    lock_as_contract(swap, reentrant_recipient, terms, deployer)
     assert swap.isOpen(terms.id) is True
     reentrant_recipient.arm(swap, swap.refund.encode_input(terms), sender=stranger)
     chain.pending_timestamp = terms.timelock
@@ -436,12 +428,7 @@ def test_refund__sender_rejects_ether__reverts_transfer_failed_until_it_accepts(
     swap, chain, make_terms, reentrant_recipient, deployer, stranger, reverts
 ):
     _, terms = make_terms(sender=reentrant_recipient)
-    reentrant_recipient.execute(
-        swap,
-        swap.lock.encode_input(terms.hashlock, terms.recipient, terms.timelock),
-        sender=deployer,
-        value=terms.amount,
-    )
+    lock_as_contract(swap, reentrant_recipient, terms, deployer)
     reentrant_recipient.setRejecting(True, sender=stranger)
     chain.pending_timestamp = terms.timelock
 

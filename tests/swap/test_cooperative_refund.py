@@ -17,23 +17,8 @@ AMOUNT = 1_000 * 10**6  # of a 6-decimal token
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _module_state(
-    swap,
-    sender_funded,
-    usdc,
-    sender,
-    recipient,
-    stranger,
-    deployer,
-    wallet,
-    other_swap,
-    sign_refund,
-    refund_digest,
-    reverts,
-):
-    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
-    return swap
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("swap", "sender_funded", "recipient_wallet", "other_swap")
 
 
 @pytest.fixture(scope="module")
@@ -288,10 +273,10 @@ def test_refund_cooperatively__caller_names_itself_recipient_and_signs__reverts_
 
 @pytest.mark.parametrize("asset", ["ether", "token"])
 def test_refund_cooperatively__wallet_recipient_owner_signs__sender_refunded(
-    swap, usdc, locked, wallet, sign_refund, sender, recipient, stranger, asset
+    swap, usdc, locked, recipient_wallet, sign_refund, sender, recipient, stranger, asset
 ):
-    assert wallet.owner() == recipient.address
-    _, terms = lock_asset(locked, asset, usdc, recipient=wallet)
+    assert recipient_wallet.owner() == recipient.address
+    _, terms = lock_asset(locked, asset, usdc, recipient=recipient_wallet)
     sender_before = sender_holdings(asset, usdc, sender)
 
     tx = swap.refundCooperatively(terms, sign_refund(recipient, terms.id), sender=stranger)
@@ -306,16 +291,18 @@ def test_refund_cooperatively__wallet_recipient_owner_signs__sender_refunded(
 
 @pytest.mark.parametrize("case", ["junk_wallet", "not_the_owner"])
 def test_refund_cooperatively__wallet_recipient_does_not_approve__reverts_invalid_signature(
-    swap, locked, wallet, sign_refund, recipient, stranger, case, reverts
+    swap, locked, recipient_wallet, sign_refund, recipient, stranger, case, reverts
 ):
-    _, terms = locked(recipient=wallet)
+    _, terms = locked(recipient=recipient_wallet)
     if case == "junk_wallet":
-        wallet.setJunk(True, sender=stranger)
+        recipient_wallet.setJunk(True, sender=stranger)
         signature = sign_refund(recipient, terms.id)
     else:
         signature = sign_refund(stranger, terms.id)
 
-    with reverts(swap.SwapInvalidRefundSignature, swapId=terms.id, recipient=wallet.address):
+    with reverts(
+        swap.SwapInvalidRefundSignature, swapId=terms.id, recipient=recipient_wallet.address
+    ):
         swap.refundCooperatively(terms, signature, sender=stranger)
 
     assert swap.isOpen(terms.id) is True

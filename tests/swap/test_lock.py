@@ -17,21 +17,8 @@ AMOUNT = 1_000 * 10**6  # of a 6-decimal token
 ASSETS = ["ether", "token"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _module_state(
-    swap,
-    sender_funded,
-    usdc,
-    usdt,
-    fee_token,
-    false_token,
-    recipient,
-    stranger,
-    impersonate,
-    reverts,
-):
-    """The swap contract and a funded sender before any test; wider-scoped fixtures first."""
-    return swap
+# What every test of this module starts from.
+pytestmark = pytest.mark.usefixtures("swap", "sender_funded")
 
 
 # ---------------------------------------------------------------- helpers
@@ -86,23 +73,16 @@ def test_lock__ether__records_swap_holds_value_and_emits_event(swap, chain, make
     tx = swap.lock(terms.hashlock, terms.recipient, terms.timelock, sender=sender, value=ETHER)
 
     assert tx.timestamp == now
-    assert tx.events == [
-        swap.EtherSwapLocked(
-            hashlock=terms.hashlock,
-            recipient=terms.recipient,
-            sender=sender.address,
-            amount=ETHER,
-            timelock=now + DAY,
-        )
-    ]
-    (log,) = tx.decode_logs(swap.EtherSwapLocked)
-    assert log.event_arguments == {
+    arguments = {
         "hashlock": terms.hashlock,
         "recipient": terms.recipient,
         "sender": sender.address,
         "amount": ETHER,
         "timelock": now + DAY,
     }
+    assert tx.events == [swap.EtherSwapLocked(**arguments)]
+    (log,) = tx.decode_logs(swap.EtherSwapLocked)
+    assert log.event_arguments == arguments
     assert tx.return_value == terms.id
     assert swap.swapIdOf(terms) == terms.id
     assert swap.isOpen(terms.id) is True
@@ -136,19 +116,7 @@ def test_lock_token__pulls_tokens_records_swap_and_emits_event(
         terms.hashlock, token, AMOUNT, terms.recipient, terms.timelock, sender=sender
     )
 
-    assert tx.events == [
-        token.Transfer(sender.address, swap.address, AMOUNT),
-        swap.TokenSwapLocked(
-            hashlock=terms.hashlock,
-            recipient=terms.recipient,
-            sender=sender.address,
-            token=token.address,
-            amount=AMOUNT,
-            timelock=now + DAY,
-        ),
-    ]
-    (log,) = tx.decode_logs(swap.TokenSwapLocked)
-    assert log.event_arguments == {
+    arguments = {
         "hashlock": terms.hashlock,
         "recipient": terms.recipient,
         "sender": sender.address,
@@ -156,6 +124,12 @@ def test_lock_token__pulls_tokens_records_swap_and_emits_event(
         "amount": AMOUNT,
         "timelock": now + DAY,
     }
+    assert tx.events == [
+        token.Transfer(sender.address, swap.address, AMOUNT),
+        swap.TokenSwapLocked(**arguments),
+    ]
+    (log,) = tx.decode_logs(swap.TokenSwapLocked)
+    assert log.event_arguments == arguments
     assert tx.return_value == terms.id == swap.swapIdOf(terms)
     assert swap.isOpen(terms.id) is True
     assert token.balanceOf(sender) == sender_before - AMOUNT

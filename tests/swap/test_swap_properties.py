@@ -34,16 +34,15 @@ from hexbytes import HexBytes
 from hypothesis import event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
-    RuleBasedStateMachine,
     initialize,
     invariant,
     precondition,
     rule,
     run_state_machine_as_test,
 )
-from web3.exceptions import ContractLogicError
 
 from openotc.units import DAY, ETHER, HOUR, USDC_UNIT, ZERO_ADDRESS
+from tests.utils.stateful import ChainMachine
 
 MAX_TIMELOCK = 30 * DAY
 USDC_FUNDS = 10**9 * USDC_UNIT
@@ -108,23 +107,18 @@ class Lock:
         return self.terms[5]
 
 
-class SwapMachine(RuleBasedStateMachine):
+class SwapMachine(ChainMachine):
     # Set by the test function before the machine runs (hypothesis cannot take fixtures).
-    chain = swap = usdc = None
+    swap = usdc = None
     senders: tuple = ()
     recipients: tuple = ()
     stranger = None
-    error_data = sign_refund = None
+    sign_refund = None
 
     def __init__(self):
         super().__init__()
-        # Ape isolates each pytest test, not each hypothesis example: isolate examples here.
-        self.snapshot = self.chain.snapshot()
-        self.w3 = self.chain.provider.web3
         self.people = (*self.senders, *self.recipients, self.stranger)
         self.by_address = {a.address: a for a in self.people}
-        self.head = self.chain.blocks.head.timestamp
-        self.pinned: int | None = None
         self.locks: list[Lock] = []
         self.current: dict[bytes, Lock] = {}  # swap id -> its latest lock
         self.secrets = [keccak(text=f"swap-properties:{i}") for i in range(SECRETS)]
@@ -141,51 +135,15 @@ class SwapMachine(RuleBasedStateMachine):
             if sys.exc_info()[0] is None:  # the example ran to its end: close every swap
                 self._settle_everything()
         finally:
-            self.chain.restore(self.snapshot)
+            super().teardown()
 
     # ------------------------------------------------------------ chain helpers
 
-    @property
-    def now(self) -> int:
-        """The timestamp of the next transaction (and of every dry run)."""
-        return self.head + 1
-
-    def _pin(self) -> int:
-        if self.pinned != self.now:
-            self.chain.pending_timestamp = self.now
-            self.pinned = self.now
-        return self.now
-
     def _send(self, method, *args, sender, value=0):
-        now = self._pin()
-        kwargs = {"sender": sender, "value": value} if value else {"sender": sender}
-        tx = method(*args, **kwargs)
-        assert tx.timestamp == now
-        self.head, self.pinned = now, None
+        tx = super()._send(method, *args, sender=sender, value=value)
         self.unverified = True
         self.eth[sender.address] -= tx.total_fees_paid + value
-        event(f"sent {method.abis[0].name}")
         return tx
-
-    def _refused(self, expected: HexBytes, method, *args, sender, value=0) -> None:
-        """The call, run on the pending block, reverts with exactly `expected`."""
-        self._pin()
-        request = {
-            "from": sender.address,
-            "to": self.swap.address,
-            "data": to_hex(method.encode_input(*args)),
-            "value": value,
-        }
-        try:
-            self.w3.eth.call(request, "pending")
-        except ContractLogicError as err:
-            actual = HexBytes(err.data or b"")
-        else:
-            raise AssertionError(f"{method.abis[0].name} succeeded; expected {expected.hex()}")
-        assert (
-            actual == expected
-        ), f"{method.abis[0].name}: expected {expected.hex()}, got {actual.hex()}"
-        event(f"refused {method.abis[0].name}")
 
     def _pick(self, pick: tuple[bool, int]) -> Lock:
         """An open lock when `prefer_open` and there is one, else any lock (settled ones too)."""

@@ -10,14 +10,16 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from hexbytes import HexBytes
-from web3.exceptions import ContractCustomError
 
 from openotc.deployment.deploy import CANCELLER_ROLE
+from openotc.deployment.params import DAY, TOKEN_UNIT
 from openotc.governance import delegate_votes
-from openotc.units import BPS, DAY, TOKEN_UNIT, ZERO_ADDRESS
+from openotc.units import ZERO_ADDRESS
+from tests.utils.reverts import constructor_revert
 
 WINDOW = 365 * DAY
 MAX_INFLATION_BPS = 200
+BPS = 10_000
 
 
 def cap_of(base: int) -> int:
@@ -62,19 +64,6 @@ def test_constructor__emits_transfer_of_initial_supply_from_zero(
     receipt = chain.get_receipt(fresh.txn_hash)
     assert receipt.events == [fresh.Transfer(ZERO_ADDRESS, treasury.address, 1234)]
     assert fresh.balanceOf(treasury) == 1234
-
-
-def constructor_revert(chain, container, *args, sender):
-    """The custom error (name, inputs) with which deploying `container` reverts.
-
-    Simulated with eth_call: a reverting deployment sent through ape builds a source traceback
-    that asks the block explorer for a contract type, which needs the network."""
-    txn = container.constructor.serialize_transaction(*args, sender=sender)
-    with pytest.raises(ContractCustomError) as raised:
-        chain.provider.web3.eth.call({"from": sender.address, "data": txn.data})
-    data = HexBytes(raised.value.data)
-    abi = container.contract_type.errors[data[:4]]
-    return abi.name, chain.provider.network.ecosystem.decode_calldata(abi, data[4:])
 
 
 def test_constructor__zero_treasury__reverts_zero_address(project, chain, deployer, timelock):

@@ -20,10 +20,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from openotc.units import BPS, DAY, ZERO_ADDRESS
+from openotc.deployment.params import DAY
+from openotc.units import ZERO_ADDRESS
 
 WINDOW = 365 * DAY
 MAX_INFLATION_BPS = 200
+BPS = 10_000
 # Accounts that may become minters and receive mints (none holds a role anywhere).
 ACTORS = range(7, 10)
 

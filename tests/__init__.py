@@ -1,0 +1,1 @@
+"""OpenOTC test suites; `tests.utils` is their toolkit."""
