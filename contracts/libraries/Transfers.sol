@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
+
+/// @title Transfers
+/// @notice Value movements that several OpenOTC contracts make, each failing with the calling
+///         contract's own domain error (passed as its selector, so the error and its arguments
+///         stay declared in that contract's interface).
+library Transfers {
+    /// @notice Pulls exactly `amount` of `token` from `from` into this contract with `move`,
+    ///         and refuses tokens that deliver less or more (fee-on-transfer, rebasing).
+    /// @dev Reverts with `feeOnTransferError(address token, uint256 expected, uint256 received)`
+    ///      unless this contract's balance grew by exactly `amount`. A `move` that re-enters and
+    ///      moves tokens itself changes the balance seen here, so it is refused too.
+    /// @param token The token to pull.
+    /// @param from The account the tokens come from (it approved `move`'s spender).
+    /// @param amount The exact amount this contract must receive.
+    /// @param move How the caller moves tokens from `from` to itself (directly, or through
+    ///        the AssetProxy); it must revert if the transfer fails.
+    /// @param feeOnTransferError Selector of the caller's error for a wrong amount received.
+    function pullExact(
+        IERC20 token,
+        address from,
+        uint256 amount,
+        function(IERC20, address, uint256) internal move,
+        bytes4 feeOnTransferError
+    ) internal {
+        uint256 balanceBefore = token.balanceOf(address(this));
+        move(token, from, amount);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        if (received != amount) {
+            _revert(abi.encodeWithSelector(feeOnTransferError, token, amount, received));
+        }
+    }
+
+    /// @notice Sends `amount` wei to `to`, forwarding all gas and ignoring any return data.
+    /// @dev Reverts with `failedError(address to, uint256 amount)` if the call fails (the
+    ///      recipient reverts or this contract lacks the balance). The recipient runs code:
+    ///      callers guard re-entry or finish their effects first.
+    /// @param to The recipient.
+    /// @param amount The amount of wei to send.
+    /// @param failedError Selector of the caller's error for a failed send.
+    function sendEth(address to, uint256 amount, bytes4 failedError) internal {
+        if (!LowLevelCall.callNoReturn(to, amount, "")) {
+            _revert(abi.encodeWithSelector(failedError, to, amount));
+        }
+    }
+
+    /// @dev Reverts with `data`: an error selector and its ABI-encoded arguments.
+    function _revert(bytes memory data) private pure {
+        // solhint-disable-next-line no-inline-assembly
+        // Safe: reads the `bytes` just built in memory (length word, then its contents) and
+        // ends the call; nothing is written.
+        assembly ("memory-safe") {
+            revert(add(data, 0x20), mload(data))
+        }
+    }
+}
