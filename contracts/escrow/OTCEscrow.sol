@@ -543,8 +543,23 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     function _load(bytes32 tradeId, Trade calldata record) private view returns (Trade memory) {
         bytes32 stored = _commitments[tradeId];
         if (stored == bytes32(0)) revert EscrowUnknownTrade(tradeId);
-        if (stored != keccak256(abi.encode(record))) revert EscrowTradeMismatch(tradeId);
+        if (stored != _hashRecord(record)) revert EscrowTradeMismatch(tradeId);
         return record;
+    }
+
+    /// @dev keccak256(abi.encode(record)) without the ABI encoder's copy and checks: a Trade is
+    ///      a static struct of eleven words, encoded as its calldata bytes. A record with dirty
+    ///      (non-canonical) bits hashes differently from the stored commitment, which hashes
+    ///      the canonical encoding, so it is refused as EscrowTradeMismatch.
+    function _hashRecord(Trade calldata record) private pure returns (bytes32 recordHash) {
+        // solhint-disable-next-line no-inline-assembly
+        // Safe: copies the record to free memory without moving the free memory pointer (the
+        // bytes are scratch, hashed at once) and writes nothing else.
+        assembly ("memory-safe") {
+            let pointer := mload(0x40)
+            calldatacopy(pointer, record, 0x160)
+            recordHash := keccak256(pointer, 0x160)
+        }
     }
 
     function _requireStatus(bytes32 tradeId, Trade memory trade, Status expected) private pure {

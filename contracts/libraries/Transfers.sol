@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {LowLevelCall} from "@openzeppelin/contracts/utils/LowLevelCall.sol";
 
 /// @title Transfers
 /// @notice Value movements that several OpenOTC contracts make, each failing with the calling
@@ -27,9 +26,9 @@ library Transfers {
         function(IERC20, address, uint256) internal move,
         bytes4 feeOnTransferError
     ) internal {
-        uint256 balanceBefore = token.balanceOf(address(this));
+        uint256 balanceBefore = _balanceOfSelf(token);
         move(token, from, amount);
-        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        uint256 received = _balanceOfSelf(token) - balanceBefore;
         if (received != amount) {
             _revert(abi.encodeWithSelector(feeOnTransferError, token, amount, received));
         }
@@ -43,8 +42,35 @@ library Transfers {
     /// @param amount The amount of wei to send.
     /// @param failedError Selector of the caller's error for a failed send.
     function sendEth(address to, uint256 amount, bytes4 failedError) internal {
-        if (!LowLevelCall.callNoReturn(to, amount, "")) {
-            _revert(abi.encodeWithSelector(failedError, to, amount));
+        bool ok;
+        // solhint-disable-next-line no-inline-assembly
+        // Safe: a plain value call that passes no data and copies no return data.
+        assembly ("memory-safe") {
+            ok := call(gas(), to, amount, 0x00, 0x00, 0x00, 0x00)
+        }
+        if (!ok) _revert(abi.encodeWithSelector(failedError, to, amount));
+    }
+
+    /// @dev `token.balanceOf(address(this))`, read through the scratch space: no memory is
+    ///      allocated. As the high-level call would, it bubbles a revert of the token, and
+    ///      reverts without data when the answer is shorter than a word (no code, no such
+    ///      function).
+    function _balanceOfSelf(IERC20 token) private view returns (uint256 held) {
+        bytes4 selector = IERC20.balanceOf.selector;
+        // solhint-disable-next-line no-inline-assembly
+        // Safe: the call's input and its one-word answer use only the scratch space
+        // (0x00-0x3f), which Solidity leaves free for such use; a revert is copied to free
+        // memory and ends the call.
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, address())
+            if iszero(staticcall(gas(), token, 0x00, 0x24, 0x00, 0x20)) {
+                let pointer := mload(0x40)
+                returndatacopy(pointer, 0x00, returndatasize())
+                revert(pointer, returndatasize())
+            }
+            if lt(returndatasize(), 0x20) { revert(0x00, 0x00) }
+            held := mload(0x00)
         }
     }
 
