@@ -552,9 +552,9 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     ///      (non-canonical) bits hashes differently from the stored commitment, which hashes
     ///      the canonical encoding, so it is refused as EscrowTradeMismatch.
     function _hashRecord(Trade calldata record) private pure returns (bytes32 recordHash) {
-        // solhint-disable-next-line no-inline-assembly
         // Safe: copies the record to free memory without moving the free memory pointer (the
         // bytes are scratch, hashed at once) and writes nothing else.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let pointer := mload(0x40)
             calldatacopy(pointer, record, 0x160)

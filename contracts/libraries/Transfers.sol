@@ -43,8 +43,8 @@ library Transfers {
     /// @param failedError Selector of the caller's error for a failed send.
     function sendEth(address to, uint256 amount, bytes4 failedError) internal {
         bool ok;
-        // solhint-disable-next-line no-inline-assembly
         // Safe: a plain value call that passes no data and copies no return data.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             ok := call(gas(), to, amount, 0x00, 0x00, 0x00, 0x00)
         }
@@ -57,10 +57,10 @@ library Transfers {
     ///      function).
     function _balanceOfSelf(IERC20 token) private view returns (uint256 held) {
         bytes4 selector = IERC20.balanceOf.selector;
-        // solhint-disable-next-line no-inline-assembly
         // Safe: the call's input and its one-word answer use only the scratch space
         // (0x00-0x3f), which Solidity leaves free for such use; a revert is copied to free
         // memory and ends the call.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, selector)
             mstore(0x04, address())
@@ -76,9 +76,9 @@ library Transfers {
 
     /// @dev Reverts with `data`: an error selector and its ABI-encoded arguments.
     function _revert(bytes memory data) private pure {
-        // solhint-disable-next-line no-inline-assembly
         // Safe: reads the `bytes` just built in memory (length word, then its contents) and
         // ends the call; nothing is written.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             revert(add(data, 0x20), mload(data))
         }
