@@ -35,17 +35,26 @@ interface IAssetProxy is IGoverned {
 
     /// @notice Moves `amount` of `token` from `from` to `to`. Authorized contracts only.
     ///         Reverts if the token reverts or returns false.
+    /// @param token The token to move.
+    /// @param from The owner of the tokens, who approved the proxy.
+    /// @param to The recipient.
+    /// @param amount The amount to move.
     function transferFrom(address token, address from, address to, uint256 amount) external;
 
     /// @notice Authorizes `target` to move tokens. Governance only.
+    /// @param target The contract to authorize.
     function authorize(address target) external;
 
     /// @notice Revokes `target`'s authorization. Governance or a guardian, effective at once.
+    /// @param target The contract whose authorization ends.
     function revoke(address target) external;
 
     /// @notice Whether `target` is authorized.
+    /// @param target The contract.
+    /// @return True if `target` may move tokens through the proxy.
     function isAuthorized(address target) external view returns (bool);
 
     /// @notice Every authorized contract (the set is small: one per live contract version).
+    /// @return The authorized contracts, in no particular order.
     function authorizedContracts() external view returns (address[] memory);
 }

@@ -77,43 +77,69 @@ interface IAtomicSwap {
     error SwapTransferFailed(address to, uint256 amount);
 
     /// @notice Locks msg.value ETH for `recipient` under `hashlock` until `timelock`; the
-    ///         caller is the swap's sender. Returns the swap id.
+    ///         caller is the swap's sender.
+    /// @param hashlock sha256 of the secret preimage.
+    /// @param recipient Who receives the ETH on claim.
+    /// @param timelock Unix time from which the sender may refund; at most {MAX_TIMELOCK} away.
+    /// @return The swap id, keccak256(abi.encode(swap)).
     function lock(bytes32 hashlock, address recipient, uint256 timelock) external payable returns (bytes32);
 
     /// @notice Locks `amount` of `token` (pulled from the caller, who approved this contract)
-    ///         for `recipient`. Tokens that deliver less than `amount` are refused.
+    ///         for `recipient`. Tokens that deliver another amount than `amount` (fee on
+    ///         transfer) are refused with {SwapFeeOnTransferToken}.
+    /// @param hashlock sha256 of the secret preimage.
+    /// @param token The ERC-20 token to lock.
+    /// @param amount The amount of `token` to lock.
+    /// @param recipient Who receives the tokens on claim.
+    /// @param timelock Unix time from which the sender may refund; at most {MAX_TIMELOCK} away.
+    /// @return The swap id, keccak256(abi.encode(swap)).
     function lockToken(bytes32 hashlock, address token, uint256 amount, address recipient, uint256 timelock)
         external
         returns (bytes32);
 
     /// @notice Pays the swap to its recipient, given the preimage of its hashlock, before the
     ///         timelock. Anyone may call.
+    /// @param preimage The secret whose sha256 is the swap's hashlock.
+    /// @param swap The swap's terms, as emitted when locked.
     function claim(bytes32 preimage, Swap calldata swap) external;
 
     /// @notice Returns the swap to its sender once the timelock has passed. Anyone may call.
+    /// @param swap The swap's terms, as emitted when locked.
     function refund(Swap calldata swap) external;
 
     /// @notice Returns the swap to its sender at any time (and bars its terms for ever), with
     ///         the recipient's EIP-712
     ///         signature of Refund(bytes32 swapId) (domain "OpenOTC AtomicSwap", version "1",
     ///         this chain, this contract; EIP-1271 wallets accepted). Anyone may call.
+    /// @param swap The swap's terms, as emitted when locked.
+    /// @param recipientSignature The recipient's signature of {refundDigest} of the swap id.
     function refundCooperatively(Swap calldata swap, bytes calldata recipientSignature) external;
 
     /// @notice {claim} for each (preimage, swap) pair, in one transaction.
+    /// @param preimages The preimage of each swap, in the order of `swaps`.
+    /// @param swaps The swaps' terms.
     function claimBatch(bytes32[] calldata preimages, Swap[] calldata swaps) external;
 
     /// @notice {refund} for each swap, in one transaction.
+    /// @param swaps The swaps' terms.
     function refundBatch(Swap[] calldata swaps) external;
 
     /// @notice Latest timelock a lock accepts, from now.
+    /// @return The longest timelock in seconds from the lock's block.
     function MAX_TIMELOCK() external view returns (uint256);
 
-    /// @notice keccak256(abi.encode(swap)).
+    /// @notice The id of a swap.
+    /// @param swap The swap's terms.
+    /// @return keccak256(abi.encode(swap)).
     function swapIdOf(Swap calldata swap) external pure returns (bytes32);
 
     /// @notice Whether a swap with this id is locked and not yet claimed or refunded.
+    /// @param swapId The swap id.
+    /// @return True while the swap can be claimed or refunded.
     function isOpen(bytes32 swapId) external view returns (bool);
 
     /// @notice The EIP-712 digest the recipient signs to allow a cooperative refund.
+    /// @param swapId The swap id.
+    /// @return The typed-data hash of Refund(swapId) under this contract's domain.
     function refundDigest(bytes32 swapId) external view returns (bytes32);
 }

@@ -22,8 +22,11 @@ interface IGoverned {
     error GovernedInvalidGovernance(address governance);
 
     /// @notice The governance timelock (TimelockController) of this contract. Immutable.
+    /// @return The timelock's address.
     function governance() external view returns (address);
 
     /// @notice Whether `account` may act as guardian (holds the timelock's CANCELLER_ROLE).
+    /// @param account The account.
+    /// @return True if `account` is a guardian.
     function isGuardian(address account) external view returns (bool);
 }

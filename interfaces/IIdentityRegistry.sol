@@ -79,44 +79,70 @@ interface IIdentityRegistry is IGoverned {
     error IdentityNotIssuer(address caller);
 
     /// @notice Highest verification level (3).
+    /// @return The highest level an attestation can grant.
     function MAX_LEVEL() external view returns (uint8);
 
     /// @notice Submits `attestation` signed by its issuer. Anyone may call.
+    /// @param attestation The attestation: subject, issuer, level, DID hash, expiry, nonce.
+    /// @param signature The issuer's EIP-712 signature of {attestationDigest} (or EIP-1271 data).
     function attest(Attestation calldata attestation, bytes calldata signature) external;
 
     /// @notice Revokes the caller's attestations of `subject`: clears the current one if the
     ///         caller issued it and invalidates any the caller signed but nobody submitted.
+    /// @param subject The account whose attestations by the caller are revoked.
     function revoke(address subject) external;
 
     /// @notice Approves `issuer`. Governance only.
+    /// @param issuer The issuer to approve.
     function addIssuer(address issuer) external;
 
     /// @notice Removes `issuer`; its attestations stop counting at once. Governance or a guardian.
+    /// @param issuer The issuer to remove.
     function removeIssuer(address issuer) external;
 
     /// @notice Sets the largest amount of `token` (in its own units) that an account at `level`
     ///         may move in one transaction. Governance only. Unset limits are 0: no trading.
     ///         Use type(uint256).max for no limit.
+    /// @param token The token.
+    /// @param level The verification level, 0 to {MAX_LEVEL}.
+    /// @param amount The largest amount per transaction, in `token` units.
     function setLimit(address token, uint8 level, uint256 amount) external;
 
     /// @notice The account's verification level now (0 if none, expired, revoked or issuer removed).
+    /// @param account The account.
+    /// @return The level its current attestation grants now.
     function levelOf(address account) external view returns (uint8);
 
     /// @notice The per-transaction limit of `token` for `account` at its current level.
+    /// @param account The account.
+    /// @param token The token.
+    /// @return The largest amount of `token` the account may move in one transaction.
     function limitOf(address account, address token) external view returns (uint256);
 
     /// @notice The limit of `token` for accounts at `level`.
+    /// @param token The token.
+    /// @param level The verification level.
+    /// @return The largest amount of `token` per transaction at `level`.
     function limit(address token, uint8 level) external view returns (uint256);
 
     /// @notice The account's stored attestation, whether or not it still counts.
+    /// @param account The account.
+    /// @return Its stored issuer, level, expiry and DID hash (zero if none).
     function identityOf(address account) external view returns (Identity memory);
 
     /// @notice Whether `issuer` is approved.
+    /// @param issuer The issuer.
+    /// @return True if `issuer` is approved.
     function isIssuer(address issuer) external view returns (bool);
 
     /// @notice The nonce the next attestation of `subject` by `issuer` must carry.
+    /// @param issuer The issuer.
+    /// @param subject The subject.
+    /// @return The nonce of the next attestation of `subject` by `issuer`.
     function nonceOf(address issuer, address subject) external view returns (uint256);
 
     /// @notice The EIP-712 digest an issuer signs for `attestation`.
+    /// @param attestation The attestation.
+    /// @return Its EIP-712 typed-data hash under this contract's domain.
     function attestationDigest(Attestation calldata attestation) external view returns (bytes32);
 }

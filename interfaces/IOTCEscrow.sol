@@ -197,47 +197,87 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
 
     // ---------------------------------------------------------------- constants
 
-    /// @notice Seller bond in basis points of the trade amount (2_000 = 20%).
+    /// @notice Seller bond in basis points of the trade amount.
+    /// @return The bond rate (2_000 = 20%).
     function BOND_BPS() external view returns (uint256);
-    /// @notice Hard cap of the protocol fee in basis points (100 = 1%).
+    /// @notice Hard cap of the protocol fee in basis points.
+    /// @return The highest fee governance can set (100 = 1%).
     function MAX_FEE_BPS() external view returns (uint256);
-    /// @notice Time the seller has, once the buyer marked paid, to release or dispute (seconds).
+    /// @notice Time the seller has, once the buyer marked paid, to release or dispute.
+    /// @return The confirmation window in seconds.
     function CONFIRMATION_WINDOW() external view returns (uint256);
-    /// @notice Bounds of an offer's payment window (seconds).
+    /// @notice Lower bound of an offer's payment window.
+    /// @return The shortest payment window in seconds.
     function MIN_PAYMENT_WINDOW() external view returns (uint256);
+    /// @notice Upper bound of an offer's payment window.
+    /// @return The longest payment window in seconds.
     function MAX_PAYMENT_WINDOW() external view returns (uint256);
     /// @notice Decimals of {Offer.price}.
+    /// @return The number of decimals of a price.
     function PRICE_DECIMALS() external view returns (uint8);
-    /// @notice Ruling options: 0 refuse, 1 buyer wins, 2 seller wins.
+    /// @notice Number of ruling options a dispute offers the arbitrator, besides
+    ///         {RULING_REFUSED}: {RULING_BUYER_WINS} and {RULING_SELLER_WINS}.
+    /// @return The `choices` passed to {IArbitrator-createDispute} (2).
     function RULING_OPTIONS() external view returns (uint256);
+    /// @notice Ruling id of an arbitrator that refused to arbitrate: the buyer gets half the
+    ///         amount, the seller the other half and the bond back; no fee is charged.
+    /// @return The ruling id (0, reserved by ERC-792).
+    function RULING_REFUSED() external view returns (uint256);
+    /// @notice Ruling id that pays the buyer the amount less the fee, and the seller's bond.
+    /// @return The ruling id (1).
+    function RULING_BUYER_WINS() external view returns (uint256);
+    /// @notice Ruling id that returns the amount and the bond to the seller.
+    /// @return The ruling id (2).
+    function RULING_SELLER_WINS() external view returns (uint256);
 
     // ---------------------------------------------------------------- offers
 
     /// @notice Emits the offer for relayer-free discovery, after checking its signature.
+    /// @param offer The signed offer.
+    /// @param signature The maker's EIP-712 signature of `offer` (or EIP-1271 wallet data).
     function publishOffer(Offer calldata offer, bytes calldata signature) external;
     /// @notice Cancels one offer. Maker only.
+    /// @param offer The offer to cancel; the caller must be its maker.
     function cancelOffer(Offer calldata offer) external;
     /// @notice Cancels every offer of the caller with a nonce below `nonce`.
+    /// @param nonce The caller's new lowest valid nonce; must exceed the current one.
     function cancelOffersBelow(uint256 nonce) external;
 
     // ---------------------------------------------------------------- trades
 
-    /// @notice Takes `amount` of `offer`; the seller's amount + bond is locked now.
+    /// @notice Takes `amount` of `offer`; the seller's amount + bond is locked now, pulled
+    ///         through the AssetProxy and refused if the token delivers another amount.
+    /// @param offer The signed offer to take.
+    /// @param signature The maker's signature of `offer`.
+    /// @param amount The amount of tokens to trade, within the offer's bounds and remainder.
     /// @return tradeId keccak256(abi.encode(offerHash, amount filled before this take)).
     function openTrade(Offer calldata offer, bytes calldata signature, uint256 amount)
         external
         returns (bytes32 tradeId);
     /// @notice Buyer: fiat sent. Before the payment deadline, while Funded.
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record (checked against its stored hash).
+    /// @param paymentReference The buyer's reference of the fiat payment, for the seller.
     function markPaid(bytes32 tradeId, Trade calldata trade, bytes32 paymentReference) external;
     /// @notice Seller: fiat received. While Funded or Paid.
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
     function release(bytes32 tradeId, Trade calldata trade) external;
     /// @notice Buyer: the seller stayed silent through the confirmation window after Paid.
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
     function releaseAfterTimeout(bytes32 tradeId, Trade calldata trade) external;
     /// @notice Buyer while Funded; seller while Funded after the payment deadline.
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
     function cancel(bytes32 tradeId, Trade calldata trade) external;
     /// @notice Either party, while Paid (the seller only inside the confirmation window).
-    ///         `msg.value` must equal the arbitrator's cost. `metaEvidence` is the ERC-1497
-    ///         MetaEvidence URI of the trade (terms, payment methods, the parties' claims).
+    ///         `msg.value` must equal the arbitrator's cost.
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
+    /// @param metaEvidence The ERC-1497 MetaEvidence URI of the trade (terms, payment
+    ///        methods, the parties' claims).
+    /// @return disputeId The arbitrator's id of the new dispute.
     function dispute(bytes32 tradeId, Trade calldata trade, string calldata metaEvidence)
         external
         payable
@@ -245,54 +285,112 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @notice Either party of a Disputed trade: appeals the arbitrator's current ruling of
     ///         `disputeId`, paying exactly the arbitrator's {IArbitrator-appealCost}, which
     ///         goes to the arbitrator (not reimbursed whatever the outcome).
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
+    /// @param disputeId The arbitrator's dispute of the trade.
     function appeal(bytes32 tradeId, Trade calldata trade, uint256 disputeId) external payable;
     /// @notice Either party: ERC-1497 evidence URI for the trade (Paid or Disputed).
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
+    /// @param evidence The evidence URI.
     function submitEvidence(bytes32 tradeId, Trade calldata trade, string calldata evidence) external;
     /// @notice Either party: anchors the Merkle root of its chat transcript for the trade.
     ///         A later anchor replaces an earlier one if it covers at least as many messages.
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
+    /// @param root The Merkle root of the caller's transcript (see {verifyChatMessage}).
+    /// @param messageCount The number of messages the root covers.
     function anchorChat(bytes32 tradeId, Trade calldata trade, bytes32 root, uint64 messageCount) external;
     /// @notice Either party of a Released or Resolved trade, once: rates the other 1-5.
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
+    /// @param rating The rating, 1 to 5.
+    /// @param commentHash Hash of an off-chain comment (zero for none).
     function review(bytes32 tradeId, Trade calldata trade, uint8 rating, bytes32 commentHash) external;
 
     // ---------------------------------------------------------------- governance
 
     /// @notice Sets the protocol fee for trades opened from now on. Governance only.
+    /// @param newFeeBps The fee in basis points of the trade amount, at most {MAX_FEE_BPS}.
     function setFee(uint256 newFeeBps) external;
     /// @notice Stops new trades. Governance or a guardian. Settlement never stops.
     function pause() external;
-    /// @notice Governance only.
+    /// @notice Lets new trades open again. Governance only.
     function unpause() external;
     /// @notice Sends the accrued fees of `token` to the treasury. Anyone may call.
+    /// @param token The token whose fees are collected.
     function collectFees(address token) external;
 
     // ---------------------------------------------------------------- views
 
+    /// @notice EIP-712 digest of an offer, which its maker signs; also the offer's id.
+    /// @param offer The offer.
+    /// @return The offer's EIP-712 typed-data hash under this contract's domain.
     function hashOffer(Offer calldata offer) external view returns (bytes32);
+    /// @notice Hash of a trade record, as {tradeCommitment} stores it.
+    /// @param trade The trade record.
+    /// @return keccak256(abi.encode(trade)).
     function hashTrade(Trade calldata trade) external pure returns (bytes32);
-    /// @notice Amount of an offer already taken (type(uint256).max once cancelled).
+    /// @notice Amount of an offer already taken.
+    /// @param offerHash The offer's {hashOffer}.
+    /// @return The amount taken so far (type(uint256).max once cancelled).
     function filled(bytes32 offerHash) external view returns (uint256);
+    /// @notice A maker's lowest valid offer nonce (see {cancelOffersBelow}).
+    /// @param maker The maker.
+    /// @return Offers of `maker` with a lower nonce are cancelled.
     function minNonce(address maker) external view returns (uint256);
-    /// @notice Stored hash of the trade's current record (zero if unknown).
+    /// @notice Stored hash of the trade's current record.
+    /// @param tradeId The trade.
+    /// @return The record's hash (zero if the trade is unknown).
     function tradeCommitment(bytes32 tradeId) external view returns (bytes32);
+    /// @notice An account's trading record in one token.
+    /// @param account The account.
+    /// @param token The token.
+    /// @return The account's completed trades, disputes won and lost, and volume in `token`.
     function statsOf(address account, address token) external view returns (Stats memory);
+    /// @notice The reviews an account received, across tokens.
+    /// @param account The account.
+    /// @return The sum and count of its ratings.
     function ratingOf(address account) external view returns (Rating memory);
+    /// @notice The chat transcript a party anchored for a trade.
+    /// @param tradeId The trade.
+    /// @param party The buyer or the seller.
+    /// @return The anchored root and message count (zero if none).
     function chatAnchor(bytes32 tradeId, address party) external view returns (ChatAnchor memory);
     /// @notice Whether `message` is in the chat transcript `party` anchored for the trade. The
     ///         contract computes the leaf itself, keccak256(keccak256(abi.encode(tradeId,
     ///         index, sender, sentAt, textHash))), so neither an inner node of the tree nor a
     ///         message of another trade can pass for a message; pairs are hashed sorted, as
     ///         OpenZeppelin MerkleProof expects. The SDK's `ChatTree` builds roots and proofs.
+    /// @param tradeId The trade.
+    /// @param party The party whose anchored transcript is checked.
+    /// @param message The message.
+    /// @param proof The Merkle proof of the message's leaf up to the anchored root.
+    /// @return True if the party anchored a root and the proof leads to it.
     function verifyChatMessage(
         bytes32 tradeId,
         address party,
         ChatMessage calldata message,
         bytes32[] calldata proof
     ) external view returns (bool);
+    /// @notice The protocol fee of trades opened now.
+    /// @return The fee in basis points of the trade amount.
     function feeBps() external view returns (uint256);
+    /// @notice Fees accrued in a token and not yet collected.
+    /// @param token The token.
+    /// @return The amount {collectFees} would send to the treasury.
     function accruedFees(address token) external view returns (uint256);
+    /// @notice Whether new trades are stopped.
+    /// @return True while paused.
     function paused() external view returns (bool);
+    /// @notice The ERC-792 arbitrator of every dispute, fixed at deployment.
+    /// @return The arbitrator.
     function arbitrator() external view returns (IArbitrator);
+    /// @notice Where collected fees go, fixed at deployment.
+    /// @return The treasury address.
     function treasury() external view returns (address);
     /// @notice The trade a dispute of the arbitrator decides.
+    /// @param disputeId The arbitrator's dispute id.
+    /// @return The trade id (zero if the dispute is not one of this escrow's).
     function tradeOfDispute(uint256 disputeId) external view returns (bytes32);
 }

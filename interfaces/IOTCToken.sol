@@ -35,26 +35,36 @@ interface IOTCToken is IERC20, IGoverned {
     error TokenZeroAddress();
 
     /// @notice Largest share of supply mintable per window, in basis points (200 = 2%).
+    /// @return The cap in basis points of the supply.
     function MAX_INFLATION_BPS() external view returns (uint256);
 
     /// @notice Length of the rolling inflation window, in seconds (365 days).
+    /// @return The window in seconds.
     function INFLATION_WINDOW() external view returns (uint256);
 
     /// @notice Whether `account` may mint.
+    /// @param account The account.
+    /// @return True if `account` holds the minter role.
     function isMinter(address account) external view returns (bool);
 
     /// @notice Amount minted through {mint} in the window that ends now.
+    /// @return The amount minted in the last {INFLATION_WINDOW} seconds.
     function mintedInWindow() external view returns (uint256);
 
     /// @notice Amount a minter could mint right now without exceeding the cap.
+    /// @return The largest amount {mint} accepts now.
     function mintable() external view returns (uint256);
 
     /// @notice Grants the minter role to `account`. Governance only.
+    /// @param account The new minter.
     function grantMinter(address account) external;
 
     /// @notice Revokes the minter role from `account`. Governance or a guardian.
+    /// @param account The minter to remove.
     function revokeMinter(address account) external;
 
     /// @notice Mints `amount` to `to`. Minters only; reverts above the inflation cap.
+    /// @param to The recipient of the new tokens.
+    /// @param amount The amount to mint.
     function mint(address to, uint256 amount) external;
 }

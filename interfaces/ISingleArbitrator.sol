@@ -31,20 +31,30 @@ interface ISingleArbitrator is IArbitrator {
     error ArbitratorTransferFailed(address to, uint256 amount);
 
     /// @notice The address that rules. Immutable.
+    /// @return The ruler.
     function ruler() external view returns (address);
 
     /// @notice Decides a dispute and calls the arbitrable's `rule`. Ruler only; once per dispute.
+    /// @param disputeId The dispute.
+    /// @param ruling The ruling, 0 (refused) up to the dispute's number of choices; its
+    ///        meaning is the arbitrable's (the escrow's are its `RULING_*` views).
     function giveRuling(uint256 disputeId, uint256 ruling) external;
 
-    /// @notice Sets the cost of new disputes (wei). Ruler only.
+    /// @notice Sets the cost of new disputes. Ruler only.
+    /// @param cost The fee a new dispute must pay, in wei.
     function setArbitrationCost(uint256 cost) external;
 
-    /// @notice Sends the collected fees to `to`. Ruler only.
+    /// @notice Sends the collected fees to `to`. Ruler only. Fails with
+    ///         {ArbitratorTransferFailed} if `to` refuses the ETH.
+    /// @param to The recipient of the whole ETH balance.
     function withdrawFees(address payable to) external;
 
     /// @notice The contract that created `disputeId`.
+    /// @param disputeId The dispute.
+    /// @return The arbitrable contract the ruling is sent to.
     function arbitrableOf(uint256 disputeId) external view returns (address);
 
-    /// @notice How many disputes exist (ids are 0 .. count-1).
+    /// @notice How many disputes exist.
+    /// @return The number of disputes (ids are 0 .. count-1).
     function disputeCount() external view returns (uint256);
 }

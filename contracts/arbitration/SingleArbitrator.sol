@@ -5,6 +5,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IArbitrable} from "@kleros/erc-792/contracts/IArbitrable.sol";
 import {IArbitrator} from "@kleros/erc-792/contracts/IArbitrator.sol";
 import {ISingleArbitrator} from "../../interfaces/ISingleArbitrator.sol";
+import {Transfers} from "../libraries/Transfers.sol";
 
 /// @title SingleArbitrator
 /// @notice ERC-792 arbitrator ruled by one address. See {ISingleArbitrator}.
@@ -64,8 +65,7 @@ contract SingleArbitrator is ISingleArbitrator {
         if (to == address(0)) revert ArbitratorZeroAddress();
         uint256 amount = address(this).balance;
         emit FeesWithdrawn(to, amount);
-        (bool ok,) = to.call{value: amount}("");
-        if (!ok) revert ArbitratorTransferFailed(to, amount);
+        Transfers.sendEth(to, amount, ArbitratorTransferFailed.selector);
     }
 
     /// @inheritdoc IArbitrator

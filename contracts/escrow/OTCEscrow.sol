@@ -8,12 +8,15 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IArbitrable} from "@kleros/erc-792/contracts/IArbitrable.sol";
 import {IArbitrator} from "@kleros/erc-792/contracts/IArbitrator.sol";
 import {IAssetProxy} from "../../interfaces/IAssetProxy.sol";
 import {IIdentityRegistry} from "../../interfaces/IIdentityRegistry.sol";
 import {IOTCEscrow} from "../../interfaces/IOTCEscrow.sol";
 import {ITokenRegistry} from "../../interfaces/ITokenRegistry.sol";
 import {Governed} from "../governance/Governed.sol";
+import {BPS, Rulings} from "../libraries/Constants.sol";
+import {Transfers} from "../libraries/Transfers.sol";
 
 /// @title OTCEscrow
 /// @notice Stablecoin <-> fiat trades with a seller bond and ERC-792 arbitration.
@@ -27,11 +30,11 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     uint256 public constant MIN_PAYMENT_WINDOW = 15 minutes;
     uint256 public constant MAX_PAYMENT_WINDOW = 3 days;
     uint8 public constant PRICE_DECIMALS = 8;
-    uint256 public constant RULING_OPTIONS = 2;
+    uint256 public constant RULING_OPTIONS = Rulings.OPTIONS;
+    uint256 public constant RULING_REFUSED = Rulings.REFUSED;
+    uint256 public constant RULING_BUYER_WINS = Rulings.BUYER_WINS;
+    uint256 public constant RULING_SELLER_WINS = Rulings.SELLER_WINS;
 
-    uint256 private constant _BPS = 10_000;
-    uint256 private constant _BUYER_WINS = 1;
-    uint256 private constant _SELLER_WINS = 2;
     uint256 private constant _CANCELLED = type(uint256).max; // `filled` of a cancelled offer
     bytes32 private constant _OFFER_TYPEHASH = keccak256(
         "Offer(address maker,uint8 side,address token,uint256 minAmount,uint256 maxAmount,"
@@ -124,7 +127,7 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
 
         // Effects: fill the offer, commit the trade.
         _filled[offerHash] = before + amount;
-        uint256 bond = (amount * BOND_BPS) / _BPS;
+        uint256 bond = (amount * BOND_BPS) / BPS;
         Trade memory trade = Trade({
             seller: seller,
             paymentDeadline: uint64(block.timestamp + offer.paymentWindow),
@@ -143,7 +146,9 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         emit TradeOpened(tradeId, offerHash, msg.sender, trade);
 
         // Interaction: lock amount + bond from the seller, refusing fee-on-transfer tokens.
-        _pull(offer.token, seller, amount + bond);
+        Transfers.pullExact(
+            IERC20(offer.token), seller, amount + bond, _pullThroughProxy, EscrowFeeOnTransferToken.selector
+        );
     }
 
     // ---------------------------------------------------------------- the happy path
@@ -249,7 +254,7 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         _arbitrator.appeal{value: cost}(disputeId, extraData);
     }
 
-    /// @notice Called by the arbitrator with its final ruling (after any appeals).
+    /// @inheritdoc IArbitrable
     function rule(uint256 disputeId, uint256 ruling) external nonReentrant {
         if (msg.sender != address(_arbitrator)) revert EscrowNotArbitrator(msg.sender);
         bytes32 tradeId = _disputeTrades[disputeId];
@@ -262,12 +267,12 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         uint256 toBuyer = 0;
         uint256 toSeller = 0;
         uint256 fee = 0;
-        if (ruling == _BUYER_WINS) {
-            fee = (amount * trade.feeBps) / _BPS;
+        if (ruling == RULING_BUYER_WINS) {
+            fee = (amount * trade.feeBps) / BPS;
             toBuyer = amount - fee + trade.bond;
             _recordTrade(trade.buyer, trade.token, amount, 1, 0);
             _recordTrade(trade.seller, trade.token, amount, 0, 1);
-        } else if (ruling == _SELLER_WINS) {
+        } else if (ruling == RULING_SELLER_WINS) {
             toSeller = amount + trade.bond;
             _recordDispute(trade.seller, trade.token, true);
             _recordDispute(trade.buyer, trade.token, false);
@@ -499,16 +504,14 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         }
     }
 
-    function _pull(address token, address from, uint256 total) private {
-        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
-        _proxy.transferFrom(token, from, address(this), total);
-        uint256 received = IERC20(token).balanceOf(address(this)) - balanceBefore;
-        if (received != total) revert EscrowFeeOnTransferToken(token, total, received);
+    /// @dev The escrow moves a seller's tokens only through the AssetProxy the seller approved.
+    function _pullThroughProxy(IERC20 token, address from, uint256 amount) private {
+        _proxy.transferFrom(address(token), from, address(this), amount);
     }
 
     function _release(bytes32 tradeId, Trade memory trade) private {
         uint256 amount = trade.amount;
-        uint256 fee = (amount * trade.feeBps) / _BPS;
+        uint256 fee = (amount * trade.feeBps) / BPS;
         trade.status = Status.Released;
         _commitments[tradeId] = _hash(trade);
         if (fee != 0) _fees[trade.token] += fee;
@@ -540,8 +543,23 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     function _load(bytes32 tradeId, Trade calldata record) private view returns (Trade memory) {
         bytes32 stored = _commitments[tradeId];
         if (stored == bytes32(0)) revert EscrowUnknownTrade(tradeId);
-        if (stored != keccak256(abi.encode(record))) revert EscrowTradeMismatch(tradeId);
+        if (stored != _hashRecord(record)) revert EscrowTradeMismatch(tradeId);
         return record;
+    }
+
+    /// @dev keccak256(abi.encode(record)) without the ABI encoder's copy and checks: a Trade is
+    ///      a static struct of eleven words, encoded as its calldata bytes. A record with dirty
+    ///      (non-canonical) bits hashes differently from the stored commitment, which hashes
+    ///      the canonical encoding, so it is refused as EscrowTradeMismatch.
+    function _hashRecord(Trade calldata record) private pure returns (bytes32 recordHash) {
+        // Safe: copies the record to free memory without moving the free memory pointer (the
+        // bytes are scratch, hashed at once) and writes nothing else.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let pointer := mload(0x40)
+            calldatacopy(pointer, record, 0x160)
+            recordHash := keccak256(pointer, 0x160)
+        }
     }
 
     function _requireStatus(bytes32 tradeId, Trade memory trade, Status expected) private pure {

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IAtomicSwap} from "../../interfaces/IAtomicSwap.sol";
+import {Transfers} from "../libraries/Transfers.sol";
 
 /// @title AtomicSwap
 /// @notice sha256-hashlocked, timelocked swaps of ETH and ERC-20 tokens. See {IAtomicSwap}.
@@ -47,10 +48,7 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
         // The transfer and the balance check come before the record: a token that re-enters
         // (to lock the same terms, or anything else) changes the balance seen here or meets
         // the duplicate check, and the whole call reverts.
-        uint256 before = IERC20(token).balanceOf(address(this));
-        IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
-        uint256 received = IERC20(token).balanceOf(address(this)) - before;
-        if (received != amount) revert SwapFeeOnTransferToken(token, amount, received);
+        Transfers.pullExact(IERC20(token), msg.sender, amount, _transferIn, SwapFeeOnTransferToken.selector);
         swapId = keccak256(abi.encode(hashlock, token, amount, msg.sender, recipient, timelock));
         _record(swapId);
         emit TokenSwapLocked(hashlock, recipient, msg.sender, token, amount, timelock);
@@ -160,10 +158,14 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
 
     function _pay(address token, address to, uint256 amount) private {
         if (token == address(0)) {
-            (bool ok,) = to.call{value: amount}("");
-            if (!ok) revert SwapTransferFailed(to, amount);
+            Transfers.sendEth(to, amount, SwapTransferFailed.selector);
         } else {
             IERC20(token).safeTransfer(to, amount);
         }
+    }
+
+    /// @dev Tokens are locked straight from the sender, who approved this contract.
+    function _transferIn(IERC20 token, address from, uint256 amount) private {
+        token.safeTransferFrom(from, address(this), amount);
     }
 }

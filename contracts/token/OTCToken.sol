@@ -8,6 +8,7 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {IOTCToken} from "../../interfaces/IOTCToken.sol";
 import {Governed} from "../governance/Governed.sol";
+import {BPS} from "../libraries/Constants.sol";
 
 /// @title OTCToken
 /// @notice The OpenOTC protocol token. See {IOTCToken}.
@@ -16,7 +17,6 @@ contract OTCToken is IOTCToken, ERC20, ERC20Permit, ERC20Votes, Governed {
 
     uint256 public constant MAX_INFLATION_BPS = 200; // 2% of supply per window
     uint256 public constant INFLATION_WINDOW = 365 days;
-    uint256 private constant _BPS = 10_000;
 
     mapping(address account => bool) private _minters;
 
@@ -81,7 +81,7 @@ contract OTCToken is IOTCToken, ERC20, ERC20Permit, ERC20Votes, Governed {
         uint256 minted = mintedInWindow();
         uint256 supply = totalSupply();
         uint256 base = supply > minted ? supply - minted : 0;
-        uint256 cap = (base * MAX_INFLATION_BPS) / _BPS;
+        uint256 cap = (base * MAX_INFLATION_BPS) / BPS;
         return cap > minted ? cap - minted : 0;
     }
 

@@ -301,6 +301,36 @@ def test_ruling_refused__splits_amount_odd_unit_to_seller_and_returns_bond(
     assert_committed(escrow, book, trade_id, Status.RESOLVED)
 
 
+def test_ruling_ids__read_from_the_escrow__match_the_sdk_and_the_options_offered(escrow):
+    assert escrow.RULING_REFUSED() == Ruling.REFUSED == 0  # reserved by ERC-792
+    assert escrow.RULING_BUYER_WINS() == Ruling.BUYER_WINS
+    assert escrow.RULING_SELLER_WINS() == Ruling.SELLER_WINS
+    assert escrow.RULING_OPTIONS() == max(Ruling) == 2
+
+
+@pytest.mark.parametrize("outcome", ["RULING_BUYER_WINS", "RULING_SELLER_WINS", "RULING_REFUSED"])
+def test_ruling_ids__read_from_the_escrow__decide_who_is_paid(
+    escrow, arbitrator, usdc, disputed, ruler, seller, buyer, outcome
+):
+    """An integrator that reads the ids from the escrow, not from its own copy, pays the
+    party it means to: the amount (less the fee) and the bond go to the named winner."""
+    trade_id, dispute_id = disputed
+    ruling = getattr(escrow, outcome)()
+    before = (usdc.balanceOf(buyer), usdc.balanceOf(seller))
+    expected = {
+        "RULING_BUYER_WINS": (AMOUNT - FEE + BOND, 0),
+        "RULING_SELLER_WINS": (0, AMOUNT + BOND),
+        "RULING_REFUSED": (AMOUNT // 2, AMOUNT - AMOUNT // 2 + BOND),
+    }[outcome]
+
+    tx = arbitrator.giveRuling(dispute_id, ruling, sender=ruler)
+
+    assert tx.decode_logs(escrow.TradeResolved) == [
+        escrow.TradeResolved(trade_id, dispute_id, ruling, *expected)
+    ]
+    assert (usdc.balanceOf(buyer) - before[0], usdc.balanceOf(seller) - before[1]) == expected
+
+
 def test_ruling__one_trade_resolved__other_trades_stay_escrowed(
     escrow, arbitrator, usdc, offer, open_trade, disputed, ruler
 ):

@@ -7,7 +7,9 @@ payout below carries a non-zero fee.
 """
 
 import pytest
-from eth_utils import keccak
+from eth_utils import keccak, to_hex
+from hexbytes import HexBytes
+from web3.exceptions import ContractLogicError as Web3ContractLogicError
 
 from openotc import escrow as sdk
 from openotc.escrow import Status
@@ -341,6 +343,25 @@ def test_stale_record__from_before_mark_paid__reverts_trade_mismatch(
     with reverts(escrow.EscrowTradeMismatch, tradeId=funded):
         getattr(escrow, method)(funded, stale.as_tuple(), sender=caller)
     assert usdc.balanceOf(escrow) == AMOUNT + BOND
+
+
+def test_record_with_dirty_address_bits__is_not_the_committed_record__reverts_trade_mismatch(
+    escrow, chain, book, funded, buyer, error_data
+):
+    """The record is checked by hashing its calldata bytes: a seller address with non-zero
+    high bits is another encoding of the same fields, so it does not match the commitment
+    (made of the canonical encoding) and is refused before any field is used."""
+    calldata = bytearray(
+        escrow.markPaid.encode_input(funded, book.record(funded).as_tuple(), PAYMENT_REFERENCE)
+    )
+    seller_word = 4 + 32  # selector, tradeId, then the record's first word: the seller
+    calldata[seller_word] = 0xFF
+    request = {"from": str(buyer.address), "to": str(escrow.address), "data": to_hex(calldata)}
+
+    with pytest.raises(Web3ContractLogicError) as info:
+        chain.provider.web3.eth.call(request)
+
+    assert HexBytes(info.value.data) == error_data(escrow.EscrowTradeMismatch, tradeId=funded)
 
 
 def test_stale_record__of_a_released_trade_as_paid__cannot_release_twice(
