@@ -6,12 +6,9 @@ checked here against the contract deployed by `openotc.deployment.deploy`: a pub
 or view where the contract has one, and otherwise the interface the contract's ABI names.
 
 Mirrors without a public getter yet, checked only through the tests of the behaviour that
-uses them: `openotc.units.BPS` (OTCEscrow `_BPS`), the ruling ids `Ruling.BUYER_WINS` and
-`Ruling.SELLER_WINS` (OTCEscrow `_BUYER_WINS`, `_SELLER_WINS`) and
-`CourtParams.lock_per_seat` (computed by JurorCourt from its params). When the contracts expose
-them, add to CONSTANTS:
-    ("escrow", "RULING_BUYER_WINS", escrow_sdk.Ruling.BUYER_WINS),
-    ("escrow", "RULING_SELLER_WINS", escrow_sdk.Ruling.SELLER_WINS),
+uses them: `openotc.units.BPS` (the file-level `BPS` of contracts/libraries/Constants.sol,
+which no contract exposes) and `CourtParams.lock_per_seat` (computed by JurorCourt from its
+params). When the court exposes it, add to CONSTANTS:
     ("court", "lockPerSeat", CourtParams().lock_per_seat),
 """
 
@@ -36,6 +33,9 @@ CONSTANTS = [
     ("escrow", "BOND_BPS", escrow_sdk.BOND_BPS),
     ("escrow", "PRICE_DECIMALS", escrow_sdk.PRICE_DECIMALS),
     ("escrow", "RULING_OPTIONS", len(escrow_sdk.Ruling) - 1),  # choices besides 0 (refused)
+    ("escrow", "RULING_REFUSED", escrow_sdk.Ruling.REFUSED),
+    ("escrow", "RULING_BUYER_WINS", escrow_sdk.Ruling.BUYER_WINS),
+    ("escrow", "RULING_SELLER_WINS", escrow_sdk.Ruling.SELLER_WINS),
     ("timelock", "DEFAULT_ADMIN_ROLE", deploy.DEFAULT_ADMIN_ROLE),
     ("timelock", "PROPOSER_ROLE", deploy.PROPOSER_ROLE),
     ("timelock", "EXECUTOR_ROLE", deploy.EXECUTOR_ROLE),
