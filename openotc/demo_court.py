@@ -50,9 +50,8 @@ class CourtDemo:
             self.say(
                 f"{name:<6} stakes {amount:>6,} OTC (juror #{info.id}, weight {info.weight:,})"
             )
-        params = self.court.params()
         self.say(
-            f"each seat locks {_otc(params.minStake * params.alphaBps // 10_000)}; "
+            f"each seat locks {_otc(self.court.lockPerSeat())}; "
             f"a dispute costs {_eth(self.court.arbitrationCost(b''))} (3 seats)"
         )
 

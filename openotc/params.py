@@ -69,9 +69,5 @@ class CourtParams:
             self.appeal_period,
         )
 
-    @property
-    def lock_per_seat(self) -> int:
-        return self.min_stake * self.alpha_bps // 10_000
-
     def as_dict(self) -> dict:
         return asdict(self)

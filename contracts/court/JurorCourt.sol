@@ -136,7 +136,7 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
             emit StakeDelayed(msg.sender, stake);
             return;
         }
-        _applyStake(msg.sender, stake);
+        _applyStake(msg.sender, stake, idPlusOne);
     }
 
     /// @inheritdoc IJurorCourt
@@ -144,7 +144,8 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
         if (frozen()) revert CourtFrozen();
         uint256 requested = _ledger.delayedPlusOne[juror_];
         if (requested == 0) revert CourtNoDelayedStake(juror_);
-        _applyStake(juror_, requested - 1);
+        _checkStake(requested - 1);
+        _applyStake(juror_, requested - 1, _ledger.idPlusOne[juror_]);
     }
 
     /// @inheritdoc IJurorCourt
@@ -221,11 +222,7 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
             v.choice = uint32(choice); // choice <= choices, a uint32
             v.revealed = true;
         }
-        (uint256 winning, bool tied) = r.tally.add(choice, seats.length, r.winning, r.tied);
-        // Each seat reveals once and seats are below r.seats (a uint32); winning is a choice.
-        r.revealed += uint32(seats.length);
-        r.winning = uint32(winning);
-        r.tied = tied;
+        _countVotes(r, choice, seats.length);
         emit VoteRevealed(disputeId, roundIndex, msg.sender, seats, choice);
     }
 
@@ -462,9 +459,8 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
         if (stake > type(uint96).max) revert CourtStakeTooLarge(stake);
     }
 
-    function _applyStake(address account, uint256 stake) private {
-        _checkStake(stake);
-        uint256 idPlusOne = _ledger.idPlusOne[account];
+    /// @dev `stake` has passed {_checkStake}; `idPlusOne` is the account's id + 1 (0 if none).
+    function _applyStake(address account, uint256 stake, uint256 idPlusOne) private {
         uint256 id;
         if (idPlusOne == 0) {
             if (stake == 0) revert CourtStakeUnchanged(0);
@@ -591,6 +587,20 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
     function _syncWeight(uint256 id, StakingLedger.Account storage a) private returns (uint256 weight) {
         weight = a.weightOf();
         _tree.set(id, SafeCast.toUint64(weight));
+    }
+
+    function _countVotes(Round storage r, uint256 choice, uint256 count) private {
+        // Each seat reveals once and seats are below r.seats (a uint32).
+        r.revealed += uint32(count);
+        VoteTally.Move move = r.tally.add(choice, count, r.winning);
+        if (move == VoteTally.Move.Lead) {
+            r.winning = uint32(choice); // choice <= choices, a uint32
+            r.tied = false;
+        } else if (move == VoteTally.Move.Tie) {
+            r.tied = true;
+        } else if (move == VoteTally.Move.Untie) {
+            r.tied = false;
+        }
     }
 
     function _votingRound(uint256 disputeId, Period period) private view returns (Round storage r, uint256 index) {

@@ -5,31 +5,36 @@ pragma solidity ^0.8.24;
 /// @notice Revealed votes per choice and the choice leading them, kept up to date vote by vote
 ///         so that a round's ruling is read in one storage word.
 /// @dev The leader and the tie flag live with the caller (packed with its other per-round
-///      counters); this library keeps the per-choice counts and decides how each reveal moves
-///      them.
+///      counters); this library keeps the per-choice counts and says how each reveal moves
+///      the lead.
 library VoteTally {
     struct Tally {
         mapping(uint256 choice => uint256) votes; // revealed votes per choice
     }
 
-    /// @notice Counts `count` votes for `choice` and returns the new leader.
+    /// @notice How a reveal moves the lead.
+    enum Move {
+        Keep, // the leader and the tie flag stay
+        Lead, // the choice voted for now leads alone
+        Tie, // the choice voted for now has as many votes as the leader
+        Untie // the leader got the votes: it leads alone
+    }
+
+    /// @notice Counts `count` votes for `choice` and says how the lead moves.
     /// @param tally The round's tally.
     /// @param choice The choice voted for.
     /// @param count Votes (seats) revealed for it.
     /// @param winning The choice leading before these votes.
-    /// @param tied Whether another choice had as many votes as `winning` before these votes.
-    /// @return winning_ The choice leading after these votes.
-    /// @return tied_ Whether another choice has as many votes as `winning_`.
-    function add(Tally storage tally, uint256 choice, uint256 count, uint256 winning, bool tied)
-        internal
-        returns (uint256 winning_, bool tied_)
-    {
+    /// @return move Lead: `choice` leads alone; Tie: another choice has as many votes as the
+    ///         leader; Untie: the leader leads alone; Keep: leader and tie flag unchanged.
+    function add(Tally storage tally, uint256 choice, uint256 count, uint256 winning) internal returns (Move move) {
         uint256 votes = tally.votes[choice] + count;
         tally.votes[choice] = votes;
-        if (choice == winning) return (winning, false);
+        if (choice == winning) return Move.Untie;
         uint256 leading = tally.votes[winning];
-        if (votes > leading) return (choice, false);
-        return (winning, tied || votes == leading);
+        if (votes > leading) return Move.Lead;
+        if (votes == leading) return Move.Tie;
+        return Move.Keep;
     }
 
     /// @notice Revealed votes for `choice`.

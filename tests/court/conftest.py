@@ -43,9 +43,9 @@ def randomness(court_layer):
 
 
 @pytest.fixture(scope="module")
-def lock(court_params):
+def lock(court):
     """Stake locked per seat."""
-    return court_params.lock_per_seat
+    return court.lockPerSeat()
 
 
 @pytest.fixture(scope="module")

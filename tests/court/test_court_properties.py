@@ -128,9 +128,18 @@ TOTAL_FIELDS = (
 )
 
 
+# `IJurorCourt.ParamField` values of the fields this suite makes invalid.
+PARAM_ALPHA, PARAM_COMMIT_PERIOD, PARAM_LOCK = 2, 6, 9
+
+
 def weight_of(stake: int, coherent: int, incoherent: int) -> int:
     """IJurorCourt, Drawing weight."""
     return stake * (coherent + 1) // (coherent + incoherent + 1) // WEIGHT_UNIT
+
+
+def lock_of(params) -> int:
+    """IJurorCourt, A dispute, round by round: the stake each seat locks."""
+    return params.min_stake * params.alpha_bps // 10_000
 
 
 def reference_draw(weights: list[int], random: int) -> int:
@@ -858,8 +867,8 @@ class CourtMachine(RuleBasedStateMachine):
         for address in r.jurors:
             info = before["jurors"][address]
             r.before_draw[address] = (info[2], info[6])
-            self.by_address[address].locked += d.params.lock_per_seat
-        self.totals["locked"] += d.params.lock_per_seat * r.seats
+            self.by_address[address].locked += lock_of(d.params)
+        self.totals["locked"] += lock_of(d.params) * r.seats
         event(f"drew {len(set(expected))} juror(s) for {r.seats} seats")
         assert not self._logs(tx, c.DrawRequested)
 
@@ -1166,8 +1175,8 @@ class CourtMachine(RuleBasedStateMachine):
         expected = []
         for seat in seats:
             j = self.by_address[r.jurors[seat]]
-            j.locked -= d.params.lock_per_seat
-            self.totals["locked"] -= d.params.lock_per_seat
+            j.locked -= lock_of(d.params)
+            self.totals["locked"] -= lock_of(d.params)
             r.settled.add(seat)
             revealed, choice = r.vote(seat)
             tokens = eth = slashed = 0
@@ -1184,7 +1193,7 @@ class CourtMachine(RuleBasedStateMachine):
                 r.incoherent_settled += 1
                 if coherent_seats or not revealed:
                     j.incoherent += 1
-                    slashed = min(d.params.lock_per_seat, j.stake)
+                    slashed = min(lock_of(d.params), j.stake)
                     j.stake -= slashed
                     self.totals["staked"] -= slashed
                     self.slashed += slashed
@@ -1480,11 +1489,19 @@ class CourtMachine(RuleBasedStateMachine):
             appeal_period=period or p.appeal_period,
         )
         c = self.court
-        valid = alpha_bps != 0 and (period is None or period >= HOUR) and new.lock_per_seat > 0
-        if not valid:
-            self._refused(
-                self._err(c.CourtInvalidParams), c.setParams, new.as_tuple(), sender=self.governance
+        # The first field out of bounds, in the order the court checks them.
+        if alpha_bps == 0:
+            refusal = self._err(c.CourtParamBelowMinimum, field=PARAM_ALPHA, value=0, minimum=1)
+        elif period is not None and period < HOUR:
+            refusal = self._err(
+                c.CourtParamBelowMinimum, field=PARAM_COMMIT_PERIOD, value=period, minimum=HOUR
             )
+        elif lock_of(new) == 0:
+            refusal = self._err(c.CourtParamBelowMinimum, field=PARAM_LOCK, value=0, minimum=1)
+        else:
+            refusal = None
+        if refusal is not None:
+            self._refused(refusal, c.setParams, new.as_tuple(), sender=self.governance)
             return
         tx = self._send(c.setParams, new.as_tuple(), sender=self.governance)
         assert self._one(tx, c.ParamsSet) == {"params": list(new.as_tuple())}

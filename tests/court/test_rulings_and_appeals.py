@@ -598,3 +598,30 @@ def test_create_dispute__extra_eth__is_kept_as_the_rounds_fees(
     assert court.round(0, 0).fees == paid
     assert court.totals().feesHeld == paid
     assert court.balance == paid
+
+
+# ---------------------------------------------------------------- appealSeats
+
+
+def test_appeal_seats__first_round__is_seven(court, open_dispute):
+    assert court.appealSeats(open_dispute()) == 7
+
+
+def test_appeal_seats__after_an_appeal__is_twice_the_new_round_plus_one(
+    court, arbitrable, appealable, stranger
+):
+    assert court.appealSeats(appealable) == 2 * court.round(appealable, 0).seats + 1 == 7
+
+    arbitrable.appeal(appealable, value=appeal_cost(court, appealable), sender=stranger)
+
+    assert court.appealSeats(appealable) == 2 * court.round(appealable, 1).seats + 1 == 15
+
+
+def test_appeal_seats__prices_the_appeal(court, appealable, court_params):
+    assert appeal_cost(court, appealable) == court.appealSeats(appealable) * court_params.fee_per_juror
+
+
+def test_appeal_seats__unknown_dispute__reverts_unknown_dispute(court, reverts):
+    unknown = court.disputeCount()
+    with reverts(court.CourtUnknownDispute, disputeId=unknown):
+        court.appealSeats(unknown)
