@@ -286,9 +286,8 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
 
     /// @inheritdoc IJurorCourt
     function withdrawRewards() external nonReentrant {
-        StakingLedger.Claimable memory owed = _ledger.claimable[msg.sender];
+        StakingLedger.Claimable memory owed = _ledger.takeClaimable(msg.sender);
         if (owed.tokens == 0 && owed.eth == 0) revert CourtNothingToWithdraw(msg.sender);
-        _ledger.takeClaimable(msg.sender);
         _holdings.rewardTokensOwed -= owed.tokens;
         _holdings.rewardEthOwed -= owed.eth;
         emit RewardsWithdrawn(msg.sender, owed.tokens, owed.eth);
