@@ -589,16 +589,20 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
     }
 
     function _countVotes(Round storage r, uint256 choice, uint256 count) private {
+        uint256 votes = r.tally.add(choice, count);
         // Each seat reveals once and seats are below r.seats (a uint32).
         r.revealed += uint32(count);
-        VoteTally.Move move = r.tally.add(choice, count, r.winning);
-        if (move == VoteTally.Move.Lead) {
-            r.winning = uint32(choice); // choice <= choices, a uint32
+        uint256 winning = r.winning;
+        if (choice == winning) {
             r.tied = false;
-        } else if (move == VoteTally.Move.Tie) {
-            r.tied = true;
-        } else if (move == VoteTally.Move.Untie) {
-            r.tied = false;
+        } else {
+            uint256 leading = r.tally.votesFor(winning);
+            if (votes > leading) {
+                r.winning = uint32(choice); // choice <= choices, a uint32
+                r.tied = false;
+            } else if (votes == leading) {
+                r.tied = true;
+            }
         }
     }
 

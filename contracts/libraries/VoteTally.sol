@@ -5,36 +5,21 @@ pragma solidity ^0.8.24;
 /// @notice Revealed votes per choice and the choice leading them, kept up to date vote by vote
 ///         so that a round's ruling is read in one storage word.
 /// @dev The leader and the tie flag live with the caller (packed with its other per-round
-///      counters); this library keeps the per-choice counts and says how each reveal moves
-///      the lead.
+///      counters, where the court updates them from the counts kept here: the ruling is the
+///      leader unless tied, see {ruling}).
 library VoteTally {
     struct Tally {
         mapping(uint256 choice => uint256) votes; // revealed votes per choice
     }
 
-    /// @notice How a reveal moves the lead.
-    enum Move {
-        Keep, // the leader and the tie flag stay
-        Lead, // the choice voted for now leads alone
-        Tie, // the choice voted for now has as many votes as the leader
-        Untie // the leader got the votes: it leads alone
-    }
-
-    /// @notice Counts `count` votes for `choice` and says how the lead moves.
+    /// @notice Counts `count` votes for `choice`.
     /// @param tally The round's tally.
     /// @param choice The choice voted for.
     /// @param count Votes (seats) revealed for it.
-    /// @param winning The choice leading before these votes.
-    /// @return move Lead: `choice` leads alone; Tie: another choice has as many votes as the
-    ///         leader; Untie: the leader leads alone; Keep: leader and tie flag unchanged.
-    function add(Tally storage tally, uint256 choice, uint256 count, uint256 winning) internal returns (Move move) {
-        uint256 votes = tally.votes[choice] + count;
+    /// @return votes The choice's revealed votes, these included.
+    function add(Tally storage tally, uint256 choice, uint256 count) internal returns (uint256 votes) {
+        votes = tally.votes[choice] + count;
         tally.votes[choice] = votes;
-        if (choice == winning) return Move.Untie;
-        uint256 leading = tally.votes[winning];
-        if (votes > leading) return Move.Lead;
-        if (votes == leading) return Move.Tie;
-        return Move.Keep;
     }
 
     /// @notice Revealed votes for `choice`.
