@@ -172,7 +172,10 @@ INVALID = {
         {"min_stake": 1, "alpha_bps": 9_999},
         below("lock_per_seat", 0, 1),
     ),
-    "lock_rounds_to_0_alpha_1": ({"min_stake": 9_999, "alpha_bps": 1}, below("lock_per_seat", 0, 1)),
+    "lock_rounds_to_0_alpha_1": (
+        {"min_stake": 9_999, "alpha_bps": 1},
+        below("lock_per_seat", 0, 1),
+    ),
 }
 
 VALID = {

@@ -8,9 +8,9 @@ random, so votes are cast per seat (whoever holds it) with `play`.
 """
 
 import pytest
+from eth_utils import keccak
 from hexbytes import HexBytes
 from web3.exceptions import ContractCustomError
-from eth_utils import keccak
 
 from openotc import court as sdk
 from openotc.court import Period
@@ -621,7 +621,9 @@ def test_appeal_seats__after_an_appeal__is_twice_the_new_round_plus_one(
 
 
 def test_appeal_seats__prices_the_appeal(court, appealable, court_params):
-    assert appeal_cost(court, appealable) == court.appealSeats(appealable) * court_params.fee_per_juror
+    assert (
+        appeal_cost(court, appealable) == court.appealSeats(appealable) * court_params.fee_per_juror
+    )
 
 
 def test_appeal_seats__unknown_dispute__reverts_unknown_dispute(court, chain, error_data):
