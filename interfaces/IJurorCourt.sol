@@ -74,6 +74,21 @@ interface IJurorCourt is IArbitrator, IGoverned {
         Execution
     }
 
+    /// @notice A field of {CourtParams} (or, for LockPerSeat, the lock they give), named by the
+    ///         errors that refuse a value.
+    enum ParamField {
+        MinStake,
+        FeePerJuror,
+        AlphaBps,
+        MaxAppeals,
+        UnstakeCooldown,
+        EvidencePeriod,
+        CommitPeriod,
+        RevealPeriod,
+        AppealPeriod,
+        LockPerSeat // minStake * alphaBps / 10_000
+    }
+
     /// @notice Everything governance tunes. Amounts in token wei (stake) or wei (fees); times
     ///         in seconds.
     struct CourtParams {
@@ -181,7 +196,10 @@ interface IJurorCourt is IArbitrator, IGoverned {
     event ResidualSwept(address indexed treasury, uint256 tokens, uint256 eth);
 
     error CourtZeroAddress();
-    error CourtInvalidParams();
+    /// @notice `field` is `value`, below its smallest accepted value `minimum`.
+    error CourtParamBelowMinimum(ParamField field, uint256 value, uint256 minimum);
+    /// @notice `field` is `value`, above its largest accepted value `maximum`.
+    error CourtParamAboveMaximum(ParamField field, uint256 value, uint256 maximum);
     error CourtUnknownDispute(uint256 disputeId);
     error CourtUnknownRound(uint256 disputeId, uint256 round);
     error CourtInvalidChoices(uint256 choices);
@@ -220,9 +238,11 @@ interface IJurorCourt is IArbitrator, IGoverned {
 
     /// @notice Sets the caller's stake to `stake` (0 to leave). Applied now, or recorded and
     ///         applied after the pending draws if the court is frozen.
+    /// @param stake The stake wanted, in token wei: 0, or at least `minStake`.
     function setStake(uint256 stake) external;
 
     /// @notice Applies a stake change recorded while the court was frozen. Anyone may call.
+    /// @param juror The juror whose recorded stake change is applied.
     function applyDelayedStake(address juror) external;
 
     /// @notice Pays the caller's stake decreases whose cooldown has passed.
@@ -231,23 +251,36 @@ interface IJurorCourt is IArbitrator, IGoverned {
     /// @notice Fills every seat of the dispute's current round from the round's random value.
     ///         Anyone may call. If the value's window passed unfulfilled, requests a new one
     ///         instead (DrawRequested).
+    /// @param disputeId The dispute, in its Evidence period.
     function draw(uint256 disputeId) external;
 
     /// @notice Commits the caller's vote for `seats` of the current round.
+    /// @param disputeId The dispute, in its Commit period.
+    /// @param seats Seats of the current round, all held by the caller.
+    /// @param commitment {commitmentOf} the caller's choice and salt; not zero.
     function commit(uint256 disputeId, uint256[] calldata seats, bytes32 commitment) external;
 
     /// @notice Reveals the caller's vote for `seats` of the current round.
+    /// @param disputeId The dispute, in its Reveal period.
+    /// @param seats Seats of the current round, all held by the caller and committed.
+    /// @param choice The choice committed to (0 refuses to arbitrate).
+    /// @param salt The salt committed with it.
     function reveal(uint256 disputeId, uint256[] calldata seats, uint256 choice, bytes32 salt) external;
 
     /// @notice Moves the dispute to its next period when the current one is over.
+    /// @param disputeId The dispute, before its Execution period.
     function passPeriod(uint256 disputeId) external;
 
     /// @notice Final ruling to the arbitrable (moving from Appeal to Execution if the appeal
     ///         period is over). Anyone may call, once.
+    /// @param disputeId The dispute.
     function executeRuling(uint256 disputeId) external;
 
     /// @notice Settles `seats` of `round` of a dispute in Execution: slashes incoherent seats,
     ///         credits coherent ones. Anyone may call; incoherent seats must be settled first.
+    /// @param disputeId The dispute, in its Execution period.
+    /// @param round The round whose seats are settled.
+    /// @param seats Seats of that round not settled yet.
     function settle(uint256 disputeId, uint256 round, uint256[] calldata seats) external;
 
     /// @notice Pays the caller's credited rewards (tokens and ETH).
@@ -260,35 +293,117 @@ interface IJurorCourt is IArbitrator, IGoverned {
     // ------------------------------------------------------------------ governance
 
     /// @notice Sets the parameters for disputes created from now on (and the minimum stake
-    ///         and cooldown for stake changes from now on).
+    ///         and cooldown for stake changes from now on). A field out of its bounds reverts
+    ///         with CourtParamBelowMinimum or CourtParamAboveMaximum naming it.
+    /// @param params The new parameters.
     function setParams(CourtParams calldata params) external;
 
     // ------------------------------------------------------------------ views
 
+    /// @notice Token wei per unit of drawing weight.
+    /// @return The unit, 1e9.
     function WEIGHT_UNIT() external view returns (uint256);
+
+    /// @notice Seats of a dispute's first round.
+    /// @return The number of seats, 3.
     function FIRST_ROUND_SEATS() external view returns (uint256);
+
+    /// @notice The largest `maxAppeals` governance may set.
+    /// @return The bound, 5 (rounds of 3, 7, 15, 31, 63 and 127 seats).
     function MAX_APPEALS() external view returns (uint256);
 
+    /// @notice The protocol token jurors stake.
+    /// @return The token's address.
     function token() external view returns (address);
+
+    /// @notice Where the court's random values come from.
+    /// @return The randomness source.
     function randomness() external view returns (IRandomnessSource);
+
+    /// @notice Where the residual goes ({sweepResidual}), fixed at deployment.
+    /// @return The treasury's address.
     function treasury() external view returns (address);
+
+    /// @notice The parameters for disputes created now.
+    /// @return The parameters in force.
     function params() external view returns (CourtParams memory);
+
+    /// @notice The parameters a dispute keeps: those in force when it was created.
+    /// @param disputeId The dispute.
+    /// @return The dispute's parameters.
     function disputeParams(uint256 disputeId) external view returns (CourtParams memory);
+
+    /// @notice Stake locked per seat under the parameters in force now.
+    /// @return minStake * alphaBps / 10_000, in token wei.
+    function lockPerSeat() external view returns (uint256);
+
+    /// @notice Seats of the round an appeal would open now: 2n + 1 for a last round of n.
+    /// @param disputeId The dispute.
+    /// @return The seats of the next round.
+    function appealSeats(uint256 disputeId) external view returns (uint256);
+
+    /// @notice Disputes created so far (the next dispute's id).
+    /// @return The number of disputes.
     function disputeCount() external view returns (uint256);
+
+    /// @notice A dispute's state.
+    /// @param disputeId The dispute.
+    /// @return Its arbitrable, choices, period and its times, rounds and ruling.
     function dispute(uint256 disputeId) external view returns (DisputeInfo memory);
+
+    /// @notice A round's state.
+    /// @param disputeId The dispute.
+    /// @param round The round, at most the dispute's last.
+    /// @return Its seats, jurors by seat (once drawn), ticket, vote counts, ruling and settlement.
     function round(uint256 disputeId, uint256 round) external view returns (RoundInfo memory);
+
+    /// @notice A seat's vote.
+    /// @param disputeId The dispute.
+    /// @param round The round, drawn.
+    /// @param seat The seat, below the round's seats.
+    /// @return Its juror, commitment, revealed choice and whether it is settled.
     function vote(uint256 disputeId, uint256 round, uint256 seat) external view returns (VoteInfo memory);
+
+    /// @notice A juror's stake, reputation, weight, pending stake change, cooling tokens and
+    ///         credited rewards.
+    /// @param account The juror (an address that never staked reads as all zeros).
+    /// @return The juror's state.
     function juror(address account) external view returns (JurorInfo memory);
+
+    /// @notice Jurors registered so far (the next juror's id).
+    /// @return The number of jurors.
     function jurorCount() external view returns (uint256);
+
+    /// @notice The address of a juror id.
+    /// @param jurorId The id, below {jurorCount}.
+    /// @return The juror's address.
     function jurorAt(uint256 jurorId) external view returns (address);
+
+    /// @notice The sum of every juror's drawing weight.
+    /// @return The total weight.
     function totalWeight() external view returns (uint256);
+
+    /// @notice Where every token and every wei held by the court belongs.
+    /// @return The court's totals.
     function totals() external view returns (Totals memory);
+
     /// @notice Rounds waiting for their jurors; the court is frozen while this is not zero.
+    /// @return The number of rounds waiting.
     function pendingDraws() external view returns (uint256);
+
+    /// @notice Whether stake changes are recorded instead of applied and settling is refused:
+    ///         a round waits for its jurors and some juror has weight.
+    /// @return True while frozen.
     function frozen() external view returns (bool);
 
     /// @notice The commitment a juror submits for `choice` with `salt`, bound to the juror, the
     ///         dispute, the round, this chain and this court.
+    /// @param choice The choice.
+    /// @param salt A secret random value.
+    /// @param juror The juror committing.
+    /// @param disputeId The dispute.
+    /// @param round The round.
+    /// @return keccak256(abi.encode(choice, salt, juror, disputeId, round, chainid, court)).
     function commitmentOf(uint256 choice, bytes32 salt, address juror, uint256 disputeId, uint256 round)
         external
         view

@@ -31,14 +31,19 @@ interface IPrevrandaoRandomness is IRandomnessSource {
     error RandomnessInvalidConfig(uint256 lookahead, uint256 window);
 
     /// @notice Blocks between a request and the opening of its window.
+    /// @return The lookahead, in blocks.
     function LOOKAHEAD() external view returns (uint256);
 
     /// @notice Blocks in which a ticket can be fulfilled.
+    /// @return The window, in blocks.
     function WINDOW() external view returns (uint256);
 
     /// @notice The block that opens the ticket's window (0 for an unknown ticket).
+    /// @param ticket The ticket.
+    /// @return The block number of the window's first block.
     function targetBlock(uint256 ticket) external view returns (uint256);
 
     /// @notice Tickets issued so far (the next ticket's number).
+    /// @return The number of tickets.
     function ticketCount() external view returns (uint256);
 }

@@ -23,13 +23,18 @@ interface IRandomnessSource {
     error RandomnessNotReady(uint256 ticket, uint256 targetBlock);
 
     /// @notice Issues a ticket whose value does not exist yet.
+    /// @return ticket The new ticket's number.
     function request() external returns (uint256 ticket);
 
     /// @notice Fixes the value of `ticket` if it is not fixed yet and its window is open, and
     ///         returns it. Returns 0 if the window passed unfulfilled (the ticket expired).
     ///         Reverts before the window opens.
+    /// @param ticket The ticket.
+    /// @return value The ticket's value, never 0 once fixed; 0 if the ticket expired.
     function fulfil(uint256 ticket) external returns (uint256 value);
 
     /// @notice The fixed value of `ticket`, or 0 while it is not fixed.
+    /// @param ticket The ticket.
+    /// @return The ticket's value, or 0.
     function valueOf(uint256 ticket) external view returns (uint256);
 }

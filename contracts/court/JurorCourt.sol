@@ -5,21 +5,36 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {IArbitrable} from "@kleros/erc-792/contracts/IArbitrable.sol";
 import {IArbitrator} from "@kleros/erc-792/contracts/IArbitrator.sol";
 import {IJurorCourt} from "../../interfaces/IJurorCourt.sol";
 import {IRandomnessSource} from "../../interfaces/IRandomnessSource.sol";
 import {SortitionTree} from "../libraries/SortitionTree.sol";
+import {StakingLedger} from "../libraries/StakingLedger.sol";
+import {SeatBook} from "../libraries/SeatBook.sol";
+import {VoteTally} from "../libraries/VoteTally.sol";
 import {Governed} from "../governance/Governed.sol";
+import {JurorCourtStorage} from "./JurorCourtStorage.sol";
+import {JurorCourtExtension} from "./JurorCourtExtension.sol";
 
 /// @title JurorCourt
 /// @notice Staked jurors drawn by sortition, commit-reveal votes, appeals, rewards and
 ///         slashing, behind the ERC-792 arbitrator interface. See {IJurorCourt}.
-contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
+/// @dev The dispute and period state machine and the paths that move stakes, votes and value.
+///      The staking ledger, the seat book and the vote tally are libraries over this contract's
+///      storage ({JurorCourtStorage}); the parameter rules and the structured views run in
+///      {JurorCourtExtension}, created by the constructor and reached by DELEGATECALL, which
+///      keeps this contract's code 4 KiB under the EIP-170 limit.
+contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SortitionTree for SortitionTree.Tree;
+    using StakingLedger for StakingLedger.Ledger;
+    using StakingLedger for StakingLedger.Account;
+    using SeatBook for SeatBook.Book;
+    using VoteTally for VoteTally.Tally;
 
-    uint256 public constant WEIGHT_UNIT = 1e9; // token wei per unit of drawing weight
+    uint256 public constant WEIGHT_UNIT = StakingLedger.WEIGHT_UNIT; // token wei per unit of drawing weight
     uint256 public constant FIRST_ROUND_SEATS = 3;
     uint256 public constant MAX_APPEALS = 5; // seats 3, 7, 15, 31, 63, 127
     uint256 public constant MAX_CHOICES = type(uint32).max;
@@ -27,90 +42,11 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     uint256 public constant MAX_PERIOD = 30 days;
     uint256 public constant MAX_COOLDOWN = 90 days;
 
-    uint256 private constant _BPS = 10_000;
-    uint256 private constant _ID_BITS = 32; // juror ids in seat words
-    uint256 private constant _IDS_PER_WORD = 8;
-
-    struct Dispute {
-        IArbitrable arbitrable;
-        uint32 choices;
-        Period period;
-        uint40 periodStart;
-        bool ruled;
-        uint8 lastRound; // index of the current round
-        CourtParams params; // in force when the dispute was created
-    }
-
-    struct Round {
-        // One slot: what draw, commit and reveal touch.
-        uint32 seats;
-        uint32 committed;
-        uint32 revealed;
-        uint32 winning; // choice with the most revealed votes so far
-        bool tied; // another choice has as many votes as `winning`
-        uint64 ticket; // randomness ticket
-        uint40 requestBlock; // block of the ticket's request
-        bool drawn; // every seat is filled
-        // Settlement.
-        uint128 fees; // ETH paid for the round
-        uint96 penalties; // tokens slashed from incoherent seats
-        uint32 settled; // seats settled
-        uint32 incoherentSettled;
-        mapping(uint256 word => uint256) seatIds; // juror id by seat, eight 32-bit ids a word
-        mapping(uint256 seat => Vote) votes;
-        mapping(uint256 choice => uint256) tally; // revealed votes per choice
-    }
-
-    struct Vote {
-        bytes32 commitment;
-        uint32 choice;
-        bool revealed;
-        bool settled;
-    }
-
-    /// @dev One slot per juror: what a draw reads and writes.
-    struct Account {
-        uint96 stake; // includes locked
-        uint96 locked;
-        uint32 coherent;
-        uint32 incoherent;
-    }
-
-    struct Cooling {
-        uint128 amount;
-        uint64 availableAt;
-    }
-
-    struct Claimable {
-        uint128 tokens;
-        uint128 eth;
-    }
-
     IERC20 private immutable _token;
     IRandomnessSource private immutable _randomness;
     address private immutable _treasury;
-
-    CourtParams private _params;
-    SortitionTree.Tree private _tree;
-
-    // Draw bookkeeping, one slot.
-    uint32 private _pendingDraws; // rounds waiting for jurors
-    uint64 private _staleBefore; // tickets requested at or before this block must be renewed
-    uint128 private _lockedTotal; // sum of locked stake
-
-    Totals private _totals;
-
-    mapping(uint256 jurorId => Account) private _accounts;
-    address[] private _jurorAddresses; // by juror id
-    mapping(address juror => uint256) private _idPlusOne;
-    mapping(address juror => uint256) private _delayedPlusOne; // requested stake + 1
-    mapping(address juror => Cooling) private _cooling;
-    mapping(address juror => Claimable) private _claimable;
-
-    // Mappings rather than arrays: no length to read (and bounds-check) on every vote.
-    mapping(uint256 disputeId => Dispute) private _disputes;
-    mapping(uint256 disputeId => mapping(uint256 round => Round)) private _rounds;
-    uint256 private _disputeCount;
+    /// @dev Parameter rules and structured views, run on this contract's storage.
+    address private immutable _extension;
 
     constructor(
         address governance_,
@@ -125,7 +61,9 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         _token = token_;
         _randomness = randomness_;
         _treasury = treasury_;
-        _setParams(params_);
+        address extension = address(new JurorCourtExtension(token_, randomness_));
+        _extension = extension;
+        Address.functionDelegateCall(extension, abi.encodeCall(JurorCourtExtension.setParams, (params_)));
     }
 
     // ------------------------------------------------------------------ arbitrator (ERC-792)
@@ -140,30 +78,16 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         disputeId = _disputeCount++;
         Dispute storage d = _disputes[disputeId];
         d.arbitrable = IArbitrable(msg.sender);
-        d.choices = uint32(choices);
-        d.periodStart = uint40(block.timestamp);
+        d.choices = uint32(choices); // checked against MAX_CHOICES (2^32 - 1) above
+        d.periodStart = uint40(block.timestamp); // timestamps fit 40 bits for 34,000 years
         d.params = params_;
-        emit DisputeCreation(disputeId, IArbitrable(msg.sender));
         _openRound(disputeId, 0, FIRST_ROUND_SEATS);
+        emit DisputeCreation(disputeId, IArbitrable(msg.sender));
     }
 
     /// @inheritdoc IArbitrator
-    function appeal(uint256 disputeId, bytes calldata) external payable {
-        Dispute storage d = _dispute(disputeId);
-        if (msg.sender != address(d.arbitrable)) revert CourtNotArbitrable(disputeId, msg.sender);
-        _requirePeriod(disputeId, d, Period.Appeal);
-        uint256 endsAt = uint256(d.periodStart) + d.params.appealPeriod;
-        if (block.timestamp >= endsAt) revert CourtPeriodOver(disputeId, endsAt);
-        uint256 lastRound = d.lastRound;
-        if (lastRound >= d.params.maxAppeals) revert CourtNoMoreAppeals(disputeId);
-        uint256 seats = _rounds[disputeId][lastRound].seats * 2 + 1;
-        uint256 cost = uint256(d.params.feePerJuror) * seats;
-        if (msg.value < cost) revert CourtInsufficientFee(msg.value, cost);
-
-        d.lastRound = uint8(lastRound + 1);
-        _enterPeriod(disputeId, d, Period.Evidence);
-        emit AppealDecision(disputeId, d.arbitrable);
-        _openRound(disputeId, lastRound + 1, seats);
+    function appeal(uint256, bytes calldata) external payable {
+        _delegate();
     }
 
     /// @inheritdoc IArbitrator
@@ -173,29 +97,18 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IArbitrator
     /// @dev type(uint256).max when the dispute cannot be appealed now.
-    function appealCost(uint256 disputeId, bytes calldata) external view returns (uint256) {
-        Dispute storage d = _dispute(disputeId);
-        uint256 lastRound = d.lastRound;
-        if (
-            d.period != Period.Appeal || block.timestamp >= uint256(d.periodStart) + d.params.appealPeriod
-                || lastRound >= d.params.maxAppeals
-        ) return type(uint256).max;
-        return uint256(d.params.feePerJuror) * (_rounds[disputeId][lastRound].seats * 2 + 1);
+    function appealCost(uint256, bytes calldata) external view returns (uint256) {
+        _delegateView();
     }
 
     /// @inheritdoc IArbitrator
-    function appealPeriod(uint256 disputeId) external view returns (uint256 start, uint256 end) {
-        Dispute storage d = _dispute(disputeId);
-        if (d.period != Period.Appeal) return (0, 0);
-        return (d.periodStart, uint256(d.periodStart) + d.params.appealPeriod);
+    function appealPeriod(uint256) external view returns (uint256, uint256) {
+        _delegateView();
     }
 
     /// @inheritdoc IArbitrator
-    function disputeStatus(uint256 disputeId) external view returns (DisputeStatus) {
-        Period period = _dispute(disputeId).period;
-        if (period == Period.Execution) return DisputeStatus.Solved;
-        if (period == Period.Appeal) return DisputeStatus.Appealable;
-        return DisputeStatus.Waiting;
+    function disputeStatus(uint256) external view returns (DisputeStatus) {
+        _delegateView();
     }
 
     /// @inheritdoc IArbitrator
@@ -208,41 +121,36 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IJurorCourt
     function setStake(uint256 stake) external nonReentrant {
-        uint256 idPlusOne = _idPlusOne[msg.sender];
-        uint256 current = idPlusOne == 0 ? 0 : _accounts[idPlusOne - 1].stake;
+        uint256 idPlusOne = _ledger.idPlusOne[msg.sender];
+        uint256 current = idPlusOne == 0 ? 0 : _ledger.accounts[idPlusOne - 1].stake;
         if (stake == current) {
             // Asking for the stake in force withdraws a recorded request, if any.
-            if (_delayedPlusOne[msg.sender] == 0) revert CourtStakeUnchanged(stake);
-            delete _delayedPlusOne[msg.sender];
+            if (_ledger.delayedPlusOne[msg.sender] == 0) revert CourtStakeUnchanged(stake);
+            delete _ledger.delayedPlusOne[msg.sender];
             emit StakeDelayed(msg.sender, stake);
             return;
         }
         _checkStake(stake);
         if (frozen()) {
-            _delayedPlusOne[msg.sender] = stake + 1;
+            _ledger.delayedPlusOne[msg.sender] = stake + 1;
             emit StakeDelayed(msg.sender, stake);
             return;
         }
-        _applyStake(msg.sender, stake);
+        _applyStake(msg.sender, stake, idPlusOne);
     }
 
     /// @inheritdoc IJurorCourt
     function applyDelayedStake(address juror_) external nonReentrant {
         if (frozen()) revert CourtFrozen();
-        uint256 requested = _delayedPlusOne[juror_];
+        uint256 requested = _ledger.delayedPlusOne[juror_];
         if (requested == 0) revert CourtNoDelayedStake(juror_);
-        _applyStake(juror_, requested - 1);
+        _checkStake(requested - 1);
+        _applyStake(juror_, requested - 1, _ledger.idPlusOne[juror_]);
     }
 
     /// @inheritdoc IJurorCourt
     function withdrawStake() external nonReentrant {
-        Cooling memory cooling = _cooling[msg.sender];
-        if (cooling.amount == 0) revert CourtNothingToWithdraw(msg.sender);
-        if (block.timestamp < cooling.availableAt) revert CourtCoolingDown(cooling.availableAt);
-        delete _cooling[msg.sender];
-        _totals.cooling -= cooling.amount;
-        emit StakeWithdrawn(msg.sender, cooling.amount);
-        _token.safeTransfer(msg.sender, cooling.amount);
+        _delegate();
     }
 
     // ------------------------------------------------------------------ drawing and voting
@@ -271,19 +179,17 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         for (uint256 seat = 0; seat < seats; ++seat) {
             uint256 id = _tree.draw(uint256(keccak256(abi.encode(value, disputeId, roundIndex, seat))));
             // Over-locking is allowed: a juror drawn for more seats than its free stake covers
-            // loses at most its remaining stake (see settle).
-            _accounts[id].locked += uint96(lock);
-            word |= id << ((seat % _IDS_PER_WORD) * _ID_BITS);
-            if (seat % _IDS_PER_WORD == _IDS_PER_WORD - 1 || seat == seats - 1) {
-                r.seatIds[seat / _IDS_PER_WORD] = word;
-                word = 0;
-            }
+            // loses at most its remaining stake (see settle). The lock is at most minStake
+            // (a uint96), and a juror holds at most 127 seats a round.
+            _ledger.accounts[id].locked += uint96(lock);
+            word = r.seatBook.place(word, seat, seats, id);
             ids[seat] = id;
         }
-        emit JurorsDrawn(disputeId, roundIndex, ids);
         r.drawn = true;
+        // At most 127 locks of a uint96 each per round, all part of the staked token supply.
         _lockedTotal += uint128(lock * seats);
         _pendingDraws -= 1;
+        emit JurorsDrawn(disputeId, roundIndex, ids);
     }
 
     /// @inheritdoc IJurorCourt
@@ -296,8 +202,9 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
             if (v.commitment != bytes32(0)) revert CourtAlreadyCommitted(disputeId, roundIndex, seats[i]);
             v.commitment = commitment;
         }
+        // Every seat is distinct and below r.seats (a uint32): the count cannot exceed it.
         r.committed += uint32(seats.length);
-        emit VoteCommitted(disputeId, roundIndex, _jurorAddresses[id], seats, commitment);
+        emit VoteCommitted(disputeId, roundIndex, _ledger.addresses[id], seats, commitment);
     }
 
     /// @inheritdoc IJurorCourt
@@ -312,7 +219,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
             if (v.commitment == bytes32(0)) revert CourtNotCommitted(disputeId, roundIndex, seats[i]);
             if (v.revealed) revert CourtAlreadyRevealed(disputeId, roundIndex, seats[i]);
             if (v.commitment != expected) revert CourtCommitmentMismatch(disputeId, roundIndex, seats[i]);
-            v.choice = uint32(choice);
+            v.choice = uint32(choice); // choice <= choices, a uint32
             v.revealed = true;
         }
         _countVotes(r, choice, seats.length);
@@ -335,7 +242,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
             timeUp = timeUp || r.revealed == r.seats;
         }
         if (!timeUp) revert CourtPeriodNotOver(disputeId, endsAt);
-        _enterPeriod(disputeId, d, Period(uint8(period) + 1));
+        _enterPeriod(disputeId, d, Period(uint8(period) + 1)); // period is before Execution
     }
 
     /// @inheritdoc IJurorCourt
@@ -366,23 +273,23 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         if (roundIndex > d.lastRound) revert CourtUnknownRound(disputeId, roundIndex);
         Round storage r = _rounds[disputeId][roundIndex];
         uint256 ruling = _currentRuling(disputeId);
-        Settlement memory s = Settlement(disputeId, roundIndex, ruling, r.tally[ruling], _lockPerSeat(d.params));
+        Settlement memory s =
+            Settlement(disputeId, roundIndex, ruling, r.tally.votesFor(ruling), _lockPerSeat(d.params));
         for (uint256 i = 0; i < seats.length; ++i) {
             _settleSeat(s, r, seats[i]);
         }
         if (r.settled == r.seats) _closeRound(r, s.coherentSeats);
         // Settling moves weights; with rounds waiting (possible here only while the tree was
         // empty) their tickets may be known, so they are renewed before drawing.
-        if (_pendingDraws != 0) _staleBefore = uint64(block.number);
+        if (_pendingDraws != 0) _staleBefore = uint64(block.number); // block numbers fit 64 bits
     }
 
     /// @inheritdoc IJurorCourt
     function withdrawRewards() external nonReentrant {
-        Claimable memory owed = _claimable[msg.sender];
+        StakingLedger.Claimable memory owed = _ledger.takeClaimable(msg.sender);
         if (owed.tokens == 0 && owed.eth == 0) revert CourtNothingToWithdraw(msg.sender);
-        delete _claimable[msg.sender];
-        _totals.rewardTokensOwed -= owed.tokens;
-        _totals.rewardEthOwed -= owed.eth;
+        _holdings.rewardTokensOwed -= owed.tokens;
+        _holdings.rewardEthOwed -= owed.eth;
         emit RewardsWithdrawn(msg.sender, owed.tokens, owed.eth);
         if (owed.tokens != 0) _token.safeTransfer(msg.sender, owed.tokens);
         if (owed.eth != 0) _sendEth(msg.sender, owed.eth);
@@ -390,11 +297,11 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IJurorCourt
     function sweepResidual() external nonReentrant {
-        uint256 tokens = _totals.residualTokens;
-        uint256 eth = _totals.residualEth;
+        uint256 tokens = _holdings.residualTokens;
+        uint256 eth = _holdings.residualEth;
         if (tokens == 0 && eth == 0) revert CourtNothingToWithdraw(_treasury);
-        _totals.residualTokens = 0;
-        _totals.residualEth = 0;
+        _holdings.residualTokens = 0;
+        _holdings.residualEth = 0;
         emit ResidualSwept(_treasury, tokens, eth);
         if (tokens != 0) _token.safeTransfer(_treasury, tokens);
         if (eth != 0) _sendEth(_treasury, eth);
@@ -403,8 +310,8 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     // ------------------------------------------------------------------ governance
 
     /// @inheritdoc IJurorCourt
-    function setParams(CourtParams calldata params_) external onlyGovernance {
-        _setParams(params_);
+    function setParams(CourtParams calldata) external onlyGovernance {
+        _delegate();
     }
 
     // ------------------------------------------------------------------ views
@@ -426,12 +333,22 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     /// @inheritdoc IJurorCourt
     function params() external view returns (CourtParams memory) {
-        return _params;
+        _delegateView();
     }
 
     /// @inheritdoc IJurorCourt
-    function disputeParams(uint256 disputeId) external view returns (CourtParams memory) {
-        return _dispute(disputeId).params;
+    function disputeParams(uint256) external view returns (CourtParams memory) {
+        _delegateView();
+    }
+
+    /// @inheritdoc IJurorCourt
+    function lockPerSeat() external view returns (uint256) {
+        return _lockPerSeat(_params);
+    }
+
+    /// @inheritdoc IJurorCourt
+    function appealSeats(uint256) external view returns (uint256) {
+        _delegateView();
     }
 
     /// @inheritdoc IJurorCourt
@@ -440,78 +357,33 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorCourt
-    function dispute(uint256 disputeId) external view returns (DisputeInfo memory info) {
-        Dispute storage d = _dispute(disputeId);
-        info.arbitrable = d.arbitrable;
-        info.choices = d.choices;
-        info.period = d.period;
-        info.periodStart = d.periodStart;
-        if (d.period != Period.Execution) info.periodEnd = uint256(d.periodStart) + _duration(d.params, d.period);
-        info.rounds = uint256(d.lastRound) + 1;
-        info.ruled = d.ruled;
-        info.ruling = _currentRuling(disputeId);
+    function dispute(uint256) external view returns (DisputeInfo memory) {
+        _delegateView();
     }
 
     /// @inheritdoc IJurorCourt
-    function round(uint256 disputeId, uint256 roundIndex) external view returns (RoundInfo memory info) {
-        if (roundIndex > _dispute(disputeId).lastRound) revert CourtUnknownRound(disputeId, roundIndex);
-        Round storage r = _rounds[disputeId][roundIndex];
-        info.seats = r.seats;
-        uint256 drawn = r.drawn ? r.seats : 0;
-        info.jurors = new address[](drawn);
-        for (uint256 seat = 0; seat < drawn; ++seat) {
-            info.jurors[seat] = _jurorAddresses[_seatJuror(r, seat)];
-        }
-        info.ticket = r.ticket;
-        info.committed = r.committed;
-        info.revealed = r.revealed;
-        info.ruling = _roundRuling(r);
-        info.fees = r.fees;
-        info.penalties = r.penalties;
-        info.settled = r.settled;
+    function round(uint256, uint256) external view returns (RoundInfo memory) {
+        _delegateView();
     }
 
     /// @inheritdoc IJurorCourt
-    function vote(uint256 disputeId, uint256 roundIndex, uint256 seat) external view returns (VoteInfo memory info) {
-        if (roundIndex > _dispute(disputeId).lastRound) revert CourtUnknownRound(disputeId, roundIndex);
-        Round storage r = _rounds[disputeId][roundIndex];
-        if (!r.drawn || seat >= r.seats) revert CourtInvalidSeat(disputeId, roundIndex, seat);
-        Vote storage v = r.votes[seat];
-        return VoteInfo(_jurorAddresses[_seatJuror(r, seat)], v.commitment, v.choice, v.revealed, v.settled);
+    function vote(uint256, uint256, uint256) external view returns (VoteInfo memory) {
+        _delegateView();
     }
 
     /// @inheritdoc IJurorCourt
-    function juror(address account) external view returns (JurorInfo memory info) {
-        uint256 idPlusOne = _idPlusOne[account];
-        if (idPlusOne != 0) {
-            Account memory a = _accounts[idPlusOne - 1];
-            info.id = idPlusOne - 1;
-            info.exists = true;
-            info.stake = a.stake;
-            info.locked = a.locked;
-            info.coherent = a.coherent;
-            info.incoherent = a.incoherent;
-            info.weight = _tree.weightOf(idPlusOne - 1);
-        }
-        uint256 delayed = _delayedPlusOne[account];
-        info.hasDelayedStake = delayed != 0;
-        if (delayed != 0) info.delayedStake = delayed - 1;
-        Cooling memory cooling = _cooling[account];
-        info.cooling = cooling.amount;
-        info.coolingEndsAt = cooling.availableAt;
-        Claimable memory owed = _claimable[account];
-        info.rewardTokens = owed.tokens;
-        info.rewardEth = owed.eth;
+    function juror(address) external view returns (JurorInfo memory) {
+        _delegateView();
     }
 
     /// @inheritdoc IJurorCourt
     function jurorCount() external view returns (uint256) {
-        return _jurorAddresses.length;
+        return _ledger.addresses.length;
     }
 
     /// @inheritdoc IJurorCourt
     function jurorAt(uint256 jurorId) external view returns (address) {
-        return _jurorAddresses[jurorId];
+        return _ledger.addresses[jurorId];
     }
 
     /// @inheritdoc IJurorCourt
@@ -520,9 +392,8 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IJurorCourt
-    function totals() external view returns (Totals memory totals_) {
-        totals_ = _totals;
-        totals_.locked = _lockedTotal;
+    function totals() external view returns (Totals memory) {
+        _delegateView();
     }
 
     /// @inheritdoc IJurorCourt
@@ -548,20 +419,35 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
 
     // ------------------------------------------------------------------ internals
 
-    function _openRound(uint256 disputeId, uint256 roundIndex, uint256 seats) private {
-        Round storage r = _rounds[disputeId][roundIndex];
-        r.seats = uint32(seats);
-        r.fees = SafeCast.toUint128(msg.value);
-        _totals.feesHeld += msg.value;
-        _pendingDraws += 1;
-        _requestRandomness(disputeId, roundIndex, r);
+    function _randomnessSource() internal view override returns (IRandomnessSource) {
+        return _randomness;
     }
 
-    function _requestRandomness(uint256 disputeId, uint256 roundIndex, Round storage r) private {
-        uint256 ticket = _randomness.request();
-        r.ticket = SafeCast.toUint64(ticket);
-        r.requestBlock = uint40(block.number);
-        emit DrawRequested(disputeId, roundIndex, ticket);
+    /// @dev Runs this call's calldata in the extension on this contract's storage and ends the
+    ///      call with its return data (or its revert). The extension is created by the
+    ///      constructor and fixed for ever.
+    function _delegate() private {
+        address extension = _extension;
+        // Not memory-safe, and needs not be: the call ends here, with `return` or `revert`.
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), extension, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
+
+    /// @dev {_delegate} for a view: the extension's functions reached this way only read
+    ///      storage, so the call keeps the view's promise.
+    function _delegateView() private view {
+        function() internal run = _delegate;
+        function() internal view runAsView;
+        // Only retypes the function pointer (a jump target on the stack).
+        assembly {
+            runAsView := run
+        }
+        runAsView();
     }
 
     /// @dev The rules of the parameters in force now; a delayed request is checked again when
@@ -572,44 +458,38 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         if (stake > type(uint96).max) revert CourtStakeTooLarge(stake);
     }
 
-    function _applyStake(address account, uint256 stake) private {
-        _checkStake(stake);
-        uint256 idPlusOne = _idPlusOne[account];
+    /// @dev `stake` has passed {_checkStake}; `idPlusOne` is the account's id + 1 (0 if none).
+    function _applyStake(address account, uint256 stake, uint256 idPlusOne) private {
         uint256 id;
         if (idPlusOne == 0) {
             if (stake == 0) revert CourtStakeUnchanged(0);
             id = _tree.push(0);
-            _jurorAddresses.push(account);
-            _idPlusOne[account] = uint256(SafeCast.toUint32(id)) + 1; // seats hold 32-bit ids
+            _ledger.register(account, id);
         } else {
             id = idPlusOne - 1;
         }
-        Account storage a = _accounts[id];
+        StakingLedger.Account storage a = _ledger.accounts[id];
         uint256 current = a.stake;
         if (stake == current) revert CourtStakeUnchanged(stake);
         if (stake < a.locked) revert CourtStakeBelowLocked(stake, a.locked);
 
-        delete _delayedPlusOne[account];
-        a.stake = uint96(stake);
+        delete _ledger.delayedPlusOne[account];
+        a.stake = uint96(stake); // checked against type(uint96).max by _checkStake
         uint256 weight = _syncWeight(id, a);
         // Stakes applied while rounds wait for jurors (only possible with an empty tree) make
         // every pending ticket stale.
-        if (_pendingDraws != 0) _staleBefore = uint64(block.number);
+        if (_pendingDraws != 0) _staleBefore = uint64(block.number); // block numbers fit 64 bits
         emit StakeSet(account, id, stake, weight);
 
         if (stake > current) {
-            _totals.staked += stake - current;
+            _holdings.staked += stake - current;
             _token.safeTransferFrom(account, address(this), stake - current);
         } else {
             uint256 decrease = current - stake;
-            _totals.staked -= decrease;
-            _totals.cooling += decrease;
-            Cooling storage cooling = _cooling[account];
-            cooling.amount += uint128(decrease);
-            // One release time for everything cooling: the latest, so no earlier decrease ever
-            // becomes available sooner than its own cooldown allowed.
-            uint256 availableAt = block.timestamp + _params.unstakeCooldown;
-            if (availableAt > cooling.availableAt) cooling.availableAt = uint64(availableAt);
+            _holdings.staked -= decrease;
+            _holdings.cooling += decrease;
+            StakingLedger.Cooling memory cooling =
+                _ledger.cool(account, decrease, block.timestamp + _params.unstakeCooldown);
             emit StakeCooling(account, cooling.amount, cooling.availableAt);
         }
     }
@@ -629,8 +509,9 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         if (v.settled) revert CourtSeatAlreadySettled(s.disputeId, s.round, seat);
         v.settled = true;
         r.settled += 1;
-        uint256 id = _seatJuror(r, seat);
-        Account storage a = _accounts[id];
+        uint256 id = r.seatBook.jurorOf(seat);
+        StakingLedger.Account storage a = _ledger.accounts[id];
+        // The lock was added to this account's and to the total locked stake at the draw.
         a.locked -= uint96(s.lock);
         _lockedTotal -= uint128(s.lock);
 
@@ -641,21 +522,21 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         }
     }
 
-    function _reward(Settlement memory s, Round storage r, uint256 seat, uint256 id, Account storage a) private {
+    function _reward(Settlement memory s, Round storage r, uint256 seat, uint256 id, StakingLedger.Account storage a)
+        private
+    {
         uint256 pending = r.seats - s.coherentSeats - r.incoherentSettled;
         if (pending != 0) revert CourtPenaltiesPending(s.disputeId, s.round, pending);
         a.coherent += 1;
         _syncWeight(id, a);
         uint256 tokens = r.penalties / s.coherentSeats;
         uint256 eth = r.fees / s.coherentSeats;
-        address account = _jurorAddresses[id];
-        Claimable storage owed = _claimable[account];
-        owed.tokens += uint128(tokens);
-        owed.eth += uint128(eth);
-        _totals.penaltiesHeld -= tokens;
-        _totals.rewardTokensOwed += tokens;
-        _totals.feesHeld -= eth;
-        _totals.rewardEthOwed += eth;
+        address account = _ledger.addresses[id];
+        _ledger.credit(account, tokens, eth);
+        _holdings.penaltiesHeld -= tokens;
+        _holdings.rewardTokensOwed += tokens;
+        _holdings.feesHeld -= eth;
+        _holdings.rewardEthOwed += eth;
         emit SeatSettled(s.disputeId, s.round, seat, account, true, tokens, eth, 0);
     }
 
@@ -664,7 +545,7 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         Round storage r,
         uint256 seat,
         uint256 id,
-        Account storage a,
+        StakingLedger.Account storage a,
         bool revealed
     ) private {
         r.incoherentSettled += 1;
@@ -674,17 +555,19 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         if (s.coherentSeats != 0 || !revealed) {
             a.incoherent += 1;
             slashed = s.lock < a.stake ? s.lock : a.stake;
-            a.stake -= uint96(slashed);
-            _totals.staked -= slashed;
+            a.stake -= uint96(slashed); // slashed <= a.stake
+            _holdings.staked -= slashed;
             if (s.coherentSeats != 0) {
+                // At most 127 slashes of at most a uint96 lock each, all part of the token
+                // supply: the round's pool stays below 2^96 for any token supply below it.
                 r.penalties += uint96(slashed);
-                _totals.penaltiesHeld += slashed;
+                _holdings.penaltiesHeld += slashed;
             } else {
-                _totals.residualTokens += slashed;
+                _holdings.residualTokens += slashed;
             }
         }
         _syncWeight(id, a);
-        emit SeatSettled(s.disputeId, s.round, seat, _jurorAddresses[id], false, 0, 0, slashed);
+        emit SeatSettled(s.disputeId, s.round, seat, _ledger.addresses[id], false, 0, 0, slashed);
     }
 
     /// @dev The round's last seat is settled: what the equal shares left over goes to the
@@ -694,29 +577,28 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         uint256 penalties = r.penalties;
         uint256 leftEth = coherentSeats == 0 ? fees : fees % coherentSeats;
         uint256 leftTokens = coherentSeats == 0 ? penalties : penalties % coherentSeats;
-        _totals.feesHeld -= leftEth;
-        _totals.residualEth += leftEth;
-        _totals.penaltiesHeld -= leftTokens;
-        _totals.residualTokens += leftTokens;
+        _holdings.feesHeld -= leftEth;
+        _holdings.residualEth += leftEth;
+        _holdings.penaltiesHeld -= leftTokens;
+        _holdings.residualTokens += leftTokens;
     }
 
-    function _syncWeight(uint256 id, Account storage a) private returns (uint256 weight) {
-        uint256 coherent = a.coherent;
-        weight = uint256(a.stake) * (coherent + 1) / (coherent + a.incoherent + 1) / WEIGHT_UNIT;
+    function _syncWeight(uint256 id, StakingLedger.Account storage a) private returns (uint256 weight) {
+        weight = a.weightOf();
         _tree.set(id, SafeCast.toUint64(weight));
     }
 
     function _countVotes(Round storage r, uint256 choice, uint256 count) private {
-        uint256 votes = r.tally[choice] + count;
-        r.tally[choice] = votes;
+        uint256 votes = r.tally.add(choice, count);
+        // Each seat reveals once and seats are below r.seats (a uint32).
         r.revealed += uint32(count);
         uint256 winning = r.winning;
         if (choice == winning) {
             r.tied = false;
         } else {
-            uint256 leading = r.tally[winning];
+            uint256 leading = r.tally.votesFor(winning);
             if (votes > leading) {
-                r.winning = uint32(choice);
+                r.winning = uint32(choice); // choice <= choices, a uint32
                 r.tied = false;
             } else if (votes == leading) {
                 r.tied = true;
@@ -740,74 +622,20 @@ contract JurorCourt is IJurorCourt, Governed, ReentrancyGuardTransient {
         returns (uint256 id)
     {
         if (seats.length == 0) revert CourtNoSeats();
-        uint256 idPlusOne = _idPlusOne[msg.sender];
+        uint256 idPlusOne = _ledger.idPlusOne[msg.sender];
         uint256 drawn = r.seats; // commit and reveal periods come after the draw
         for (uint256 i = 0; i < seats.length; ++i) {
             uint256 seat = seats[i];
             if (seat >= drawn) revert CourtInvalidSeat(disputeId, roundIndex, seat);
-            if (_seatJuror(r, seat) + 1 != idPlusOne) revert CourtNotSeatJuror(disputeId, roundIndex, seat, msg.sender);
+            if (r.seatBook.jurorOf(seat) + 1 != idPlusOne) {
+                revert CourtNotSeatJuror(disputeId, roundIndex, seat, msg.sender);
+            }
         }
         id = idPlusOne - 1;
-    }
-
-    function _currentRuling(uint256 disputeId) private view returns (uint256) {
-        return _roundRuling(_rounds[disputeId][_disputes[disputeId].lastRound]);
-    }
-
-    function _seatJuror(Round storage r, uint256 seat) private view returns (uint256) {
-        return (r.seatIds[seat / _IDS_PER_WORD] >> ((seat % _IDS_PER_WORD) * _ID_BITS)) & type(uint32).max;
-    }
-
-    function _roundRuling(Round storage r) private view returns (uint256) {
-        return (r.revealed == 0 || r.tied) ? 0 : r.winning;
-    }
-
-    function _enterPeriod(uint256 disputeId, Dispute storage d, Period period) private {
-        d.period = period;
-        d.periodStart = uint40(block.timestamp);
-        emit NewPeriod(disputeId, period);
-        if (period == Period.Appeal) emit AppealPossible(disputeId, d.arbitrable);
-    }
-
-    function _requirePeriod(uint256 disputeId, Dispute storage d, Period period) private view {
-        if (d.period != period) revert CourtWrongPeriod(disputeId, d.period);
-    }
-
-    function _dispute(uint256 disputeId) private view returns (Dispute storage) {
-        Dispute storage d = _disputes[disputeId];
-        if (address(d.arbitrable) == address(0)) revert CourtUnknownDispute(disputeId);
-        return d;
-    }
-
-    function _setParams(CourtParams memory p) private {
-        if (
-            p.minStake == 0 || p.feePerJuror == 0 || p.alphaBps == 0 || p.alphaBps > _BPS
-                || p.maxAppeals > MAX_APPEALS || p.unstakeCooldown > MAX_COOLDOWN || !_validPeriod(p.evidencePeriod)
-                || !_validPeriod(p.commitPeriod) || !_validPeriod(p.revealPeriod) || !_validPeriod(p.appealPeriod)
-                || uint256(p.minStake) * p.alphaBps / _BPS == 0
-        ) revert CourtInvalidParams();
-        _params = p;
-        emit ParamsSet(p);
     }
 
     function _sendEth(address to, uint256 amount) private {
         (bool ok,) = to.call{value: amount}("");
         if (!ok) revert CourtTransferFailed(to, amount);
-    }
-
-    function _validPeriod(uint256 duration) private pure returns (bool) {
-        return duration >= MIN_PERIOD && duration <= MAX_PERIOD;
-    }
-
-    function _lockPerSeat(CourtParams storage p) private view returns (uint256) {
-        return uint256(p.minStake) * p.alphaBps / _BPS;
-    }
-
-    function _duration(CourtParams storage p, Period period) private view returns (uint256) {
-        if (period == Period.Evidence) return p.evidencePeriod;
-        if (period == Period.Commit) return p.commitPeriod;
-        if (period == Period.Reveal) return p.revealPeriod;
-        if (period == Period.Appeal) return p.appealPeriod;
-        return 0;
     }
 }

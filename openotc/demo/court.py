@@ -10,7 +10,7 @@ from collections import Counter
 from openotc import court as court_sdk
 from openotc import escrow as escrow_sdk
 from openotc.court import Period
-from openotc.units import BPS, ETHER, TOKEN_UNIT
+from openotc.units import ETHER, TOKEN_UNIT
 
 JUROR_STAKES = {"carol": 20_000, "dave": 12_000, "erin": 10_000, "frank": 8_000, "grace": 5_000}
 
@@ -50,9 +50,8 @@ class CourtDemo:
             self.say(
                 f"{name:<6} stakes {amount:>6,} OTC (juror #{info.id}, weight {info.weight:,})"
             )
-        params = self.court.params()
         self.say(
-            f"each seat locks {_otc(params.minStake * params.alphaBps // BPS)}; "
+            f"each seat locks {_otc(self.court.lockPerSeat())}; "
             f"a dispute costs {_eth(self.court.arbitrationCost(b''))} (3 seats)"
         )
 

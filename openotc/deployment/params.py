@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from openotc.units import BPS, DAY, ETHER, TOKEN_UNIT, ZERO_ADDRESS
+from openotc.units import DAY, ETHER, TOKEN_UNIT, ZERO_ADDRESS
 
 
 @dataclass(frozen=True)
@@ -72,10 +72,6 @@ class CourtParams:
             self.reveal_period,
             self.appeal_period,
         )
-
-    @property
-    def lock_per_seat(self) -> int:
-        return self.min_stake * self.alpha_bps // BPS
 
     def as_dict(self) -> dict:
         return asdict(self)

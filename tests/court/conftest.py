@@ -15,9 +15,9 @@ from tests.utils.constants import GAS_MONEY, JUROR_FUNDS
 
 
 @pytest.fixture(scope="module")
-def lock(court_params):
+def lock(court):
     """Stake locked per seat."""
-    return court_params.lock_per_seat
+    return court.lockPerSeat()
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from openotc.court import Period
 from openotc.deployment.params import CourtParams
+from openotc.units import BPS
 
 CHOICES = 2
 WEIGHT_UNIT = 10**9
@@ -69,6 +70,15 @@ TOTAL_FIELDS = (
 def weight_of(stake: int, coherent: int, incoherent: int) -> int:
     """IJurorCourt, Drawing weight."""
     return stake * (coherent + 1) // (coherent + incoherent + 1) // WEIGHT_UNIT
+
+
+# `IJurorCourt.ParamField` values of the fields the stateful suite makes invalid.
+PARAM_ALPHA, PARAM_COMMIT_PERIOD, PARAM_LOCK = 2, 6, 9
+
+
+def lock_of(params) -> int:
+    """IJurorCourt, A dispute, round by round: the stake each seat locks."""
+    return params.min_stake * params.alpha_bps // BPS
 
 
 def reference_draw(weights: list[int], random: int) -> int:

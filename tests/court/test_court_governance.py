@@ -91,22 +91,62 @@ def test_deployment__stores_the_default_params(court, court_params):
 
 # ---------------------------------------------------------------- valid parameters
 
+# `IJurorCourt.ParamField`: the field an invalid-parameter error names.
+FIELD = {
+    "min_stake": 0,
+    "fee_per_juror": 1,
+    "alpha_bps": 2,
+    "max_appeals": 3,
+    "unstake_cooldown": 4,
+    "evidence_period": 5,
+    "commit_period": 6,
+    "reveal_period": 7,
+    "appeal_period": 8,
+    "lock_per_seat": 9,
+}
+
+
+def below(field, value, minimum):
+    return ("CourtParamBelowMinimum", {"field": FIELD[field], "value": value, "minimum": minimum})
+
+
+def above(field, value, maximum):
+    return ("CourtParamAboveMaximum", {"field": FIELD[field], "value": value, "maximum": maximum})
+
+
+# Each refused value next to the bound it breaks (the bound itself is in VALID).
 INVALID = {
-    "min_stake_0": {"min_stake": 0},
-    "fee_0": {"fee_per_juror": 0},
-    "alpha_0": {"alpha_bps": 0},
-    "alpha_10001": {"alpha_bps": 10_001},
-    "max_appeals_6": {"max_appeals": 6},
-    "max_appeals_255": {"max_appeals": 255},
-    "cooldown_90_days_plus_1": {"unstake_cooldown": MAX_COOLDOWN + 1},
-    **{f"{p}_0": {p: 0} for p in PERIODS},
-    **{f"{p}_1_hour_minus_1": {p: MIN_PERIOD - 1} for p in PERIODS},
-    **{f"{p}_30_days_plus_1": {p: MAX_PERIOD + 1} for p in PERIODS},
-    "lock_rounds_to_0_min_stake_1": {"min_stake": 1, "alpha_bps": 9_999},
-    "lock_rounds_to_0_alpha_1": {"min_stake": 9_999, "alpha_bps": 1},
+    "min_stake_0": ({"min_stake": 0}, below("min_stake", 0, 1)),
+    "fee_0": ({"fee_per_juror": 0}, below("fee_per_juror", 0, 1)),
+    "alpha_0": ({"alpha_bps": 0}, below("alpha_bps", 0, 1)),
+    "alpha_10001": ({"alpha_bps": 10_001}, above("alpha_bps", 10_001, 10_000)),
+    "max_appeals_6": ({"max_appeals": 6}, above("max_appeals", 6, 5)),
+    "max_appeals_255": ({"max_appeals": 255}, above("max_appeals", 255, 5)),
+    "cooldown_90_days_plus_1": (
+        {"unstake_cooldown": MAX_COOLDOWN + 1},
+        above("unstake_cooldown", MAX_COOLDOWN + 1, MAX_COOLDOWN),
+    ),
+    **{f"{p}_0": ({p: 0}, below(p, 0, MIN_PERIOD)) for p in PERIODS},
+    **{
+        f"{p}_1_hour_minus_1": ({p: MIN_PERIOD - 1}, below(p, MIN_PERIOD - 1, MIN_PERIOD))
+        for p in PERIODS
+    },
+    **{
+        f"{p}_30_days_plus_1": ({p: MAX_PERIOD + 1}, above(p, MAX_PERIOD + 1, MAX_PERIOD))
+        for p in PERIODS
+    },
+    "lock_rounds_to_0_min_stake_1": (
+        {"min_stake": 1, "alpha_bps": 9_999},
+        below("lock_per_seat", 0, 1),
+    ),
+    "lock_rounds_to_0_alpha_1": (
+        {"min_stake": 9_999, "alpha_bps": 1},
+        below("lock_per_seat", 0, 1),
+    ),
 }
 
 VALID = {
+    "min_stake_1": {"min_stake": 1, "alpha_bps": 10_000},
     "alpha_10000": {"alpha_bps": 10_000},
     "alpha_1": {"alpha_bps": 1},
     "max_appeals_0": {"max_appeals": 0},
@@ -114,6 +154,7 @@ VALID = {
     "cooldown_0": {"unstake_cooldown": 0},
     "cooldown_90_days": {"unstake_cooldown": MAX_COOLDOWN},
     **{f"{p}_1_hour": {p: MIN_PERIOD} for p in PERIODS},
+    **{f"{p}_1_hour_plus_1": {p: MIN_PERIOD + 1} for p in PERIODS},
     **{f"{p}_30_days": {p: MAX_PERIOD} for p in PERIODS},
     "lock_of_1_min_stake_1": {"min_stake": 1, "alpha_bps": 10_000},
     "lock_of_1_alpha_1": {"min_stake": 10_000, "alpha_bps": 1},
@@ -122,11 +163,12 @@ VALID = {
 }
 
 
-@pytest.mark.parametrize("change", INVALID.values(), ids=INVALID.keys())
-def test_set_params__invalid_field__reverts_invalid_params(
-    court, court_params, governance, change, reverts
+@pytest.mark.parametrize("change,expected", INVALID.values(), ids=INVALID.keys())
+def test_set_params__field_out_of_bounds__reverts_naming_field_value_and_bound(
+    court, court_params, governance, change, expected, reverts
 ):
-    with reverts(court.CourtInvalidParams):
+    name, inputs = expected
+    with reverts(getattr(court, name), **inputs):
         court.setParams(replace(court_params, **change).as_tuple(), sender=governance)
     assert as_tuple(court.params()) == court_params.as_tuple()
 
@@ -260,9 +302,11 @@ def test_constructor__zero_address__reverts_zero_address(
     assert error == ("CourtZeroAddress", {})
 
 
-@pytest.mark.parametrize("change", [INVALID["fee_0"], INVALID["alpha_10001"]], ids=["fee", "alpha"])
-def test_constructor__invalid_params__reverts_invalid_params(
-    project, chain, deployer, timelock, token, randomness, treasury, court_params, change
+@pytest.mark.parametrize(
+    "change,expected", [INVALID["fee_0"], INVALID["alpha_10001"]], ids=["fee", "alpha"]
+)
+def test_constructor__invalid_params__reverts_naming_the_field(
+    project, chain, deployer, timelock, token, randomness, treasury, court_params, change, expected
 ):
     error = constructor_revert(
         chain,
@@ -275,7 +319,7 @@ def test_constructor__invalid_params__reverts_invalid_params(
         sender=deployer,
     )
 
-    assert error == ("CourtInvalidParams", {})
+    assert error == expected
 
 
 @pytest.mark.parametrize("governor_address", ["zero", "stranger"])
@@ -556,3 +600,29 @@ def test_privileged_actor__every_court_function__moves_no_juror_funds(
         0,
         0,
     )
+
+
+# ---------------------------------------------------------------- lockPerSeat
+
+
+def test_lock_per_seat__default_params__is_alpha_of_min_stake(court, court_params):
+    assert court.lockPerSeat() == court_params.min_stake * court_params.alpha_bps // 10_000
+
+
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        ({"alpha_bps": 10_000}, lambda p: p.min_stake),
+        ({"alpha_bps": 1, "min_stake": 10_000}, lambda p: 1),
+        ({"alpha_bps": 3_333, "min_stake": 1_000}, lambda p: 333),  # rounds down
+    ],
+    ids=["all_of_min_stake", "smallest_lock", "rounds_down"],
+)
+def test_lock_per_seat__after_set_params__follows_the_new_params(
+    court, court_params, governance, change, expected
+):
+    params = replace(court_params, **change)
+
+    court.setParams(params.as_tuple(), sender=governance)
+
+    assert court.lockPerSeat() == expected(params)

@@ -63,14 +63,16 @@ from hypothesis.stateful import invariant, precondition, rule, run_state_machine
 
 from openotc import court as sdk
 from openotc.court import Period
-from openotc.deployment.params import DAY, TOKEN_UNIT
-from openotc.units import HOUR
+from openotc.units import DAY, HOUR, TOKEN_UNIT
 from tests.court.court_chain import CourtChain
 from tests.court.court_model import (
     CHOICES,
     FIRST_ROUND_SEATS,
     MAX_DISPUTES,
     MAX_UNRULED,
+    PARAM_ALPHA,
+    PARAM_COMMIT_PERIOD,
+    PARAM_LOCK,
     RANDOM_VALUES,
     STEPS,
     TOTAL_FIELDS,
@@ -82,6 +84,7 @@ from tests.court.court_model import (
     DisputeModel,
     JurorModel,
     RoundModel,
+    lock_of,
     reference_draw,
     weight_of,
 )
@@ -392,8 +395,8 @@ class CourtMachine(CourtChain):
         for address in r.jurors:
             info = before["jurors"][address]
             r.before_draw[address] = (info[2], info[6])
-            self.by_address[address].locked += d.params.lock_per_seat
-        self.totals["locked"] += d.params.lock_per_seat * r.seats
+            self.by_address[address].locked += lock_of(d.params)
+        self.totals["locked"] += lock_of(d.params) * r.seats
         event(f"drew {len(set(expected))} juror(s) for {r.seats} seats")
         assert not self._logs(tx, c.DrawRequested)
 
@@ -700,8 +703,8 @@ class CourtMachine(CourtChain):
         expected = []
         for seat in seats:
             j = self.by_address[r.jurors[seat]]
-            j.locked -= d.params.lock_per_seat
-            self.totals["locked"] -= d.params.lock_per_seat
+            j.locked -= lock_of(d.params)
+            self.totals["locked"] -= lock_of(d.params)
             r.settled.add(seat)
             revealed, choice = r.vote(seat)
             tokens = eth = slashed = 0
@@ -718,7 +721,7 @@ class CourtMachine(CourtChain):
                 r.incoherent_settled += 1
                 if coherent_seats or not revealed:
                     j.incoherent += 1
-                    slashed = min(d.params.lock_per_seat, j.stake)
+                    slashed = min(lock_of(d.params), j.stake)
                     j.stake -= slashed
                     self.totals["staked"] -= slashed
                     self.slashed += slashed
@@ -1014,11 +1017,19 @@ class CourtMachine(CourtChain):
             appeal_period=period or p.appeal_period,
         )
         c = self.court
-        valid = alpha_bps != 0 and (period is None or period >= HOUR) and new.lock_per_seat > 0
-        if not valid:
-            self._refused(
-                self._err(c.CourtInvalidParams), c.setParams, new.as_tuple(), sender=self.governance
+        # The first field out of bounds, in the order the court checks them.
+        if alpha_bps == 0:
+            refusal = self._err(c.CourtParamBelowMinimum, field=PARAM_ALPHA, value=0, minimum=1)
+        elif period is not None and period < HOUR:
+            refusal = self._err(
+                c.CourtParamBelowMinimum, field=PARAM_COMMIT_PERIOD, value=period, minimum=HOUR
             )
+        elif lock_of(new) == 0:
+            refusal = self._err(c.CourtParamBelowMinimum, field=PARAM_LOCK, value=0, minimum=1)
+        else:
+            refusal = None
+        if refusal is not None:
+            self._refused(refusal, c.setParams, new.as_tuple(), sender=self.governance)
             return
         tx = self._send(c.setParams, new.as_tuple(), sender=self.governance)
         assert self._one(tx, c.ParamsSet) == {"params": list(new.as_tuple())}

@@ -9,6 +9,8 @@ random, so votes are cast per seat (whoever holds it) with `play`.
 
 import pytest
 from eth_utils import keccak
+from hexbytes import HexBytes
+from web3.exceptions import ContractCustomError
 
 from openotc import court as sdk
 from openotc.court import Period
@@ -479,12 +481,13 @@ def test_create_dispute__emits_dispute_creation_and_requests_randomness(
     tx = arbitrable.createDispute(2, value=arbitration_fee, sender=stranger)
 
     target = tx.block_number + court_params.randomness_lookahead
+    # DisputeCreation comes last: it reports the dispute once its first round is open.
     assert tx.events == [
-        court.DisputeCreation(0, arbitrable.address),
         randomness.RandomnessRequested(
             ticket, court.address, target, target + court_params.randomness_window
         ),
         court.DrawRequested(0, 0, ticket),
+        court.DisputeCreation(0, arbitrable.address),
     ]
     assert court.disputeCount() == 1
     info = court.dispute(0)
@@ -552,3 +555,35 @@ def test_create_dispute__extra_eth__is_kept_as_the_rounds_fees(
     assert court.round(0, 0).fees == paid
     assert court.totals().feesHeld == paid
     assert court.balance == paid
+
+
+# ---------------------------------------------------------------- appealSeats
+
+
+def test_appeal_seats__first_round__is_seven(court, open_dispute):
+    assert court.appealSeats(open_dispute()) == 7
+
+
+def test_appeal_seats__after_an_appeal__is_twice_the_new_round_plus_one(
+    court, arbitrable, appealable, stranger
+):
+    assert court.appealSeats(appealable) == 2 * court.round(appealable, 0).seats + 1 == 7
+
+    arbitrable.appeal(appealable, value=appeal_cost(court, appealable), sender=stranger)
+
+    assert court.appealSeats(appealable) == 2 * court.round(appealable, 1).seats + 1 == 15
+
+
+def test_appeal_seats__prices_the_appeal(court, appealable, court_params):
+    assert (
+        appeal_cost(court, appealable) == court.appealSeats(appealable) * court_params.fee_per_juror
+    )
+
+
+def test_appeal_seats__unknown_dispute__reverts_unknown_dispute(court, chain, error_data):
+    unknown = court.disputeCount()
+    # Through web3: ape does not decode a custom error out of a reverting view call.
+    call = {"to": court.address, "data": court.appealSeats.encode_input(unknown)}
+    with pytest.raises(ContractCustomError) as raised:
+        chain.provider.web3.eth.call(call)
+    assert HexBytes(raised.value.data) == error_data(court.CourtUnknownDispute, disputeId=unknown)

@@ -7,9 +7,8 @@ or view where the contract has one, and otherwise the interface the contract's A
 
 Mirrors without a public getter yet, checked only through the tests of the behaviour that
 uses them: `openotc.units.BPS` (the file-level `BPS` of contracts/libraries/Constants.sol,
-which no contract exposes) and `CourtParams.lock_per_seat` (computed by JurorCourt from its
-params). When the court exposes it, add to CONSTANTS:
-    ("court", "lockPerSeat", CourtParams().lock_per_seat),
+which no contract exposes). The court's lock per seat and appeal seats are not mirrored: the
+SDK reads `lockPerSeat()` and `appealSeats()` from the court.
 """
 
 import re

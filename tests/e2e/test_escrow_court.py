@@ -273,7 +273,7 @@ def test_dispute_through_court__seller_who_does_not_release_loses_bond__coherent
     vote,
     execute_ruling,
 ):
-    usdc, lock = market, court_params.lock_per_seat
+    usdc, lock = market, court.lockPerSeat()
     jurors = create_jurors(5)
     amount = 2_000 * USDC
     bond = sdk.bond_for(amount)
@@ -605,7 +605,7 @@ def test_no_juror_reveals__ruling_0__amount_split_bond_to_seller__jurors_slashed
     vote,
     execute_ruling,
 ):
-    usdc, lock = market, court_params.lock_per_seat
+    usdc, lock = market, court.lockPerSeat()
     jurors = create_jurors(5)
     amount = 1_500 * USDC + 1  # odd: the odd unit goes to the seller
     bond = sdk.bond_for(amount)
@@ -674,7 +674,7 @@ def test_tie__ruling_0__amount_split__revealed_jurors_keep_locks__silent_juror_s
     vote,
     execute_ruling,
 ):
-    usdc, lock = market, court_params.lock_per_seat
+    usdc, lock = market, court.lockPerSeat()
     jurors = create_jurors(5)
     amount = 800 * USDC
     bond = sdk.bond_for(amount)
