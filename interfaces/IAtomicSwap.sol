@@ -44,7 +44,11 @@ interface IAtomicSwap {
 
     /// @notice An ETH swap was locked (its token is address(0)).
     event EtherSwapLocked(
-        bytes32 indexed hashlock, address indexed recipient, address indexed sender, uint256 amount, uint256 timelock
+        bytes32 indexed hashlock,
+        address indexed recipient,
+        address indexed sender,
+        uint256 amount,
+        uint256 timelock
     );
     /// @notice An ERC-20 swap was locked.
     event TokenSwapLocked(
@@ -93,9 +97,13 @@ interface IAtomicSwap {
     /// @param recipient Who receives the tokens on claim.
     /// @param timelock Unix time from which the sender may refund; at most {MAX_TIMELOCK} away.
     /// @return The swap id, keccak256(abi.encode(swap)).
-    function lockToken(bytes32 hashlock, address token, uint256 amount, address recipient, uint256 timelock)
-        external
-        returns (bytes32);
+    function lockToken(
+        bytes32 hashlock,
+        address token,
+        uint256 amount,
+        address recipient,
+        uint256 timelock
+    ) external returns (bytes32);
 
     /// @notice Pays the swap to its recipient, given the preimage of its hashlock, before the
     ///         timelock. Anyone may call.

@@ -36,9 +36,7 @@ interface IIdentityRegistry is IGoverned {
     }
 
     /// @notice `issuer` attested `subject` at `level` until `expiresAt`.
-    event Attested(
-        address indexed subject, address indexed issuer, uint8 level, bytes32 didHash, uint64 expiresAt
-    );
+    event Attested(address indexed subject, address indexed issuer, uint8 level, bytes32 didHash, uint64 expiresAt);
 
     /// @notice `issuer` revoked its attestations of `subject`.
     event AttestationRevoked(address indexed subject, address indexed issuer);

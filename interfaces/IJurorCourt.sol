@@ -176,10 +176,18 @@ interface IJurorCourt is IArbitrator, IGoverned {
     event JurorsDrawn(uint256 indexed disputeId, uint256 indexed round, uint256[] jurorIds);
     event NewPeriod(uint256 indexed disputeId, Period period);
     event VoteCommitted(
-        uint256 indexed disputeId, uint256 indexed round, address indexed juror, uint256[] seats, bytes32 commitment
+        uint256 indexed disputeId,
+        uint256 indexed round,
+        address indexed juror,
+        uint256[] seats,
+        bytes32 commitment
     );
     event VoteRevealed(
-        uint256 indexed disputeId, uint256 indexed round, address indexed juror, uint256[] seats, uint256 choice
+        uint256 indexed disputeId,
+        uint256 indexed round,
+        address indexed juror,
+        uint256[] seats,
+        uint256 choice
     );
     event RulingExecuted(uint256 indexed disputeId, IArbitrable indexed arbitrable, uint256 ruling);
     event SeatSettled(
@@ -404,8 +412,11 @@ interface IJurorCourt is IArbitrator, IGoverned {
     /// @param disputeId The dispute.
     /// @param round The round.
     /// @return keccak256(abi.encode(choice, salt, juror, disputeId, round, chainid, court)).
-    function commitmentOf(uint256 choice, bytes32 salt, address juror, uint256 disputeId, uint256 round)
-        external
-        view
-        returns (bytes32);
+    function commitmentOf(
+        uint256 choice,
+        bytes32 salt,
+        address juror,
+        uint256 disputeId,
+        uint256 round
+    ) external view returns (bytes32);
 }

@@ -138,17 +138,27 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     event OffersCancelledBelow(address indexed maker, uint256 nonce);
 
     /// @notice A trade opened; `trade` is its full record (status Funded).
-    event TradeOpened(
-        bytes32 indexed tradeId, bytes32 indexed offerHash, address indexed taker, Trade trade
-    );
+    event TradeOpened(bytes32 indexed tradeId, bytes32 indexed offerHash, address indexed taker, Trade trade);
     event TradePaid(bytes32 indexed tradeId, bytes32 paymentReference, uint64 confirmDeadline);
     event TradeReleased(bytes32 indexed tradeId, address indexed by, uint256 toBuyer, uint256 fee);
     event TradeCancelled(bytes32 indexed tradeId, address indexed by);
     event TradeDisputed(bytes32 indexed tradeId, uint256 indexed disputeId, address indexed by);
     event TradeAppealed(bytes32 indexed tradeId, uint256 indexed disputeId, address indexed by, uint256 cost);
-    event TradeResolved(bytes32 indexed tradeId, uint256 indexed disputeId, uint256 ruling, uint256 toBuyer, uint256 toSeller);
+    event TradeResolved(
+        bytes32 indexed tradeId,
+        uint256 indexed disputeId,
+        uint256 ruling,
+        uint256 toBuyer,
+        uint256 toSeller
+    );
     event ChatAnchored(bytes32 indexed tradeId, address indexed party, bytes32 root, uint64 messageCount);
-    event ReviewLeft(bytes32 indexed tradeId, address indexed reviewer, address indexed subject, uint8 rating, bytes32 commentHash);
+    event ReviewLeft(
+        bytes32 indexed tradeId,
+        address indexed reviewer,
+        address indexed subject,
+        uint8 rating,
+        bytes32 commentHash
+    );
     event FeeSet(uint256 feeBps);
     event FeesCollected(address indexed token, address indexed treasury, uint256 amount);
     event Paused(address indexed by);
@@ -251,9 +261,11 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @param signature The maker's signature of `offer`.
     /// @param amount The amount of tokens to trade, within the offer's bounds and remainder.
     /// @return tradeId keccak256(abi.encode(offerHash, amount filled before this take)).
-    function openTrade(Offer calldata offer, bytes calldata signature, uint256 amount)
-        external
-        returns (bytes32 tradeId);
+    function openTrade(
+        Offer calldata offer,
+        bytes calldata signature,
+        uint256 amount
+    ) external returns (bytes32 tradeId);
     /// @notice Buyer: fiat sent. Before the payment deadline, while Funded.
     /// @param tradeId The trade.
     /// @param trade The trade's current record (checked against its stored hash).
@@ -278,10 +290,11 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @param metaEvidence The ERC-1497 MetaEvidence URI of the trade (terms, payment
     ///        methods, the parties' claims).
     /// @return disputeId The arbitrator's id of the new dispute.
-    function dispute(bytes32 tradeId, Trade calldata trade, string calldata metaEvidence)
-        external
-        payable
-        returns (uint256 disputeId);
+    function dispute(
+        bytes32 tradeId,
+        Trade calldata trade,
+        string calldata metaEvidence
+    ) external payable returns (uint256 disputeId);
     /// @notice Either party of a Disputed trade: appeals the arbitrator's current ruling of
     ///         `disputeId`, paying exactly the arbitrator's {IArbitrator-appealCost}, which
     ///         goes to the arbitrator (not reimbursed whatever the outcome).

@@ -12,7 +12,10 @@ pragma solidity ^0.8.24;
 interface IRandomnessSource {
     /// @notice A ticket was issued; its value will be fixed in blocks [targetBlock, expiresAt).
     event RandomnessRequested(
-        uint256 indexed ticket, address indexed requester, uint256 targetBlock, uint256 expiresAt
+        uint256 indexed ticket,
+        address indexed requester,
+        uint256 targetBlock,
+        uint256 expiresAt
     );
     /// @notice The value of `ticket` was fixed.
     event RandomnessFixed(uint256 indexed ticket, uint256 value);

@@ -60,8 +60,13 @@ interface ITokenRegistry is IGoverned {
     /// @param symbol Its symbol, unique in the registry, 1 to {MAX_STRING_LENGTH} bytes.
     /// @param decimals Its decimals, as the token reports them.
     /// @param metadataHash Hash of off-chain metadata (logo, links), or zero.
-    function addToken(address token, string calldata name, string calldata symbol, uint8 decimals, bytes32 metadataHash)
-        external;
+    function addToken(
+        address token,
+        string calldata name,
+        string calldata symbol,
+        uint8 decimals,
+        bytes32 metadataHash
+    ) external;
 
     /// @notice Changes a listed token's name, symbol and metadata hash. Governance only.
     ///         Decimals are re-read from the token and must still match.
@@ -69,8 +74,7 @@ interface ITokenRegistry is IGoverned {
     /// @param name Its new name.
     /// @param symbol Its new symbol, unique in the registry.
     /// @param metadataHash Its new metadata hash.
-    function updateToken(address token, string calldata name, string calldata symbol, bytes32 metadataHash)
-        external;
+    function updateToken(address token, string calldata name, string calldata symbol, bytes32 metadataHash) external;
 
     /// @notice Delists `token`, freeing its symbol. Governance only.
     /// @param token The listed token.

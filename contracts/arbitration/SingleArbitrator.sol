@@ -37,9 +37,7 @@ contract SingleArbitrator is ISingleArbitrator {
     function createDispute(uint256 choices, bytes calldata) external payable returns (uint256 disputeId) {
         if (msg.value < _cost) revert ArbitratorInsufficientFee(msg.value, _cost);
         disputeId = _disputes.length;
-        _disputes.push(
-            DisputeRecord(IArbitrable(msg.sender), SafeCast.toUint64(choices), DisputeStatus.Waiting, 0)
-        );
+        _disputes.push(DisputeRecord(IArbitrable(msg.sender), SafeCast.toUint64(choices), DisputeStatus.Waiting, 0));
         emit DisputeCreation(disputeId, IArbitrable(msg.sender));
     }
 

@@ -14,6 +14,7 @@ import {SortitionTree} from "../libraries/SortitionTree.sol";
 import {StakingLedger} from "../libraries/StakingLedger.sol";
 import {SeatBook} from "../libraries/SeatBook.sol";
 import {VoteTally} from "../libraries/VoteTally.sol";
+import {Transfers} from "../libraries/Transfers.sol";
 import {Governed} from "../governance/Governed.sol";
 import {JurorCourtStorage} from "./JurorCourtStorage.sol";
 import {JurorCourtExtension} from "./JurorCourtExtension.sol";
@@ -273,8 +274,13 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
         if (roundIndex > d.lastRound) revert CourtUnknownRound(disputeId, roundIndex);
         Round storage r = _rounds[disputeId][roundIndex];
         uint256 ruling = _currentRuling(disputeId);
-        Settlement memory s =
-            Settlement(disputeId, roundIndex, ruling, r.tally.votesFor(ruling), _lockPerSeat(d.params));
+        Settlement memory s = Settlement(
+            disputeId,
+            roundIndex,
+            ruling,
+            r.tally.votesFor(ruling),
+            _lockPerSeat(d.params)
+        );
         for (uint256 i = 0; i < seats.length; ++i) {
             _settleSeat(s, r, seats[i]);
         }
@@ -292,7 +298,7 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
         _holdings.rewardEthOwed -= owed.eth;
         emit RewardsWithdrawn(msg.sender, owed.tokens, owed.eth);
         if (owed.tokens != 0) _token.safeTransfer(msg.sender, owed.tokens);
-        if (owed.eth != 0) _sendEth(msg.sender, owed.eth);
+        if (owed.eth != 0) Transfers.sendEth(msg.sender, owed.eth, CourtTransferFailed.selector);
     }
 
     /// @inheritdoc IJurorCourt
@@ -304,7 +310,7 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
         _holdings.residualEth = 0;
         emit ResidualSwept(_treasury, tokens, eth);
         if (tokens != 0) _token.safeTransfer(_treasury, tokens);
-        if (eth != 0) _sendEth(_treasury, eth);
+        if (eth != 0) Transfers.sendEth(_treasury, eth, CourtTransferFailed.selector);
     }
 
     // ------------------------------------------------------------------ governance
@@ -409,11 +415,13 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
     }
 
     /// @inheritdoc IJurorCourt
-    function commitmentOf(uint256 choice, bytes32 salt, address account, uint256 disputeId, uint256 roundIndex)
-        public
-        view
-        returns (bytes32)
-    {
+    function commitmentOf(
+        uint256 choice,
+        bytes32 salt,
+        address account,
+        uint256 disputeId,
+        uint256 roundIndex
+    ) public view returns (bytes32) {
         return keccak256(abi.encode(choice, salt, account, disputeId, roundIndex, block.chainid, address(this)));
     }
 
@@ -429,11 +437,14 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
     function _delegate() private {
         address extension = _extension;
         // Not memory-safe, and needs not be: the call ends here, with `return` or `revert`.
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), extension, 0, calldatasize(), 0, 0)
             returndatacopy(0, 0, returndatasize())
-            if iszero(ok) { revert(0, returndatasize()) }
+            if iszero(ok) {
+                revert(0, returndatasize())
+            }
             return(0, returndatasize())
         }
     }
@@ -444,6 +455,7 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
         function() internal run = _delegate;
         function() internal view runAsView;
         // Only retypes the function pointer (a jump target on the stack).
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             runAsView := run
         }
@@ -488,8 +500,11 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
             uint256 decrease = current - stake;
             _holdings.staked -= decrease;
             _holdings.cooling += decrease;
-            StakingLedger.Cooling memory cooling =
-                _ledger.cool(account, decrease, block.timestamp + _params.unstakeCooldown);
+            StakingLedger.Cooling memory cooling = _ledger.cool(
+                account,
+                decrease,
+                block.timestamp + _params.unstakeCooldown
+            );
             emit StakeCooling(account, cooling.amount, cooling.availableAt);
         }
     }
@@ -522,9 +537,13 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
         }
     }
 
-    function _reward(Settlement memory s, Round storage r, uint256 seat, uint256 id, StakingLedger.Account storage a)
-        private
-    {
+    function _reward(
+        Settlement memory s,
+        Round storage r,
+        uint256 seat,
+        uint256 id,
+        StakingLedger.Account storage a
+    ) private {
         uint256 pending = r.seats - s.coherentSeats - r.incoherentSettled;
         if (pending != 0) revert CourtPenaltiesPending(s.disputeId, s.round, pending);
         a.coherent += 1;
@@ -616,11 +635,12 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
     }
 
     /// @dev Checks that the caller holds every seat in `seats`; returns its juror id.
-    function _seatsOf(uint256 disputeId, uint256 roundIndex, Round storage r, uint256[] calldata seats)
-        private
-        view
-        returns (uint256 id)
-    {
+    function _seatsOf(
+        uint256 disputeId,
+        uint256 roundIndex,
+        Round storage r,
+        uint256[] calldata seats
+    ) private view returns (uint256 id) {
         if (seats.length == 0) revert CourtNoSeats();
         uint256 idPlusOne = _ledger.idPlusOne[msg.sender];
         uint256 drawn = r.seats; // commit and reveal periods come after the draw
@@ -632,10 +652,5 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
             }
         }
         id = idPlusOne - 1;
-    }
-
-    function _sendEth(address to, uint256 amount) private {
-        (bool ok,) = to.call{value: amount}("");
-        if (!ok) revert CourtTransferFailed(to, amount);
     }
 }

@@ -3,13 +3,13 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IArbitrable} from "@kleros/erc-792/contracts/IArbitrable.sol";
 import {IArbitrator} from "@kleros/erc-792/contracts/IArbitrator.sol";
 import {IRandomnessSource} from "../../interfaces/IRandomnessSource.sol";
 import {IJurorCourt} from "../../interfaces/IJurorCourt.sol";
 import {SortitionTree} from "../libraries/SortitionTree.sol";
 import {StakingLedger} from "../libraries/StakingLedger.sol";
 import {SeatBook} from "../libraries/SeatBook.sol";
+import {BPS} from "../libraries/Constants.sol";
 import {JurorCourtStorage} from "./JurorCourtStorage.sol";
 
 /// @title JurorCourtExtension
@@ -79,14 +79,14 @@ contract JurorCourtExtension is JurorCourtStorage {
         _atLeast(IJurorCourt.ParamField.MinStake, p.minStake, 1);
         _atLeast(IJurorCourt.ParamField.FeePerJuror, p.feePerJuror, 1);
         _atLeast(IJurorCourt.ParamField.AlphaBps, p.alphaBps, 1);
-        _atMost(IJurorCourt.ParamField.AlphaBps, p.alphaBps, _BPS);
+        _atMost(IJurorCourt.ParamField.AlphaBps, p.alphaBps, BPS);
         _atMost(IJurorCourt.ParamField.MaxAppeals, p.maxAppeals, _MAX_APPEALS);
         _atMost(IJurorCourt.ParamField.UnstakeCooldown, p.unstakeCooldown, _MAX_COOLDOWN);
         _period(IJurorCourt.ParamField.EvidencePeriod, p.evidencePeriod);
         _period(IJurorCourt.ParamField.CommitPeriod, p.commitPeriod);
         _period(IJurorCourt.ParamField.RevealPeriod, p.revealPeriod);
         _period(IJurorCourt.ParamField.AppealPeriod, p.appealPeriod);
-        _atLeast(IJurorCourt.ParamField.LockPerSeat, uint256(p.minStake) * p.alphaBps / _BPS, 1);
+        _atLeast(IJurorCourt.ParamField.LockPerSeat, (uint256(p.minStake) * p.alphaBps) / BPS, 1);
         _params = p;
         emit IJurorCourt.ParamsSet(p);
     }
@@ -98,8 +98,9 @@ contract JurorCourtExtension is JurorCourtStorage {
         Dispute storage d = _dispute(disputeId);
         uint256 lastRound = d.lastRound;
         if (
-            d.period != IJurorCourt.Period.Appeal
-                || block.timestamp >= uint256(d.periodStart) + d.params.appealPeriod || lastRound >= d.params.maxAppeals
+            d.period != IJurorCourt.Period.Appeal ||
+            block.timestamp >= uint256(d.periodStart) + d.params.appealPeriod ||
+            lastRound >= d.params.maxAppeals
         ) return type(uint256).max;
         return uint256(d.params.feePerJuror) * (_rounds[disputeId][lastRound].seats * 2 + 1);
     }
@@ -168,17 +169,22 @@ contract JurorCourtExtension is JurorCourtStorage {
     }
 
     /// @notice {IJurorCourt-vote}.
-    function vote(uint256 disputeId, uint256 roundIndex, uint256 seat)
-        external
-        view
-        returns (IJurorCourt.VoteInfo memory)
-    {
+    function vote(
+        uint256 disputeId,
+        uint256 roundIndex,
+        uint256 seat
+    ) external view returns (IJurorCourt.VoteInfo memory) {
         Round storage r = _round(disputeId, roundIndex);
         if (!r.drawn || seat >= r.seats) revert IJurorCourt.CourtInvalidSeat(disputeId, roundIndex, seat);
         Vote storage v = r.votes[seat];
-        return IJurorCourt.VoteInfo(
-            _ledger.addresses[r.seatBook.jurorOf(seat)], v.commitment, v.choice, v.revealed, v.settled
-        );
+        return
+            IJurorCourt.VoteInfo(
+                _ledger.addresses[r.seatBook.jurorOf(seat)],
+                v.commitment,
+                v.choice,
+                v.revealed,
+                v.settled
+            );
     }
 
     /// @notice {IJurorCourt-juror}.
@@ -208,17 +214,18 @@ contract JurorCourtExtension is JurorCourtStorage {
     /// @notice {IJurorCourt-totals}.
     function totals() external view returns (IJurorCourt.Totals memory) {
         Holdings memory h = _holdings;
-        return IJurorCourt.Totals({
-            staked: h.staked,
-            locked: _lockedTotal,
-            cooling: h.cooling,
-            penaltiesHeld: h.penaltiesHeld,
-            rewardTokensOwed: h.rewardTokensOwed,
-            residualTokens: h.residualTokens,
-            feesHeld: h.feesHeld,
-            rewardEthOwed: h.rewardEthOwed,
-            residualEth: h.residualEth
-        });
+        return
+            IJurorCourt.Totals({
+                staked: h.staked,
+                locked: _lockedTotal,
+                cooling: h.cooling,
+                penaltiesHeld: h.penaltiesHeld,
+                rewardTokensOwed: h.rewardTokensOwed,
+                residualTokens: h.residualTokens,
+                feesHeld: h.feesHeld,
+                rewardEthOwed: h.rewardEthOwed,
+                residualEth: h.residualEth
+            });
     }
 
     // ------------------------------------------------------------------ internals

@@ -10,13 +10,12 @@ import {SortitionTree} from "../libraries/SortitionTree.sol";
 import {StakingLedger} from "../libraries/StakingLedger.sol";
 import {SeatBook} from "../libraries/SeatBook.sol";
 import {VoteTally} from "../libraries/VoteTally.sol";
+import {BPS} from "../libraries/Constants.sol";
 
 /// @title JurorCourtStorage
 /// @notice The JurorCourt's state, in one place: the court and its extension (which runs on the
 ///         court's storage by DELEGATECALL) both inherit it first, so both see one layout.
 abstract contract JurorCourtStorage {
-    uint256 internal constant _BPS = 10_000;
-
     struct Dispute {
         IArbitrable arbitrable;
         uint32 choices;
@@ -126,7 +125,7 @@ abstract contract JurorCourtStorage {
     }
 
     function _lockPerSeat(IJurorCourt.CourtParams storage p) internal view returns (uint256) {
-        return uint256(p.minStake) * p.alphaBps / _BPS;
+        return (uint256(p.minStake) * p.alphaBps) / BPS;
     }
 
     function _duration(IJurorCourt.CourtParams storage p, IJurorCourt.Period period) internal view returns (uint256) {

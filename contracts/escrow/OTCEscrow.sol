@@ -36,11 +36,12 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     uint256 public constant RULING_SELLER_WINS = Rulings.SELLER_WINS;
 
     uint256 private constant _CANCELLED = type(uint256).max; // `filled` of a cancelled offer
-    bytes32 private constant _OFFER_TYPEHASH = keccak256(
-        "Offer(address maker,uint8 side,address token,uint256 minAmount,uint256 maxAmount,"
-        "bytes3 fiatCurrency,uint256 price,bytes32 paymentMethodsHash,uint32 paymentWindow,"
-        "bytes32 termsHash,uint8 minLevel,uint64 expiry,uint256 nonce)"
-    );
+    bytes32 private constant _OFFER_TYPEHASH =
+        keccak256(
+            "Offer(address maker,uint8 side,address token,uint256 minAmount,uint256 maxAmount,"
+            "bytes3 fiatCurrency,uint256 price,bytes32 paymentMethodsHash,uint32 paymentWindow,"
+            "bytes32 termsHash,uint8 minLevel,uint64 expiry,uint256 nonce)"
+        );
 
     ITokenRegistry private immutable _registry;
     IIdentityRegistry private immutable _identity;
@@ -72,9 +73,11 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         address treasury_
     ) Governed(governance_) EIP712("OpenOTC Escrow", "1") {
         if (
-            address(registry_) == address(0) || address(identity_) == address(0)
-                || address(proxy_) == address(0) || address(arbitrator_) == address(0)
-                || treasury_ == address(0)
+            address(registry_) == address(0) ||
+            address(identity_) == address(0) ||
+            address(proxy_) == address(0) ||
+            address(arbitrator_) == address(0) ||
+            treasury_ == address(0)
         ) revert EscrowZeroAddress();
         _registry = registry_;
         _identity = identity_;
@@ -112,17 +115,18 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- opening
 
     /// @inheritdoc IOTCEscrow
-    function openTrade(Offer calldata offer, bytes calldata signature, uint256 amount)
-        external
-        nonReentrant
-        returns (bytes32 tradeId)
-    {
+    function openTrade(
+        Offer calldata offer,
+        bytes calldata signature,
+        uint256 amount
+    ) external nonReentrant returns (bytes32 tradeId) {
         // Checks: the offer, then the parties.
         if (_paused) revert EscrowPaused();
         bytes32 offerHash = hashOffer(offer);
         uint256 before = _checkOffer(offer, offerHash, signature, amount);
-        (address seller, address buyer) =
-            offer.side == Side.SellCrypto ? (offer.maker, msg.sender) : (msg.sender, offer.maker);
+        (address seller, address buyer) = offer.side == Side.SellCrypto
+            ? (offer.maker, msg.sender)
+            : (msg.sender, offer.maker);
         _checkParties(offer, amount);
 
         // Effects: fill the offer, commit the trade.
@@ -147,7 +151,11 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
 
         // Interaction: lock amount + bond from the seller, refusing fee-on-transfer tokens.
         Transfers.pullExact(
-            IERC20(offer.token), seller, amount + bond, _pullThroughProxy, EscrowFeeOnTransferToken.selector
+            IERC20(offer.token),
+            seller,
+            amount + bond,
+            _pullThroughProxy,
+            EscrowFeeOnTransferToken.selector
         );
     }
 
@@ -210,12 +218,11 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- disputes
 
     /// @inheritdoc IOTCEscrow
-    function dispute(bytes32 tradeId, Trade calldata record, string calldata metaEvidence)
-        external
-        payable
-        nonReentrant
-        returns (uint256 disputeId)
-    {
+    function dispute(
+        bytes32 tradeId,
+        Trade calldata record,
+        string calldata metaEvidence
+    ) external payable nonReentrant returns (uint256 disputeId) {
         Trade memory trade = _load(tradeId, record);
         if (msg.sender == trade.seller) {
             _requireStatus(tradeId, trade, Status.Paid);
@@ -462,11 +469,12 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     // ---------------------------------------------------------------- internals
 
     /// @dev Checks the offer and the amount; returns the amount filled before this take.
-    function _checkOffer(Offer calldata offer, bytes32 offerHash, bytes calldata signature, uint256 amount)
-        private
-        view
-        returns (uint256 before)
-    {
+    function _checkOffer(
+        Offer calldata offer,
+        bytes32 offerHash,
+        bytes calldata signature,
+        uint256 amount
+    ) private view returns (uint256 before) {
         if (block.timestamp >= offer.expiry) revert EscrowOfferExpired(offerHash, offer.expiry);
         uint256 floor = _minNonce[offer.maker];
         if (offer.nonce < floor) revert EscrowOfferNonceCancelled(offer.nonce, floor);

@@ -10,7 +10,10 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 ///      the Governor; CANCELLER_ROLE to the guardian; EXECUTOR_ROLE to everyone (address 0);
 ///      DEFAULT_ADMIN_ROLE to the timelock itself only (the deployer renounces it).
 contract OTCTimelock is TimelockController {
-    constructor(uint256 minDelay, address[] memory proposers, address[] memory executors, address admin)
-        TimelockController(minDelay, proposers, executors, admin)
-    {}
+    constructor(
+        uint256 minDelay,
+        address[] memory proposers,
+        address[] memory executors,
+        address admin
+    ) TimelockController(minDelay, proposers, executors, admin) {}
 }

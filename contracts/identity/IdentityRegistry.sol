@@ -12,9 +12,10 @@ import {Governed} from "../governance/Governed.sol";
 contract IdentityRegistry is IIdentityRegistry, Governed, EIP712 {
     uint8 public constant MAX_LEVEL = 3;
 
-    bytes32 private constant _ATTESTATION_TYPEHASH = keccak256(
-        "Attestation(address subject,address issuer,uint8 level,bytes32 didHash,uint64 expiresAt,uint256 nonce)"
-    );
+    bytes32 private constant _ATTESTATION_TYPEHASH =
+        keccak256(
+            "Attestation(address subject,address issuer,uint8 level,bytes32 didHash,uint64 expiresAt,uint256 nonce)"
+        );
 
     mapping(address issuer => bool) private _issuers;
     mapping(address account => Identity) private _identities;
@@ -111,10 +112,11 @@ contract IdentityRegistry is IIdentityRegistry, Governed, EIP712 {
 
     /// @inheritdoc IIdentityRegistry
     function attestationDigest(Attestation calldata a) public view returns (bytes32) {
-        return _hashTypedDataV4(
-            keccak256(
-                abi.encode(_ATTESTATION_TYPEHASH, a.subject, a.issuer, a.level, a.didHash, a.expiresAt, a.nonce)
-            )
-        );
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(_ATTESTATION_TYPEHASH, a.subject, a.issuer, a.level, a.didHash, a.expiresAt, a.nonce)
+                )
+            );
     }
 }

@@ -23,11 +23,14 @@ library SeatBook {
     /// @param seats The round's number of seats.
     /// @param id The juror id drawn for `seat`, below 2^32.
     /// @return next The word to pass with the next seat.
-    function place(Book storage book, uint256 word, uint256 seat, uint256 seats, uint256 id)
-        internal
-        returns (uint256 next)
-    {
-        next = word | id << ((seat % IDS_PER_WORD) * ID_BITS);
+    function place(
+        Book storage book,
+        uint256 word,
+        uint256 seat,
+        uint256 seats,
+        uint256 id
+    ) internal returns (uint256 next) {
+        next = word | (id << ((seat % IDS_PER_WORD) * ID_BITS));
         if (seat % IDS_PER_WORD == IDS_PER_WORD - 1 || seat == seats - 1) {
             book.words[seat / IDS_PER_WORD] = next;
             next = 0;

@@ -137,8 +137,7 @@ library SortitionTree {
     }
 
     function _sum(uint256 word) private pure returns (uint256) {
-        return (word & _LANE_MASK) + ((word >> 64) & _LANE_MASK) + ((word >> 128) & _LANE_MASK)
-            + (word >> 192);
+        return (word & _LANE_MASK) + ((word >> 64) & _LANE_MASK) + ((word >> 128) & _LANE_MASK) + (word >> 192);
     }
 
     function _key(uint256 level, uint256 index) private pure returns (uint256) {

@@ -53,7 +53,7 @@ library StakingLedger {
     /// @return stake * (coherent + 1) / (coherent + incoherent + 1) / WEIGHT_UNIT.
     function weightOf(Account storage account) internal view returns (uint256) {
         uint256 coherent = account.coherent;
-        return uint256(account.stake) * (coherent + 1) / (coherent + account.incoherent + 1) / WEIGHT_UNIT;
+        return (uint256(account.stake) * (coherent + 1)) / (coherent + account.incoherent + 1) / WEIGHT_UNIT;
     }
 
     /// @notice Adds `amount` to what `juror` has cooling, released at `availableAt` at the
@@ -64,10 +64,12 @@ library StakingLedger {
     /// @param amount Tokens of the stake decrease.
     /// @param availableAt Now plus the cooldown in force.
     /// @return cooling The juror's cooling tokens and their release time after this decrease.
-    function cool(Ledger storage ledger, address juror, uint256 amount, uint256 availableAt)
-        internal
-        returns (Cooling memory cooling)
-    {
+    function cool(
+        Ledger storage ledger,
+        address juror,
+        uint256 amount,
+        uint256 availableAt
+    ) internal returns (Cooling memory cooling) {
         Cooling storage c = ledger.cooling[juror];
         // amount is part of a uint96 stake, and all cooling tokens are part of the token supply
         // held by the court: the sum stays far below 2^128.

@@ -69,7 +69,9 @@ library Transfers {
                 returndatacopy(pointer, 0x00, returndatasize())
                 revert(pointer, returndatasize())
             }
-            if lt(returndatasize(), 0x20) { revert(0x00, 0x00) }
+            if lt(returndatasize(), 0x20) {
+                revert(0x00, 0x00)
+            }
             held := mload(0x00)
         }
     }

@@ -46,10 +46,12 @@ contract TokenRegistry is ITokenRegistry, Governed {
     }
 
     /// @inheritdoc ITokenRegistry
-    function updateToken(address token, string calldata name, string calldata symbol, bytes32 metadataHash)
-        external
-        onlyGovernance
-    {
+    function updateToken(
+        address token,
+        string calldata name,
+        string calldata symbol,
+        bytes32 metadataHash
+    ) external onlyGovernance {
         TokenInfo storage info = _listed(token);
         _checkStrings(name, symbol);
         _checkDecimals(token, info.decimals);

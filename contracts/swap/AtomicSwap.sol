@@ -39,10 +39,13 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
     }
 
     /// @inheritdoc IAtomicSwap
-    function lockToken(bytes32 hashlock, address token, uint256 amount, address recipient, uint256 timelock)
-        external
-        returns (bytes32 swapId)
-    {
+    function lockToken(
+        bytes32 hashlock,
+        address token,
+        uint256 amount,
+        address recipient,
+        uint256 timelock
+    ) external returns (bytes32 swapId) {
         _checkTerms(hashlock, amount, recipient, timelock);
         if (token == address(0)) revert SwapZeroAddress();
         // The transfer and the balance check come before the record: a token that re-enters

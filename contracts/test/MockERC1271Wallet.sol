@@ -20,7 +20,7 @@ contract MockERC1271Wallet is IERC1271 {
 
     function isValidSignature(bytes32 digest, bytes memory signature) external view returns (bytes4) {
         if (junk) return 0xdeadbeef;
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecover(digest, signature);
+        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(digest, signature);
         return err == ECDSA.RecoverError.NoError && signer == owner ? IERC1271.isValidSignature.selector : bytes4(0);
     }
 }

@@ -24,11 +24,11 @@ contract OTCToken is IOTCToken, ERC20, ERC20Permit, ERC20Votes, Governed {
     ///      minted in any window is a difference of two lookups (O(log n), no loop).
     Checkpoints.Trace208 private _cumulativeMinted;
 
-    constructor(address governance_, address treasury, uint256 initialSupply)
-        ERC20("OpenOTC", "OTC")
-        ERC20Permit("OpenOTC")
-        Governed(governance_)
-    {
+    constructor(
+        address governance_,
+        address treasury,
+        uint256 initialSupply
+    ) ERC20("OpenOTC", "OTC") ERC20Permit("OpenOTC") Governed(governance_) {
         if (treasury == address(0)) revert TokenZeroAddress();
         _mint(treasury, initialSupply);
     }
@@ -99,10 +99,7 @@ contract OTCToken is IOTCToken, ERC20, ERC20Permit, ERC20Votes, Governed {
 
     // ---------------------------------------------------------------- required overrides
 
-    function _update(address from, address to, uint256 value)
-        internal
-        override(ERC20, ERC20Votes)
-    {
+    function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Votes) {
         super._update(from, to, value);
     }
 
