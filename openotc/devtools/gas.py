@@ -16,7 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import rlp
 from eth_utils import keccak, to_checksum_address, to_hex
+from hexbytes import HexBytes
 
 from openotc import court as court_sdk
 from openotc import escrow as escrow_sdk
@@ -91,12 +93,28 @@ def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
     }
 
 
+# Contracts that a deployable creates in its constructor, in creation order: deployables too,
+# though no deploy step names them.
+CREATED_IN_CONSTRUCTOR = {"JurorCourt": ["JurorCourtExtension"]}
+
+
+def created_address(creator: str, nonce: int) -> str:
+    """The address of the contract `creator` made with CREATE at `nonce` (a contract's first
+    creation uses nonce 1, EIP-161)."""
+    return to_checksum_address(keccak(rlp.encode([HexBytes(creator), nonce]))[12:])
+
+
 def code_sizes(chain, contracts: dict[str, ContractInstance]) -> dict[str, int]:
-    """Bytes of runtime code at each contract's address, by contract name."""
-    return {
-        contract.contract_type.name: len(chain.provider.get_code(contract.address))
-        for contract in contracts.values()
-    }
+    """Bytes of runtime code at each contract's address, by contract name, with the contracts
+    each one created in its constructor (`CREATED_IN_CONSTRUCTOR`)."""
+    sizes = {}
+    for contract in contracts.values():
+        name = contract.contract_type.name
+        sizes[name] = len(chain.provider.get_code(contract.address))
+        for nonce, child in enumerate(CREATED_IN_CONSTRUCTOR.get(name, []), start=1):
+            address = created_address(str(contract.address), nonce)
+            sizes[child] = len(chain.provider.get_code(address))
+    return sizes
 
 
 def measure_sizes(project, chain, accounts, book: GasBook) -> None:
