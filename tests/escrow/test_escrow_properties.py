@@ -369,19 +369,16 @@ class EscrowMachine(ChainMachine):
         nonce = floor + data.draw(st.integers(0, 3), label="nonce")
         if floor and data.draw(st.integers(0, 7), label="stale nonce") == 7:
             nonce = floor - 1  # cancelled already by cancelOffersBelow
-        offer = sdk.Offer(
-            maker=maker.address,
-            side=side,
-            token=token.address,
-            min_amount=min_amount,
-            max_amount=max(min_amount + span, 1),
-            fiat_currency=sdk.fiat("EUR"),
-            price=sdk.price("0.92"),
-            payment_methods_hash=keccak(text="SEPA"),
+        offer = sdk.build_offer(
+            maker.address,
+            token.address,
+            (min_amount, max(min_amount + span, 1)),
+            "0.92",
+            self.now + ttl,
+            terms="reference the trade id",
+            currency="EUR",
             payment_window=window,
-            terms_hash=keccak(text="reference the trade id"),
-            min_level=0,
-            expiry=self.now + ttl,
+            side=side,
             nonce=nonce,
         )
         digest = sdk.offer_hash(offer, self.escrow.address, self.chain.chain_id)

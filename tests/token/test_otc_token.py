@@ -11,6 +11,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from hexbytes import HexBytes
 
+from openotc import eip712
 from openotc.deployment.deploy import CANCELLER_ROLE
 from openotc.deployment.params import DAY, TOKEN_UNIT
 from openotc.governance import delegate_votes
@@ -104,15 +105,9 @@ def test_governance__is_the_timelock_and_its_cancellers_are_guardians(
 # ---------------------------------------------------------------- permit (EIP-2612)
 
 
-PERMIT_TYPES = {
-    "Permit": [
-        {"name": "owner", "type": "address"},
-        {"name": "spender", "type": "address"},
-        {"name": "value", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "deadline", "type": "uint256"},
-    ]
-}
+PERMIT_TYPES = eip712.struct_types(
+    "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+)
 
 
 def permit_digest(token, chain_id, owner, spender, value, deadline, nonce):
