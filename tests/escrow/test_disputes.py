@@ -13,7 +13,7 @@ from eth_utils import keccak
 from openotc import escrow as sdk
 from openotc.escrow import Ruling, Status
 from openotc.units import USDC_UNIT
-from tests.escrow.trades import assert_committed, pin, stats
+from tests.escrow.trades import SETTLEMENT_IDS, assert_committed, pin, settlement_calls, stats
 from tests.utils.fixtures import values
 
 AMOUNT = 1_001 * USDC_UNIT + 1  # odd: the refused ruling gives the odd unit to the seller
@@ -182,14 +182,7 @@ def test_dispute_ids__are_the_arbitrators__other_disputes_map_to_no_trade(
 
 
 # (method, extra arguments, caller role) that a Disputed trade refuses: only the ruling settles.
-SETTLEMENT_CALLS = [
-    ("markPaid", (PAYMENT_REFERENCE,), "buyer"),
-    ("release", (), "seller"),
-    ("releaseAfterTimeout", (), "buyer"),
-    ("cancel", (), "buyer"),
-    ("cancel", (), "seller"),
-]
-SETTLEMENT_IDS = [f"{method}_by_{role}" for method, _, role in SETTLEMENT_CALLS]
+SETTLEMENT_CALLS = settlement_calls(PAYMENT_REFERENCE)
 
 
 @pytest.mark.parametrize("call", SETTLEMENT_CALLS, ids=SETTLEMENT_IDS)
