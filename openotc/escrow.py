@@ -194,6 +194,26 @@ class Trade:
     bond: int
 
     @classmethod
+    def opened(
+        cls, seller: str, buyer: str, token: str, amount: int, fee_bps: int, payment_deadline: int
+    ) -> Trade:
+        """The record `openTrade` stores: Funded, the bond of `amount` escrowed with it, no
+        review and no confirmation deadline yet; the fee in force when it opened."""
+        return cls(
+            seller=str(seller),
+            payment_deadline=payment_deadline,
+            fee_bps=fee_bps,
+            status=Status.FUNDED,
+            seller_reviewed=False,
+            buyer=str(buyer),
+            confirm_deadline=0,
+            buyer_reviewed=False,
+            token=str(token),
+            amount=amount,
+            bond=bond_for(amount),
+        )
+
+    @classmethod
     def from_struct(cls, struct) -> Trade:
         """From a decoded event argument (ape struct, dict or tuple)."""
         if isinstance(struct, dict):

@@ -451,19 +451,15 @@ class EscrowMachine(ChainMachine):
         tx = self._send(self.escrow.openTrade, *args, sender=taker)
 
         tid = sdk.trade_id(om.digest, om.filled)
-        record = sdk.Trade(
-            seller=seller.address,
-            payment_deadline=self.head + o.payment_window,
-            fee_bps=self.fee_bps,
-            status=Status.FUNDED,
-            seller_reviewed=False,
-            buyer=buyer.address,
-            confirm_deadline=0,
-            buyer_reviewed=False,
-            token=o.token,
-            amount=amount,
-            bond=bond,
+        record = sdk.Trade.opened(
+            seller.address,
+            buyer.address,
+            o.token,
+            amount,
+            self.fee_bps,
+            self.head + o.payment_window,
         )
+        assert record.bond == bond
         logged = self._event(tx, self.escrow.TradeOpened)
         assert (logged["tradeId"], logged["offerHash"], logged["taker"]) == (
             tid,

@@ -246,19 +246,9 @@ def test_open_trade__eip1271_wallet_maker_signed_by_its_owner__wallet_locks_amou
         before[1],
         before[2] + total,
     ]
-    record = sdk.Trade(
-        seller=wallet.address,
-        payment_deadline=tx.timestamp + offer.payment_window,
-        fee_bps=0,
-        status=sdk.Status.FUNDED,
-        seller_reviewed=False,
-        buyer=taker.address,
-        confirm_deadline=0,
-        buyer_reviewed=False,
-        token=usdc.address,
-        amount=AMOUNT,
-        bond=total - AMOUNT,
-    )
+    deadline = tx.timestamp + offer.payment_window
+    record = sdk.Trade.opened(wallet.address, taker.address, usdc.address, AMOUNT, 0, deadline)
+    assert record.bond == total - AMOUNT
     trade_id = sdk.trade_id(digest(offer), 0)
     logs = tx.decode_logs(escrow.TradeOpened)
     assert [
