@@ -143,23 +143,25 @@ def test_revoke__one_of_several__keeps_the_others(proxy, create_caller, governan
     assert not proxy.isAuthorized(second)
 
 
-def test_revoke__never_authorized__reverts_not_authorized(proxy, caller, guardian, reverts):
-    with reverts(proxy.ProxyNotAuthorized, target=caller.address):
-        proxy.revoke(caller, sender=guardian)
+# target role, revoker role, whether the target was authorized and revoked before
+NOT_AUTHORIZED = {
+    "never_authorized": ("caller", "guardian", False),
+    "eoa_target": ("stranger", "governance", False),
+    "twice": ("authorized_caller", "governance", True),
+}
 
 
-def test_revoke__eoa_target__reverts_not_authorized(proxy, stranger, governance, reverts):
-    with reverts(proxy.ProxyNotAuthorized, target=stranger.address):
-        proxy.revoke(stranger, sender=governance)
-
-
-def test_revoke__twice__reverts_not_authorized(
-    proxy, authorized_caller, guardian, governance, reverts
+@pytest.mark.parametrize("case", NOT_AUTHORIZED.values(), ids=NOT_AUTHORIZED.keys())
+def test_revoke__target_not_authorized__reverts_not_authorized(
+    proxy, guardian, reverts, request, case
 ):
-    proxy.revoke(authorized_caller, sender=guardian)
+    target_role, revoker_role, revoked_before = case
+    target, revoker = request.getfixturevalue(target_role), request.getfixturevalue(revoker_role)
+    if revoked_before:
+        proxy.revoke(target, sender=guardian)
 
-    with reverts(proxy.ProxyNotAuthorized, target=authorized_caller.address):
-        proxy.revoke(authorized_caller, sender=governance)
+    with reverts(proxy.ProxyNotAuthorized, target=target.address):
+        proxy.revoke(target, sender=revoker)
 
 
 @roles("stranger", "deployer", "treasury")
