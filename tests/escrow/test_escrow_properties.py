@@ -1008,6 +1008,7 @@ def test_escrow_state_machine(
     guardian,
     params,
     error_data,
+    request,
 ):
     makers = (accounts[4], accounts[8], accounts[9])
     takers = (accounts[5], accounts[6], accounts[3])
@@ -1018,18 +1019,13 @@ def test_escrow_state_machine(
         )
     escrow.setFee(INITIAL_FEE_BPS, sender=governance)
 
-    EscrowMachine.chain = chain
-    EscrowMachine.escrow = escrow
-    EscrowMachine.arbitrator = arbitrator
-    EscrowMachine.governance = governance
-    EscrowMachine.guardian = guardian
-    EscrowMachine.ruler = ruler
+    EscrowMachine.bind(
+        request, "chain escrow arbitrator governance guardian ruler arbitration_cost error_data"
+    )
     EscrowMachine.treasury = params.treasury
     EscrowMachine.makers = makers
     EscrowMachine.takers = takers
     EscrowMachine.tokens = (usdc, dai)
-    EscrowMachine.arbitration_cost = arbitration_cost
-    EscrowMachine.error_data = staticmethod(error_data)
 
     # Every step is a real transaction plus one batched read: half the profile's examples.
     profile = settings.default

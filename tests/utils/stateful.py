@@ -12,6 +12,7 @@ Hypothesis cannot pass fixtures to a machine: the test function sets the class a
 (`chain`, `error_data`, the contracts) before it runs the machine.
 """
 
+import inspect
 from functools import cache
 
 import requests
@@ -59,6 +60,15 @@ class ChainMachine(RuleBasedStateMachine):
         self.head = self.chain.blocks.head.timestamp  # of the last mined block
         self.pinned: int | None = None
         self.error_names: dict[bytes, str] = {}  # for the statistics of `_refused`
+
+    @classmethod
+    def bind(cls, request, fixtures: str) -> None:
+        """Sets a class attribute per fixture named in `fixtures` (space-separated) to its value
+        in the running test (`request`: list the fixtures among the test's arguments too, so
+        they are set up before the test runs); functions become static methods."""
+        for name in fixtures.split():
+            value = request.getfixturevalue(name)
+            setattr(cls, name, staticmethod(value) if inspect.isfunction(value) else value)
 
     def teardown(self):
         self.chain.restore(self.snapshot)
