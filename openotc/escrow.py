@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from eth_abi import encode
 from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from openotc import eip712
-from openotc.units import BPS
+from openotc.units import BPS, HOUR
 
 if TYPE_CHECKING:
     from ape.api import ReceiptAPI
@@ -53,28 +53,19 @@ class Ruling(IntEnum):
     SELLER_WINS = 2
 
 
-OFFER_TYPES = {
-    "Offer": [
-        {"name": "maker", "type": "address"},
-        {"name": "side", "type": "uint8"},
-        {"name": "token", "type": "address"},
-        {"name": "minAmount", "type": "uint256"},
-        {"name": "maxAmount", "type": "uint256"},
-        {"name": "fiatCurrency", "type": "bytes3"},
-        {"name": "price", "type": "uint256"},
-        {"name": "paymentMethodsHash", "type": "bytes32"},
-        {"name": "paymentWindow", "type": "uint32"},
-        {"name": "termsHash", "type": "bytes32"},
-        {"name": "minLevel", "type": "uint8"},
-        {"name": "expiry", "type": "uint64"},
-        {"name": "nonce", "type": "uint256"},
-    ]
-}
+OFFER_TYPE = (
+    "Offer(address maker,uint8 side,address token,uint256 minAmount,uint256 maxAmount,"
+    "bytes3 fiatCurrency,uint256 price,bytes32 paymentMethodsHash,uint32 paymentWindow,"
+    "bytes32 termsHash,uint8 minLevel,uint64 expiry,uint256 nonce)"
+)
+OFFER_TYPES = eip712.struct_types(OFFER_TYPE)
 
 
 @dataclass(frozen=True)
-class Offer:
+class Offer(eip712.Struct):
     """An escrow offer. Field order and names follow the contract's `Offer` struct."""
+
+    TYPE: ClassVar[str] = OFFER_TYPE
 
     maker: str
     side: int
@@ -89,13 +80,6 @@ class Offer:
     min_level: int
     expiry: int
     nonce: int
-
-    def as_tuple(self) -> tuple:
-        return astuple(self)
-
-    def message(self) -> dict:
-        names = [t["name"] for t in OFFER_TYPES["Offer"]]
-        return dict(zip(names, self.as_tuple(), strict=True))
 
 
 def fiat(code: str) -> bytes:
@@ -113,10 +97,43 @@ def price(value: str | int | float) -> int:
     return int(Decimal(str(value)) * 10**PRICE_DECIMALS)
 
 
-def typed_data(offer: Offer, escrow: str, chain_id: int) -> dict:
-    return eip712.typed_data(
-        DOMAIN_NAME, DOMAIN_VERSION, chain_id, escrow, OFFER_TYPES, offer.message()
+def build_offer(
+    maker: str,
+    token: str,
+    amounts: tuple[int, int],
+    fiat_price: str,
+    expiry: int,
+    *,
+    terms: str,
+    payment_methods: str = "SEPA",
+    currency: str = "USD",
+    payment_window: int = HOUR,
+    side: int = Side.SELL_CRYPTO,
+    min_level: int = 0,
+    nonce: int = 1,
+) -> Offer:
+    """An offer from readable values: `amounts` its (min, max) in token units, `fiat_price`
+    the decimal price of a whole token in `currency` (an ISO 4217 code), the payment methods
+    and the terms as the text whose hashes the offer carries."""
+    return Offer(
+        maker=str(maker),
+        side=side,
+        token=str(token),
+        min_amount=amounts[0],
+        max_amount=amounts[1],
+        fiat_currency=fiat(currency),
+        price=price(fiat_price),
+        payment_methods_hash=keccak(text=payment_methods),
+        payment_window=payment_window,
+        terms_hash=keccak(text=terms),
+        min_level=min_level,
+        expiry=expiry,
+        nonce=nonce,
     )
+
+
+def typed_data(offer: Offer, escrow: str, chain_id: int) -> dict:
+    return offer.typed_data(DOMAIN_NAME, DOMAIN_VERSION, chain_id, escrow)
 
 
 def offer_hash(offer: Offer, escrow: str, chain_id: int) -> bytes:
@@ -175,6 +192,26 @@ class Trade:
     token: str
     amount: int
     bond: int
+
+    @classmethod
+    def opened(
+        cls, seller: str, buyer: str, token: str, amount: int, fee_bps: int, payment_deadline: int
+    ) -> Trade:
+        """The record `openTrade` stores: Funded, the bond of `amount` escrowed with it, no
+        review and no confirmation deadline yet; the fee in force when it opened."""
+        return cls(
+            seller=str(seller),
+            payment_deadline=payment_deadline,
+            fee_bps=fee_bps,
+            status=Status.FUNDED,
+            seller_reviewed=False,
+            buyer=str(buyer),
+            confirm_deadline=0,
+            buyer_reviewed=False,
+            token=str(token),
+            amount=amount,
+            bond=bond_for(amount),
+        )
 
     @classmethod
     def from_struct(cls, struct) -> Trade:

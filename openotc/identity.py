@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
+from typing import ClassVar
 
 from openotc import eip712
 
 DOMAIN_NAME = "OpenOTC Identity"
 DOMAIN_VERSION = "1"
 
-ATTESTATION_TYPES = {
-    "Attestation": [
-        {"name": "subject", "type": "address"},
-        {"name": "issuer", "type": "address"},
-        {"name": "level", "type": "uint8"},
-        {"name": "didHash", "type": "bytes32"},
-        {"name": "expiresAt", "type": "uint64"},
-        {"name": "nonce", "type": "uint256"},
-    ]
-}
+ATTESTATION_TYPE = (
+    "Attestation(address subject,address issuer,uint8 level,bytes32 didHash,uint64 expiresAt,"
+    "uint256 nonce)"
+)
+ATTESTATION_TYPES = eip712.struct_types(ATTESTATION_TYPE)
 
 
 @dataclass(frozen=True)
-class Attestation:
+class Attestation(eip712.Struct):
+    """An identity attestation. Field order and names follow the contract's struct."""
+
+    TYPE: ClassVar[str] = ATTESTATION_TYPE
+
     subject: str
     issuer: str
     level: int
@@ -30,24 +30,10 @@ class Attestation:
     expires_at: int
     nonce: int
 
-    def as_tuple(self) -> tuple:
-        """The struct as the contract's ABI takes it."""
-        return astuple(self)
-
 
 def typed_data(attestation: Attestation, registry: str, chain_id: int) -> dict:
     """The EIP-712 message for `attestation` under the registry at `registry` on `chain_id`."""
-    message = {
-        "subject": str(attestation.subject),
-        "issuer": str(attestation.issuer),
-        "level": attestation.level,
-        "didHash": attestation.did_hash,
-        "expiresAt": attestation.expires_at,
-        "nonce": attestation.nonce,
-    }
-    return eip712.typed_data(
-        DOMAIN_NAME, DOMAIN_VERSION, chain_id, registry, ATTESTATION_TYPES, message
-    )
+    return attestation.typed_data(DOMAIN_NAME, DOMAIN_VERSION, chain_id, registry)
 
 
 def digest(attestation: Attestation, registry: str, chain_id: int) -> bytes:

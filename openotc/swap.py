@@ -40,7 +40,7 @@ from openotc.units import HOUR, UNLIMITED, ZERO_ADDRESS
 # The EIP-712 domain and type of a cooperative refund, as IAtomicSwap specifies them.
 DOMAIN_NAME = "OpenOTC AtomicSwap"
 DOMAIN_VERSION = "1"
-REFUND_TYPES = {"Refund": [{"name": "swapId", "type": "bytes32"}]}
+REFUND_TYPES = eip712.struct_types("Refund(bytes32 swapId)")
 
 _ERC20_ABI = [
     {

@@ -50,6 +50,13 @@ taker = item("accounts", 5, "taker", scope="session")
 stranger = item("accounts", 6, "stranger", scope="session", doc="An account with no role anywhere.")
 
 
+@pytest.fixture
+def actor(request):
+    """The account of the role fixture a test is parametrized over with
+    `tests.utils.fixtures.roles`."""
+    return request.getfixturevalue(request.param)
+
+
 # ---------------------------------------------------------------- the foundation
 
 

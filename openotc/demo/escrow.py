@@ -7,7 +7,7 @@ from __future__ import annotations
 from eth_utils import keccak
 
 from openotc import escrow as sdk
-from openotc.units import DAY, ETHER, HOUR, UNLIMITED, USDC_UNIT
+from openotc.units import DAY, ETHER, UNLIMITED, USDC_UNIT
 
 
 class EscrowDemo:
@@ -56,20 +56,15 @@ class EscrowDemo:
         self.usdc.mint(alice, 20_000 * USDC_UNIT, sender=alice)
         self.usdc.approve(self.proxy, UNLIMITED, sender=alice)
 
-        offer = sdk.Offer(
-            maker=alice.address,
-            side=sdk.Side.SELL_CRYPTO,
-            token=self.usdc.address,
-            min_amount=200 * USDC_UNIT,
-            max_amount=10_000 * USDC_UNIT,
-            fiat_currency=sdk.fiat("USD"),
-            price=sdk.price("1.0002"),
-            payment_methods_hash=keccak(text="SEPA, Revolut"),
-            payment_window=HOUR,
-            terms_hash=keccak(text="Reference the trade id in the transfer."),
+        offer = sdk.build_offer(
+            alice.address,
+            self.usdc.address,
+            (200 * USDC_UNIT, 10_000 * USDC_UNIT),
+            "1.0002",
+            self.chain.pending_timestamp + 7 * DAY,
+            payment_methods="SEPA, Revolut",
+            terms="Reference the trade id in the transfer.",
             min_level=1,
-            expiry=self.chain.pending_timestamp + 7 * DAY,
-            nonce=1,
         )
         signature = sdk.sign_offer(offer, self.escrow.address, self.chain.chain_id, alice)
 

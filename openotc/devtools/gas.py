@@ -209,21 +209,9 @@ def _escrow_market(project, chain, accounts, foundation, escrow, seller):
         foundation.identity.setLimit(usdc, level, UNLIMITED, sender=governance)
     usdc.mint(seller, 10_000_000 * USDC_UNIT, sender=seller)
     usdc.approve(foundation.proxy, UNLIMITED, sender=seller)
-    offer = escrow_sdk.Offer(
-        maker=seller.address,
-        side=escrow_sdk.Side.SELL_CRYPTO,
-        token=usdc.address,
-        min_amount=100 * USDC_UNIT,
-        max_amount=1_000_000 * USDC_UNIT,
-        fiat_currency=escrow_sdk.fiat("USD"),
-        price=escrow_sdk.price("1.00"),
-        payment_methods_hash=keccak(text="SEPA"),
-        payment_window=HOUR,
-        terms_hash=keccak(text="terms"),
-        min_level=0,
-        expiry=chain.pending_timestamp + 30 * DAY,
-        nonce=1,
-    )
+    amounts = (100 * USDC_UNIT, 1_000_000 * USDC_UNIT)
+    expiry = chain.pending_timestamp + 30 * DAY
+    offer = escrow_sdk.build_offer(seller, usdc, amounts, "1.00", expiry, terms="terms")
     return offer, escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller)
 
 

@@ -6,7 +6,7 @@ invariants share. The rules are in test_court_properties.py."""
 
 from __future__ import annotations
 
-from eth_abi import decode, encode
+from eth_abi import decode
 from eth_utils import to_checksum_address, to_hex
 from hexbytes import HexBytes
 from hypothesis import event
@@ -14,28 +14,17 @@ from hypothesis import strategies as st
 
 from openotc.court import Period
 from tests.court.court_model import (
-    _BALANCE_OF,
-    _DISPUTE,
     _DISPUTE_INFO,
-    _DISPUTE_PARAMS,
-    _FROZEN,
-    _JUROR,
-    _JUROR_COUNT,
     _JUROR_INFO,
-    _PARAMS,
     _PARAMS_INFO,
-    _PENDING_DRAWS,
-    _ROUND,
     _ROUND_INFO,
-    _TOTAL_WEIGHT,
-    _TOTALS,
     _TOTALS_INFO,
     TOTAL_FIELDS,
     DisputeModel,
     JurorModel,
     _norm,
 )
-from tests.utils.stateful import ChainMachine, error_names
+from tests.utils.stateful import ChainMachine, call_data, error_names
 
 
 class CourtChain(ChainMachine):
@@ -159,27 +148,27 @@ class CourtChain(ChainMachine):
         c, t = self.court.address, self.token.address
         holders = [a.address for a in self.juror_accounts] + [self.treasury]
         calls = [
-            (("totals",), c, _TOTALS),
-            (("total_weight",), c, _TOTAL_WEIGHT),
-            (("pending",), c, _PENDING_DRAWS),
-            (("frozen",), c, _FROZEN),
-            (("juror_count",), c, _JUROR_COUNT),
-            (("court_tokens",), t, _BALANCE_OF + encode(["address"], [c])),
-            (("params",), c, _PARAMS),
+            (("totals",), c, call_data("totals()")),
+            (("total_weight",), c, call_data("totalWeight()")),
+            (("pending",), c, call_data("pendingDraws()")),
+            (("frozen",), c, call_data("frozen()")),
+            (("juror_count",), c, call_data("jurorCount()")),
+            (("court_tokens",), t, call_data("balanceOf(address)", c)),
+            (("params",), c, call_data("params()")),
         ]
         calls += [
-            (("juror", a.address), c, _JUROR + encode(["address"], [a.address]))
+            (("juror", a.address), c, call_data("juror(address)", a.address))
             for a in self.juror_accounts
         ]
-        calls += [(("tokens", h), t, _BALANCE_OF + encode(["address"], [h])) for h in holders]
+        calls += [(("tokens", h), t, call_data("balanceOf(address)", h)) for h in holders]
         disputes = getattr(self, "disputes", [])
-        calls += [(("dispute", d.id), c, _DISPUTE + encode(["uint256"], [d.id])) for d in disputes]
+        calls += [(("dispute", d.id), c, call_data("dispute(uint256)", d.id)) for d in disputes]
         calls += [
-            (("dispute_params", d.id), c, _DISPUTE_PARAMS + encode(["uint256"], [d.id]))
+            (("dispute_params", d.id), c, call_data("disputeParams(uint256)", d.id))
             for d in disputes
         ]
         calls += [
-            (("round", d.id), c, _ROUND + encode(["uint256", "uint256"], [d.id, len(d.rounds) - 1]))
+            (("round", d.id), c, call_data("round(uint256,uint256)", d.id, len(d.rounds) - 1))
             for d in disputes
         ]
         balances = [c, *holders]

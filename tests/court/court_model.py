@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 from hypothesis import strategies as st
 
 from openotc.court import Period
@@ -29,22 +29,6 @@ VOTES += ("none",)
 # Random values of the randomness source: 192 bits, never 0.
 RANDOM_VALUES = st.integers(1, 2**192 - 1)
 
-
-def _selector(signature: str) -> bytes:
-    return keccak(text=signature)[:4]
-
-
-_TOTALS = _selector("totals()")
-_TOTAL_WEIGHT = _selector("totalWeight()")
-_PENDING_DRAWS = _selector("pendingDraws()")
-_FROZEN = _selector("frozen()")
-_JUROR_COUNT = _selector("jurorCount()")
-_JUROR = _selector("juror(address)")
-_DISPUTE = _selector("dispute(uint256)")
-_ROUND = _selector("round(uint256,uint256)")
-_BALANCE_OF = _selector("balanceOf(address)")
-_PARAMS = _selector("params()")
-_DISPUTE_PARAMS = _selector("disputeParams(uint256)")
 
 _JUROR_INFO = (
     "(uint256,bool,uint256,uint256,uint256,uint256,uint256,bool," + ",".join(["uint256"] * 5) + ")"

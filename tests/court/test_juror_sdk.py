@@ -332,34 +332,39 @@ def test_juror__salts_of_two_disputes_do_not_mix(
 # ---------------------------------------------------------------- settle_dispute
 
 
+@pytest.fixture
+def vote_round(court, draw, pass_period, juror_of):
+    """`vote_round(dispute_id, choose)` -> the round's jurors by seat: draws the round; every
+    drawn juror commits `choose(address, drawn)` with the SDK (None: no vote) and reveals it;
+    leaves the dispute in the Appeal period."""
+
+    def vote(dispute_id, choose):
+        draw(dispute_id)
+        pass_period(dispute_id)  # -> Commit
+        drawn = drawn_jurors(court, dispute_id)
+        voters = [a for a in dict.fromkeys(drawn) if choose(a, drawn) is not None]
+        for address in voters:
+            juror_of(address).commit(dispute_id, choose(address, drawn))
+        pass_period(dispute_id)  # -> Reveal
+        for address in voters:
+            juror_of(address).reveal(dispute_id)
+        pass_period(dispute_id)  # -> Appeal
+        return drawn
+
+    return vote
+
+
 def test_settle_dispute__every_round_incoherent_seats_first(
-    court, accounts, arbitrable, open_dispute, draw, pass_period, juror_of, stranger, lock
+    court, accounts, arbitrable, open_dispute, pass_period, vote_round, stranger, lock
 ):
     """Round 0: everyone votes 2; appeal; round 1: everyone votes 1 but the first drawn juror,
     who does not vote. Final ruling 1: in round 0 every seat is incoherent, in round 1 only
     the non-voter's."""
     dispute_id = open_dispute()
-    draw(dispute_id)
-    pass_period(dispute_id)
-    first = drawn_jurors(court, dispute_id)
-    for address in dict.fromkeys(first):
-        juror_of(address).commit(dispute_id, 2)
-    pass_period(dispute_id)
-    for address in dict.fromkeys(first):
-        juror_of(address).reveal(dispute_id)
-    pass_period(dispute_id)
+    vote_round(dispute_id, lambda _address, _drawn: 2)
     arbitrable.appeal(dispute_id, value=court.appealCost(dispute_id, b""), sender=stranger)
-    draw(dispute_id)
-    pass_period(dispute_id)
-    second = drawn_jurors(court, dispute_id)
+    second = vote_round(dispute_id, lambda address, drawn: None if address == drawn[0] else 1)
     silent = second[0]
-    voters = [a for a in dict.fromkeys(second) if a != silent]
-    for address in voters:
-        juror_of(address).commit(dispute_id, 1)
-    pass_period(dispute_id)
-    for address in voters:
-        juror_of(address).reveal(dispute_id)
-    pass_period(dispute_id)  # -> Appeal
     pass_period(dispute_id)  # -> Execution
     assert court.dispute(dispute_id).ruling == 1
 
@@ -380,18 +385,10 @@ def test_settle_dispute__every_round_incoherent_seats_first(
 
 
 def test_settle_dispute__after_a_partial_settlement__settles_the_rest(
-    court, open_dispute, draw, pass_period, juror_of, stranger
+    court, open_dispute, pass_period, vote_round, stranger
 ):
     dispute_id = open_dispute()
-    draw(dispute_id)
-    pass_period(dispute_id)
-    drawn = drawn_jurors(court, dispute_id)
-    for address in dict.fromkeys(drawn):
-        juror_of(address).commit(dispute_id, 1)
-    pass_period(dispute_id)
-    for address in dict.fromkeys(drawn):
-        juror_of(address).reveal(dispute_id)
-    pass_period(dispute_id)
+    vote_round(dispute_id, lambda _address, _drawn: 1)
     pass_period(dispute_id)
     court.settle(dispute_id, 0, [1], sender=stranger)  # every seat coherent: any order
 

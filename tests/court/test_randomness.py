@@ -27,6 +27,19 @@ def requested(randomness, stranger):
     return event.ticket, event.targetBlock
 
 
+@pytest.fixture
+def fulfil_in(randomness, chain, requested):
+    """`fulfil_in(target_block_plus, sender)` -> (ticket, target block, receipt): `sender`
+    fulfils the requested ticket in the block `target_block_plus` after its target."""
+
+    def fulfil(target_block_plus, sender):
+        ticket, target = requested
+        mine_to(chain, target + target_block_plus)
+        return ticket, target, randomness.fulfil(ticket, sender=sender)
+
+    return fulfil
+
+
 def mine_to(chain, block):
     """The next transaction lands in `block`."""
     missing = block - chain.blocks.head.number - 1
@@ -149,12 +162,9 @@ def test_fulfil__one_block_before_the_target__reverts_not_ready(
 
 
 def test_fulfil__at_the_target__fixes_the_value_from_prevrandao(
-    randomness, chain, requested, maker
+    randomness, chain, maker, fulfil_in
 ):
-    ticket, target = requested
-    mine_to(chain, target)
-
-    receipt = randomness.fulfil(ticket, sender=maker)
+    ticket, target, receipt = fulfil_in(target_block_plus=0, sender=maker)
 
     assert receipt.block_number == target
     value = expected_value(chain, target, ticket)
@@ -193,12 +203,9 @@ def test_fulfil__fixed_value__is_returned_long_after_the_window(
 
 
 def test_fulfil__in_the_last_block_of_the_window__fixes_the_value(
-    randomness, chain, requested, stranger
+    randomness, chain, stranger, fulfil_in
 ):
-    ticket, target = requested
-    mine_to(chain, target + WINDOW - 1)
-
-    receipt = randomness.fulfil(ticket, sender=stranger)
+    ticket, target, receipt = fulfil_in(target_block_plus=WINDOW - 1, sender=stranger)
 
     assert receipt.block_number == target + WINDOW - 1
     value = expected_value(chain, receipt.block_number, ticket)
@@ -221,15 +228,10 @@ def test_fulfil__at_target_plus_window__returns_zero_and_fixes_nothing(
     assert randomness.fulfil.call(ticket) == 0
 
 
-def test_fulfil__expired_ticket__returns_zero_in_its_transaction(
-    randomness, chain, requested, stranger
-):
+def test_fulfil__expired_ticket__returns_zero_in_its_transaction(randomness, stranger, fulfil_in):
     """The return value of the transaction itself (from its trace), mined exactly at
     target + WINDOW."""
-    ticket, target = requested
-    mine_to(chain, target + WINDOW)
-
-    receipt = randomness.fulfil(ticket, sender=stranger)
+    ticket, target, receipt = fulfil_in(target_block_plus=WINDOW, sender=stranger)
 
     assert receipt.block_number == target + WINDOW
     assert receipt.return_value == 0
@@ -238,12 +240,9 @@ def test_fulfil__expired_ticket__returns_zero_in_its_transaction(
 
 
 def test_fulfil__transaction_at_the_target__returns_the_fixed_value(
-    randomness, chain, requested, stranger
+    randomness, stranger, fulfil_in
 ):
-    ticket, target = requested
-    mine_to(chain, target)
-
-    receipt = randomness.fulfil(ticket, sender=stranger)
+    ticket, target, receipt = fulfil_in(target_block_plus=0, sender=stranger)
 
     assert receipt.return_value == randomness.valueOf(ticket) != 0
 

@@ -33,6 +33,32 @@ def pin(chain, timestamp):
     return timestamp
 
 
+BEFORE_APPEAL = [Period.EVIDENCE, Period.COMMIT, Period.REVEAL]
+
+
+@pytest.fixture
+def dispute_in_period(court, open_dispute, draw, pass_period, period):
+    """A new dispute brought to `period` (the test's parameter), drawn once past Evidence."""
+    dispute_id = open_dispute()
+    if period > Period.EVIDENCE:
+        draw(dispute_id)
+    while court.dispute(dispute_id).period < period:
+        pass_period(dispute_id)
+    return dispute_id
+
+
+def execute_ruling(court, arbitrable, dispute_id, ruling, sender):
+    """Executes the ruling of a dispute whose appeal period is over: the court reports the
+    ruling and the arbitrable receives it (exactly those two events) and records it."""
+    tx = court.executeRuling(dispute_id, sender=sender)
+    assert tx.events == [
+        court.RulingExecuted(dispute_id, arbitrable.address, ruling),
+        arbitrable.Ruling(court.address, dispute_id, ruling),
+    ]
+    assert (arbitrable.ruled(dispute_id), arbitrable.rulings(dispute_id)) == (True, ruling)
+    return tx
+
+
 def current_round(court, dispute_id) -> int:
     return court.dispute(dispute_id).rounds - 1
 
@@ -157,13 +183,7 @@ def test_execute_ruling__after_pass_period_to_execution__rules_without_new_perio
 ):
     pass_period(appealable)
 
-    tx = court.executeRuling(appealable, sender=stranger)
-
-    assert tx.events == [
-        court.RulingExecuted(appealable, arbitrable.address, 1),
-        arbitrable.Ruling(court.address, appealable, 1),
-    ]
-    assert arbitrable.rulings(appealable) == 1
+    execute_ruling(court, arbitrable, appealable, 1, stranger)
 
 
 def test_execute_ruling__twice__reverts_already_ruled(
@@ -184,24 +204,14 @@ def test_execute_ruling__ruling_zero__is_delivered(
     play(dispute_id, [None, None, None])
     pass_period(dispute_id)
 
-    tx = court.executeRuling(dispute_id, sender=stranger)
-
-    assert tx.events == [
-        court.RulingExecuted(dispute_id, arbitrable.address, 0),
-        arbitrable.Ruling(court.address, dispute_id, 0),
-    ]
-    assert (arbitrable.ruled(dispute_id), arbitrable.rulings(dispute_id)) == (True, 0)
+    execute_ruling(court, arbitrable, dispute_id, 0, stranger)
 
 
-@pytest.mark.parametrize("period", [Period.EVIDENCE, Period.COMMIT, Period.REVEAL])
+@pytest.mark.parametrize("period", BEFORE_APPEAL)
 def test_execute_ruling__before_appeal__reverts_wrong_period(
-    court, open_dispute, draw, pass_period, stranger, period, reverts
+    court, stranger, period, dispute_in_period, reverts
 ):
-    dispute_id = open_dispute()
-    if period > Period.EVIDENCE:
-        draw(dispute_id)
-    while court.dispute(dispute_id).period < period:
-        pass_period(dispute_id)
+    dispute_id = dispute_in_period
 
     with reverts(court.CourtWrongPeriod, disputeId=dispute_id, period=period):
         court.executeRuling(dispute_id, sender=stranger)
@@ -233,11 +243,7 @@ def test_execute_ruling__arbitrable_rejects__reverts_but_jurors_still_settle(
 
     # Once the arbitrable accepts rulings again, the ruling can still be delivered.
     arbitrable.setRejectRulings(False, sender=stranger)
-    tx = court.executeRuling(appealable, sender=stranger)
-    assert tx.events == [
-        court.RulingExecuted(appealable, arbitrable.address, 1),
-        arbitrable.Ruling(court.address, appealable, 1),
-    ]
+    execute_ruling(court, arbitrable, appealable, 1, stranger)
 
 
 # ---------------------------------------------------------------- appeal: who, when, how much
@@ -247,15 +253,9 @@ def test_appeal_cost__in_appeal__is_seven_seats_of_fees(court, appealable, court
     assert appeal_cost(court, appealable) == 7 * court_params.fee_per_juror
 
 
-@pytest.mark.parametrize("period", [Period.EVIDENCE, Period.COMMIT, Period.REVEAL])
-def test_appeal_cost_and_period__before_appeal__are_max_and_zero(
-    court, open_dispute, draw, pass_period, period
-):
-    dispute_id = open_dispute()
-    if period > Period.EVIDENCE:
-        draw(dispute_id)
-    while court.dispute(dispute_id).period < period:
-        pass_period(dispute_id)
+@pytest.mark.parametrize("period", BEFORE_APPEAL)
+def test_appeal_cost_and_period__before_appeal__are_max_and_zero(court, period, dispute_in_period):
+    dispute_id = dispute_in_period
 
     assert appeal_cost(court, dispute_id) == MAX_UINT256
     assert court.appealPeriod(dispute_id) == (0, 0)
@@ -300,15 +300,11 @@ def test_appeal__unknown_dispute__reverts_unknown_dispute(court, arbitrable, str
         arbitrable.appeal(0, value=10**18, sender=stranger)
 
 
-@pytest.mark.parametrize("period", [Period.EVIDENCE, Period.COMMIT, Period.REVEAL])
+@pytest.mark.parametrize("period", BEFORE_APPEAL)
 def test_appeal__before_appeal_period__reverts_wrong_period(
-    court, arbitrable, open_dispute, draw, pass_period, stranger, period, court_params, reverts
+    court, arbitrable, stranger, period, dispute_in_period, court_params, reverts
 ):
-    dispute_id = open_dispute()
-    if period > Period.EVIDENCE:
-        draw(dispute_id)
-    while court.dispute(dispute_id).period < period:
-        pass_period(dispute_id)
+    dispute_id = dispute_in_period
 
     with reverts(court.CourtWrongPeriod, disputeId=dispute_id, period=period):
         arbitrable.appeal(dispute_id, value=7 * court_params.fee_per_juror, sender=stranger)
@@ -430,12 +426,7 @@ def test_appeal__flips_the_ruling__arbitrable_gets_the_last_rounds(
     assert court.round(appealable, 1).ruling == 2
     assert court.currentRuling(appealable) == 2
     pass_period(appealable)
-    ruled = court.executeRuling(appealable, sender=stranger)
-    assert ruled.events == [
-        court.RulingExecuted(appealable, arbitrable.address, 2),
-        arbitrable.Ruling(court.address, appealable, 2),
-    ]
-    assert arbitrable.rulings(appealable) == 2
+    execute_ruling(court, arbitrable, appealable, 2, stranger)
     assert court.dispute(appealable).ruling == 2
 
 

@@ -32,6 +32,23 @@ def pin(chain, timestamp):
     return timestamp
 
 
+def refused_one_second_early(court, chain, dispute_id, sender, reverts):
+    """passPeriod in a block one second before the period's end reverts CourtPeriodNotOver."""
+    ends = court.dispute(dispute_id).periodEnd
+    pin(chain, ends - 1)
+    with reverts(court.CourtPeriodNotOver, disputeId=dispute_id, endsAt=ends):
+        court.passPeriod(dispute_id, sender=sender)
+
+
+def pass_at_end(court, chain, dispute_id, entering, sender):
+    """Passes the dispute's period in a block at its end, into `entering` (the only event);
+    returns (that end, the dispute's view after)."""
+    ends = pin(chain, court.dispute(dispute_id).periodEnd)
+    tx = court.passPeriod(dispute_id, sender=sender)
+    assert tx.events == [court.NewPeriod(dispute_id, entering)]
+    return ends, court.dispute(dispute_id)
+
+
 def salt_of(*parts) -> bytes:
     return keccak(text=":".join(str(p) for p in parts))
 
@@ -605,22 +622,12 @@ def test_pass_period__evidence_without_draw__reverts_jurors_not_drawn(
 def test_pass_period__evidence_one_second_before_end__reverts_period_not_over(
     court, chain, drawn, stranger, reverts
 ):
-    ends = court.dispute(drawn).periodEnd
-    pin(chain, ends - 1)
-
-    with reverts(court.CourtPeriodNotOver, disputeId=drawn, endsAt=ends):
-        court.passPeriod(drawn, sender=stranger)
+    refused_one_second_early(court, chain, drawn, stranger, reverts)
     assert court.dispute(drawn).period == Period.EVIDENCE
 
 
 def test_pass_period__evidence_at_end__enters_commit(court, chain, drawn, stranger, court_params):
-    ends = court.dispute(drawn).periodEnd
-    pin(chain, ends)
-
-    tx = court.passPeriod(drawn, sender=stranger)
-
-    assert tx.events == [court.NewPeriod(drawn, Period.COMMIT)]
-    info = court.dispute(drawn)
+    ends, info = pass_at_end(court, chain, drawn, Period.COMMIT, stranger)
     assert (info.period, info.periodStart, info.periodEnd) == (
         Period.COMMIT,
         ends,
@@ -642,22 +649,13 @@ def test_pass_period__commit_not_all_committed_one_second_before_end__reverts(
 ):
     juror = drawn_jurors(court, committing)[0]
     court.commit(committing, [0], seal(court, committing, juror, 1)[1], sender=accounts[juror])
-    ends = court.dispute(committing).periodEnd
-    pin(chain, ends - 1)
-
-    with reverts(court.CourtPeriodNotOver, disputeId=committing, endsAt=ends):
-        court.passPeriod(committing, sender=stranger)
+    refused_one_second_early(court, chain, committing, stranger, reverts)
 
 
 def test_pass_period__commit_at_end_with_missing_commits__enters_reveal(
     court, chain, committing, stranger, court_params
 ):
-    ends = pin(chain, court.dispute(committing).periodEnd)
-
-    tx = court.passPeriod(committing, sender=stranger)
-
-    assert tx.events == [court.NewPeriod(committing, Period.REVEAL)]
-    info = court.dispute(committing)
+    ends, info = pass_at_end(court, chain, committing, Period.REVEAL, stranger)
     assert (info.period, info.periodStart, info.periodEnd) == (
         Period.REVEAL,
         ends,
@@ -690,11 +688,7 @@ def test_pass_period__reveal_not_all_revealed_one_second_before_end__reverts(
     juror, (seats, salt) = next(iter(votes.items()))
     court.reveal(dispute_id, seats, 1, salt, sender=accounts[juror])
     assert court.round(dispute_id, 0).revealed < 3
-    ends = court.dispute(dispute_id).periodEnd
-    pin(chain, ends - 1)
-
-    with reverts(court.CourtPeriodNotOver, disputeId=dispute_id, endsAt=ends):
-        court.passPeriod(dispute_id, sender=stranger)
+    refused_one_second_early(court, chain, dispute_id, stranger, reverts)
 
 
 def test_pass_period__reveal_every_seat_revealed__ends_early_and_appeal_is_possible(
@@ -746,23 +740,14 @@ def appealable(committed, court, accounts):
 def test_pass_period__appeal_one_second_before_end__reverts_period_not_over(
     court, chain, appealable, stranger, reverts
 ):
-    ends = court.dispute(appealable).periodEnd
-    pin(chain, ends - 1)
-
-    with reverts(court.CourtPeriodNotOver, disputeId=appealable, endsAt=ends):
-        court.passPeriod(appealable, sender=stranger)
+    refused_one_second_early(court, chain, appealable, stranger, reverts)
     assert court.disputeStatus(appealable) == APPEALABLE
 
 
 def test_pass_period__appeal_at_end__enters_execution_solved(
     court, chain, appealable, stranger, arbitrable
 ):
-    ends = pin(chain, court.dispute(appealable).periodEnd)
-
-    tx = court.passPeriod(appealable, sender=stranger)
-
-    assert tx.events == [court.NewPeriod(appealable, Period.EXECUTION)]
-    info = court.dispute(appealable)
+    ends, info = pass_at_end(court, chain, appealable, Period.EXECUTION, stranger)
     assert (info.period, info.periodStart, info.periodEnd, info.ruled, info.ruling) == (
         Period.EXECUTION,
         ends,

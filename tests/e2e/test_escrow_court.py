@@ -15,6 +15,7 @@ draws from a chain snapshot and, if the seats went to too few jurors, rolls back
 again one block later (see `draw`)."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 import pytest
 from eth_utils import keccak
@@ -246,6 +247,48 @@ def execute_ruling(court, escrow, book, chain, stranger):
     return execute
 
 
+@dataclass(frozen=True)
+class Hearing:
+    """A paid trade the buyer disputed before the court: its staked jurors (`openotc.court.Juror`
+    by address), ids and bond, and the traders' USDC before it opened. `draw`, `vote` and
+    `execute_ruling` are the module's fixtures of those names, applied to its dispute."""
+
+    jurors: dict
+    trade_id: bytes
+    dispute_id: int
+    bond: int
+    seller_before: int
+    buyer_before: int
+    steps: tuple  # (draw, vote, execute_ruling)
+
+    def draw(self, distinct=1):
+        return self.steps[0](self.dispute_id, distinct)
+
+    def vote(self, drawn, choose, reveal=lambda _address: True):
+        return self.steps[1](self.dispute_id, self.jurors, drawn, choose, reveal)
+
+    def execute_ruling(self):
+        return self.steps[2](self.dispute_id)
+
+
+@pytest.fixture
+def hearing(
+    market, maker, taker, create_jurors, open_paid_trade, dispute, draw, vote, execute_ruling
+):
+    """`hearing(amount, jurors=5)` -> Hearing: `jurors` fresh staked jurors, then a trade of
+    `amount` that the taker (the buyer) takes, marks paid and disputes."""
+
+    def create(amount, jurors=5):
+        staked = create_jurors(jurors)
+        before = market.balanceOf(maker), market.balanceOf(taker)
+        trade_id = open_paid_trade(amount)
+        dispute_id = dispute(trade_id)
+        steps = (draw, vote, execute_ruling)
+        return Hearing(staked, trade_id, dispute_id, sdk.bond_for(amount), *before, steps)
+
+    return create
+
+
 def settled_seats(court, receipts) -> dict:
     """SeatSettled events of `receipts` by (round, seat)."""
     return {
@@ -257,61 +300,47 @@ def settled_seats(court, receipts) -> dict:
 
 
 def test_dispute_through_court__seller_who_does_not_release_loses_bond__coherent_jurors_paid(
-    chain,
-    court,
-    escrow,
-    market,
-    token,
-    maker,
-    taker,
-    stranger,
-    court_params,
-    create_jurors,
-    open_paid_trade,
-    dispute,
-    draw,
-    vote,
-    execute_ruling,
+    court, escrow, market, token, maker, taker, stranger, court_params, hearing
 ):
     usdc, lock = market, court.lockPerSeat()
-    jurors = create_jurors(5)
     amount = 2_000 * USDC
-    bond = sdk.bond_for(amount)
     fee = amount * FEE_BPS // 10_000
-    seller_before, buyer_before = usdc.balanceOf(maker), usdc.balanceOf(taker)
 
     # The buyer pays, the seller stays silent; the buyer disputes at the court's cost.
-    trade_id = open_paid_trade(amount)
+    case = hearing(amount)
     cost = court.arbitrationCost(b"")
     assert cost == 3 * court_params.fee_per_juror
-    dispute_id = dispute(trade_id)
-    assert court.round(dispute_id, 0).fees == cost
+    assert court.round(case.dispute_id, 0).fees == cost
     assert court.balance == cost
-    assert usdc.balanceOf(maker) == seller_before - amount - bond
+    assert usdc.balanceOf(maker) == case.seller_before - amount - case.bond
 
     # Three seats, spread over at least two jurors; the juror with the fewest seats votes for
     # the seller, the others for the buyer.
-    drawn = draw(dispute_id, distinct=2)
+    drawn = case.draw(distinct=2)
     seats = Counter(drawn)
     dissenter = min(seats, key=seats.get)
     assert seats[dissenter] == 1
-    vote(dispute_id, jurors, drawn, lambda a: 2 if a == dissenter else sdk.Ruling.BUYER_WINS)
-    assert court.currentRuling(dispute_id) == sdk.Ruling.BUYER_WINS
+    case.vote(drawn, lambda a: 2 if a == dissenter else sdk.Ruling.BUYER_WINS)
+    assert court.currentRuling(case.dispute_id) == sdk.Ruling.BUYER_WINS
 
-    resolved = execute_ruling(dispute_id)
+    resolved = case.execute_ruling()
 
     # The buyer gets the amount minus the fee and the whole bond; the seller nothing back.
-    assert bytes(resolved.tradeId) == trade_id
-    assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (1, amount - fee + bond, 0)
-    assert usdc.balanceOf(taker) == buyer_before + amount - fee + bond
-    assert usdc.balanceOf(maker) == seller_before - amount - bond
+    assert bytes(resolved.tradeId) == case.trade_id
+    assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (
+        1,
+        amount - fee + case.bond,
+        0,
+    )
+    assert usdc.balanceOf(taker) == case.buyer_before + amount - fee + case.bond
+    assert usdc.balanceOf(maker) == case.seller_before - amount - case.bond
     assert usdc.balanceOf(escrow) == fee == escrow.accruedFees(usdc)
     assert escrow.statsOf(maker, usdc).disputesLost == 1
     assert escrow.statsOf(taker, usdc).disputesWon == 1
 
     # Every seat settled: the dissenting seat loses its lock, the two coherent seats share it
     # and the round's fees.
-    receipts = court_sdk.settle_dispute(court, dispute_id, stranger)
+    receipts = court_sdk.settle_dispute(court, case.dispute_id, stranger)
     events = settled_seats(court, receipts)
     assert sorted(events) == [(0, 0), (0, 1), (0, 2)]
     for seat, juror in enumerate(drawn):
@@ -342,7 +371,7 @@ def test_dispute_through_court__seller_who_does_not_release_loses_bond__coherent
     )
     assert info.weight == (JUROR_STAKE - lock) // 2 // court.WEIGHT_UNIT()
     assert (info.rewardTokens, info.rewardEth) == (0, 0)
-    assert jurors[dissenter].withdraw_rewards() is None
+    assert case.jurors[dissenter].withdraw_rewards() is None
 
     # Coherent jurors withdraw exactly their shares: ETH fees and the slashed lock.
     for juror, held in seats.items():
@@ -355,8 +384,8 @@ def test_dispute_through_court__seller_who_does_not_release_loses_bond__coherent
             held,
             0,
         )
-        tokens_before, eth_before = token.balanceOf(juror), jurors[juror].account.balance
-        receipt = jurors[juror].withdraw_rewards()
+        tokens_before, eth_before = token.balanceOf(juror), case.jurors[juror].account.balance
+        receipt = case.jurors[juror].withdraw_rewards()
         withdrawn = receipt.decode_logs(court.RewardsWithdrawn)[0]
         assert (withdrawn.juror, withdrawn.tokens, withdrawn.eth) == (
             juror,
@@ -364,7 +393,7 @@ def test_dispute_through_court__seller_who_does_not_release_loses_bond__coherent
             held * (cost // 2),
         )
         assert token.balanceOf(juror) == tokens_before + held * (lock // 2)
-        assert jurors[juror].account.balance == (
+        assert case.jurors[juror].account.balance == (
             eth_before + held * (cost // 2) - receipt.total_fees_paid
         )
 
@@ -379,81 +408,68 @@ def test_dispute_through_court__seller_who_does_not_release_loses_bond__coherent
 
 
 def test_escrow_appeal__flips_the_ruling(
-    court,
-    escrow,
-    market,
-    maker,
-    taker,
-    stranger,
-    book,
-    court_params,
-    create_jurors,
-    open_paid_trade,
-    dispute,
-    draw,
-    vote,
-    execute_ruling,
+    court, escrow, market, maker, taker, stranger, book, court_params, hearing
 ):
     usdc = market
-    jurors = create_jurors(9)
     amount = 3_000 * USDC
-    bond = sdk.bond_for(amount)
-    seller_before, buyer_before = usdc.balanceOf(maker), usdc.balanceOf(taker)
-    trade_id = open_paid_trade(amount)
-    dispute_id = dispute(trade_id)
+    case = hearing(amount, jurors=9)
     cost = court.arbitrationCost(b"")
 
     # Round 0 (3 seats) rules for the buyer.
-    drawn = draw(dispute_id)
-    vote(dispute_id, jurors, drawn, lambda _: sdk.Ruling.BUYER_WINS)
-    assert court.currentRuling(dispute_id) == sdk.Ruling.BUYER_WINS
+    drawn = case.draw()
+    case.vote(drawn, lambda _: sdk.Ruling.BUYER_WINS)
+    assert court.currentRuling(case.dispute_id) == sdk.Ruling.BUYER_WINS
 
     # The seller appeals through the escrow, paying 7 seats.
-    appeal_cost = court.appealCost(dispute_id, b"")
+    appeal_cost = court.appealCost(case.dispute_id, b"")
     assert appeal_cost == 7 * court_params.fee_per_juror
     receipt = escrow.appeal(
-        trade_id, book.record(trade_id).as_tuple(), dispute_id, value=appeal_cost, sender=maker
+        case.trade_id,
+        book.record(case.trade_id).as_tuple(),
+        case.dispute_id,
+        value=appeal_cost,
+        sender=maker,
     )
     book.apply(receipt)
 
     appealed = receipt.decode_logs(escrow.TradeAppealed)[0]
     assert (bytes(appealed.tradeId), appealed.disputeId, appealed.by, appealed.cost) == (
-        trade_id,
-        dispute_id,
+        case.trade_id,
+        case.dispute_id,
         maker.address,
         appeal_cost,
     )
     decision = receipt.decode_logs(court.AppealDecision)[0]
-    assert (decision._disputeID, decision._arbitrable) == (dispute_id, escrow.address)
+    assert (decision._disputeID, decision._arbitrable) == (case.dispute_id, escrow.address)
     assert receipt.decode_logs(court.NewPeriod)[0].period == court_sdk.Period.EVIDENCE
     requested = receipt.decode_logs(court.DrawRequested)[0]
-    assert (requested.disputeId, requested.round) == (dispute_id, 1)
-    assert court.dispute(dispute_id).rounds == 2
-    assert court.round(dispute_id, 1).seats == 7
-    assert court.round(dispute_id, 1).fees == appeal_cost
+    assert (requested.disputeId, requested.round) == (case.dispute_id, 1)
+    assert court.dispute(case.dispute_id).rounds == 2
+    assert court.round(case.dispute_id, 1).seats == 7
+    assert court.round(case.dispute_id, 1).fees == appeal_cost
     assert court.balance == cost + appeal_cost
     assert escrow.balance == 0
-    assert book.record(trade_id).status == sdk.Status.DISPUTED
+    assert book.record(case.trade_id).status == sdk.Status.DISPUTED
 
     # Round 1 (7 seats) rules for the seller: the final ruling.
-    drawn_1 = draw(dispute_id)
+    drawn_1 = case.draw()
     assert len(drawn_1) == 7
-    vote(dispute_id, jurors, drawn_1, lambda _: sdk.Ruling.SELLER_WINS)
-    assert court.currentRuling(dispute_id) == sdk.Ruling.SELLER_WINS
+    case.vote(drawn_1, lambda _: sdk.Ruling.SELLER_WINS)
+    assert court.currentRuling(case.dispute_id) == sdk.Ruling.SELLER_WINS
 
-    resolved = execute_ruling(dispute_id)
+    resolved = case.execute_ruling()
 
-    assert bytes(resolved.tradeId) == trade_id
-    assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (2, 0, amount + bond)
-    assert usdc.balanceOf(maker) == seller_before
-    assert usdc.balanceOf(taker) == buyer_before
+    assert bytes(resolved.tradeId) == case.trade_id
+    assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (2, 0, amount + case.bond)
+    assert usdc.balanceOf(maker) == case.seller_before
+    assert usdc.balanceOf(taker) == case.buyer_before
     assert usdc.balanceOf(escrow) == 0 == escrow.accruedFees(usdc)
     assert escrow.statsOf(maker, usdc).disputesWon == 1
     assert escrow.statsOf(taker, usdc).disputesLost == 1
 
     # Round 0 had no coherent seat: its jurors revealed, so keep their locks, and its fees go
     # to the treasury; round 1's seven coherent seats share its fees.
-    events = settled_seats(court, court_sdk.settle_dispute(court, dispute_id, stranger))
+    events = settled_seats(court, court_sdk.settle_dispute(court, case.dispute_id, stranger))
     assert len(events) == 3 + 7
     for seat in range(3):
         event = events[(0, seat)]
@@ -481,26 +497,14 @@ def test_escrow_appeal__flips_the_ruling(
 
 
 @pytest.fixture
-def two_disputes(escrow, court, signed_offer, book, taker, create_jurors):
+def two_disputes(book, create_jurors, open_paid_trade, dispute):
     """Five staked jurors and two paid trades of the offer, both disputed by the buyer:
     (jurors, book, [(trade_id, dispute_id), ...])."""
     jurors = create_jurors(5)
-    cost = court.arbitrationCost(b"")
     pairs = []
     for amount in (500 * USDC, 700 * USDC):
-        receipt = escrow.openTrade(
-            signed_offer[0].as_tuple(), signed_offer[1], amount, sender=taker
-        )
-        book.apply(receipt)
-        trade_id = bytes(receipt.decode_logs(escrow.TradeOpened)[0].tradeId)
-        book.apply(
-            escrow.markPaid(trade_id, book.record(trade_id).as_tuple(), b"\x01" * 32, sender=taker)
-        )
-        receipt = escrow.dispute(
-            trade_id, book.record(trade_id).as_tuple(), "ipfs://meta", sender=taker, value=cost
-        )
-        book.apply(receipt)
-        pairs.append((trade_id, receipt.decode_logs(escrow.TradeDisputed)[0].disputeId))
+        trade_id = open_paid_trade(amount)
+        pairs.append((trade_id, dispute(trade_id)))
     return jurors, book, pairs
 
 
@@ -589,51 +593,33 @@ def test_escrow_appeal__in_the_appeal_period__wrong_value_reverts__then_period_a
 
 
 def test_no_juror_reveals__ruling_0__amount_split_bond_to_seller__jurors_slashed(
-    court,
-    escrow,
-    market,
-    token,
-    maker,
-    taker,
-    stranger,
-    treasury,
-    court_params,
-    create_jurors,
-    open_paid_trade,
-    dispute,
-    draw,
-    vote,
-    execute_ruling,
+    court, escrow, market, token, maker, taker, stranger, treasury, court_params, hearing
 ):
     usdc, lock = market, court.lockPerSeat()
-    jurors = create_jurors(5)
     amount = 1_500 * USDC + 1  # odd: the odd unit goes to the seller
-    bond = sdk.bond_for(amount)
-    seller_before, buyer_before = usdc.balanceOf(maker), usdc.balanceOf(taker)
-    trade_id = open_paid_trade(amount)
-    dispute_id = dispute(trade_id)
+    case = hearing(amount)
     cost = court.arbitrationCost(b"")
 
     # Every drawn juror commits; nobody reveals.
-    drawn = draw(dispute_id)
-    vote(dispute_id, jurors, drawn, lambda _: sdk.Ruling.BUYER_WINS, reveal=lambda _: False)
-    assert court.round(dispute_id, 0).revealed == 0
-    assert court.currentRuling(dispute_id) == sdk.Ruling.REFUSED
+    drawn = case.draw()
+    case.vote(drawn, lambda _: sdk.Ruling.BUYER_WINS, reveal=lambda _: False)
+    assert court.round(case.dispute_id, 0).revealed == 0
+    assert court.currentRuling(case.dispute_id) == sdk.Ruling.REFUSED
 
-    resolved = execute_ruling(dispute_id)
+    resolved = case.execute_ruling()
 
-    assert bytes(resolved.tradeId) == trade_id
+    assert bytes(resolved.tradeId) == case.trade_id
     assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (
         0,
         amount // 2,
-        amount - amount // 2 + bond,
+        amount - amount // 2 + case.bond,
     )
-    assert usdc.balanceOf(taker) == buyer_before + amount // 2
-    assert usdc.balanceOf(maker) == seller_before - amount // 2
+    assert usdc.balanceOf(taker) == case.buyer_before + amount // 2
+    assert usdc.balanceOf(maker) == case.seller_before - amount // 2
     assert usdc.balanceOf(escrow) == 0 == escrow.accruedFees(usdc)
 
     # Every seat was unrevealed: each loses its lock, to the treasury with the round's fees.
-    events = settled_seats(court, court_sdk.settle_dispute(court, dispute_id, stranger))
+    events = settled_seats(court, court_sdk.settle_dispute(court, case.dispute_id, stranger))
     assert sorted(events) == [(0, 0), (0, 1), (0, 2)]
     for seat, juror in enumerate(drawn):
         event = events[(0, seat)]
@@ -660,50 +646,34 @@ def test_no_juror_reveals__ruling_0__amount_split_bond_to_seller__jurors_slashed
 
 
 def test_tie__ruling_0__amount_split__revealed_jurors_keep_locks__silent_juror_slashed(
-    court,
-    escrow,
-    market,
-    maker,
-    taker,
-    stranger,
-    court_params,
-    create_jurors,
-    open_paid_trade,
-    dispute,
-    draw,
-    vote,
-    execute_ruling,
+    court, market, maker, taker, stranger, court_params, hearing
 ):
     usdc, lock = market, court.lockPerSeat()
-    jurors = create_jurors(5)
     amount = 800 * USDC
-    bond = sdk.bond_for(amount)
-    seller_before, buyer_before = usdc.balanceOf(maker), usdc.balanceOf(taker)
-    trade_id = open_paid_trade(amount)
-    dispute_id = dispute(trade_id)
+    case = hearing(amount)
 
     # Three jurors, one seat each: one votes for the buyer, one for the seller, the third
     # commits but never reveals. One vote each way: a tie.
-    drawn = draw(dispute_id, distinct=3)
+    drawn = case.draw(distinct=3)
     buyer_juror, seller_juror, silent = drawn
     choices = {buyer_juror: sdk.Ruling.BUYER_WINS, seller_juror: sdk.Ruling.SELLER_WINS}
-    vote(dispute_id, jurors, drawn, lambda a: choices.get(a, 1), reveal=lambda a: a != silent)
-    assert court.round(dispute_id, 0).revealed == 2
-    assert court.currentRuling(dispute_id) == sdk.Ruling.REFUSED
+    case.vote(drawn, lambda a: choices.get(a, 1), reveal=lambda a: a != silent)
+    assert court.round(case.dispute_id, 0).revealed == 2
+    assert court.currentRuling(case.dispute_id) == sdk.Ruling.REFUSED
 
-    resolved = execute_ruling(dispute_id)
+    resolved = case.execute_ruling()
 
     assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (
         0,
         amount // 2,
-        amount - amount // 2 + bond,
+        amount - amount // 2 + case.bond,
     )
-    assert usdc.balanceOf(taker) == buyer_before + amount // 2
-    assert usdc.balanceOf(maker) == seller_before - amount // 2
+    assert usdc.balanceOf(taker) == case.buyer_before + amount // 2
+    assert usdc.balanceOf(maker) == case.seller_before - amount // 2
 
     # No coherent seat: the revealed seats get their locks back untouched, the silent seat
     # is slashed.
-    events = settled_seats(court, court_sdk.settle_dispute(court, dispute_id, stranger))
+    events = settled_seats(court, court_sdk.settle_dispute(court, case.dispute_id, stranger))
     for seat, juror in enumerate(drawn):
         event = events[(0, seat)]
         assert (event.juror, event.coherent, event.rewardTokens, event.rewardEth) == (

@@ -153,13 +153,18 @@ def test_anchor_chat__forged_record_naming_a_stranger__reverts_trade_mismatch(
 # ---------------------------------------------------------------- verifyChatMessage
 
 
-@pytest.mark.parametrize("count", [1, 2, 5, 8])
-def test_verify_chat_message__every_message_of_an_anchored_transcript__is_proven(
-    escrow, funded, act, buyer, seller, count
-):
+@pytest.fixture
+def tree(funded, act, buyer, seller, count):
+    """The ChatTree of a `count`-message transcript that the buyer anchored on the trade."""
     tree = ChatTree(funded, transcript(buyer, seller, count))
     act("anchorChat", funded, tree.root, count, sender=buyer)
+    return tree
 
+
+@pytest.mark.parametrize("count", [1, 2, 5, 8])
+def test_verify_chat_message__every_message_of_an_anchored_transcript__is_proven(
+    escrow, funded, buyer, count, tree
+):
     for position, message in enumerate(tree.messages):
         leaf, proof = chat_leaf(funded, message), tree.proof(position)
         assert leaf == tree.leaf(position)
@@ -169,11 +174,8 @@ def test_verify_chat_message__every_message_of_an_anchored_transcript__is_proven
 
 @pytest.mark.parametrize("count", [1, 2, 5, 8])
 def test_verify_chat_message__tampered_message__is_not_proven(
-    escrow, funded, act, buyer, seller, count
+    escrow, funded, buyer, seller, count, tree
 ):
-    tree = ChatTree(funded, transcript(buyer, seller, count))
-    act("anchorChat", funded, tree.root, count, sender=buyer)
-
     for position, message in enumerate(tree.messages):
         proof = tree.proof(position)
         for tampered in (
@@ -196,9 +198,7 @@ def test_verify_chat_message__tampered_message__is_not_proven(
 
 
 @pytest.mark.parametrize("count", [1, 2, 5, 8])
-def test_verify_chat_message__wrong_proof__is_not_proven(escrow, funded, act, buyer, seller, count):
-    tree = ChatTree(funded, transcript(buyer, seller, count))
-    act("anchorChat", funded, tree.root, count, sender=buyer)
+def test_verify_chat_message__wrong_proof__is_not_proven(escrow, funded, buyer, count, tree):
     junk = keccak(text="not a sibling")
 
     for position in range(count):
@@ -216,10 +216,8 @@ def test_verify_chat_message__wrong_proof__is_not_proven(escrow, funded, act, bu
 
 @pytest.mark.parametrize("count", [1, 5])
 def test_verify_chat_message__against_the_other_party__is_not_proven(
-    escrow, funded, act, buyer, seller, count
+    escrow, funded, act, buyer, seller, count, tree
 ):
-    tree = ChatTree(funded, transcript(buyer, seller, count))
-    act("anchorChat", funded, tree.root, count, sender=buyer)
     message, proof = tree.message(0), tree.proof(0)
 
     assert not escrow.verifyChatMessage(funded, seller, message, proof)  # seller anchored nothing
@@ -306,61 +304,57 @@ def test_verify_chat_message__after_reanchoring__old_transcript_is_not_proven(
 # ---------------------------------------------------------------- reviews
 
 
-def test_review__buyer_after_release__rates_the_seller(escrow, book, released, act, buyer, seller):
-    tx = act("review", released, 5, COMMENT, sender=buyer)
+@pytest.fixture
+def review(escrow, act):
+    """`review(trade_id, stars, by, of)`: `by` reviews `of`; asserts the ReviewLeft event."""
 
-    assert tx.events == [escrow.ReviewLeft(released, buyer.address, seller.address, 5, COMMENT)]
-    assert rating(escrow, seller) == (5, 1)
-    assert rating(escrow, buyer) == (0, 0)
-    assert book.record(released).buyer_reviewed
-    assert not book.record(released).seller_reviewed
-    assert_committed(escrow, book, released)
+    def review_(trade_id, stars, by, of):
+        tx = act("review", trade_id, stars, COMMENT, sender=by)
+        assert tx.events == [escrow.ReviewLeft(trade_id, by.address, of.address, stars, COMMENT)]
+        return tx
+
+    return review_
 
 
-def test_review__seller_after_release__rates_the_buyer(escrow, book, released, act, buyer, seller):
-    tx = act("review", released, 2, COMMENT, sender=seller)
+@pytest.mark.parametrize(
+    ("by", "of", "stars"), [("buyer", "seller", 5), ("seller", "buyer", 2)], ids=["buyer", "seller"]
+)
+def test_review__a_party_after_release__rates_the_other(
+    escrow, book, released, review, by, of, stars, request
+):
+    reviewer, reviewed = request.getfixturevalue(by), request.getfixturevalue(of)
 
-    assert tx.events == [escrow.ReviewLeft(released, seller.address, buyer.address, 2, COMMENT)]
-    assert rating(escrow, buyer) == (2, 1)
-    assert rating(escrow, seller) == (0, 0)
-    assert book.record(released).seller_reviewed
+    review(released, stars, reviewer, reviewed)
+
+    assert rating(escrow, reviewed) == (stars, 1)
+    assert rating(escrow, reviewer) == (0, 0)
+    assert getattr(book.record(released), f"{by}_reviewed")
+    assert not getattr(book.record(released), f"{of}_reviewed")
     assert_committed(escrow, book, released)
 
 
 def test_review__both_parties_after_a_ruling__rate_each_other(
-    escrow, book, resolved, act, buyer, seller
+    escrow, book, resolved, review, buyer, seller
 ):
     assert book.record(resolved).status == Status.RESOLVED
 
-    buyer_tx = act("review", resolved, 1, COMMENT, sender=buyer)
-    seller_tx = act("review", resolved, 4, COMMENT, sender=seller)
+    review(resolved, 1, buyer, seller)
+    review(resolved, 4, seller, buyer)
 
-    assert buyer_tx.events == [
-        escrow.ReviewLeft(resolved, buyer.address, seller.address, 1, COMMENT)
-    ]
-    assert seller_tx.events == [
-        escrow.ReviewLeft(resolved, seller.address, buyer.address, 4, COMMENT)
-    ]
     assert rating(escrow, seller) == (1, 1)
     assert rating(escrow, buyer) == (4, 1)
     assert_committed(escrow, book, resolved)
 
 
 def test_review__over_several_trades__ratings_sum_and_count(
-    escrow, offer, open_trade, released, act, buyer, seller
+    escrow, offer, open_trade, released, act, review, buyer, seller
 ):
     second, _ = open_trade(*offer, 2 * AMOUNT)
     act("release", second, sender=seller)
 
-    first_tx = act("review", released, 5, COMMENT, sender=buyer)
-    second_tx = act("review", second, 2, COMMENT, sender=buyer)
+    review(released, 5, buyer, seller)
+    review(second, 2, buyer, seller)
 
-    assert first_tx.events == [
-        escrow.ReviewLeft(released, buyer.address, seller.address, 5, COMMENT)
-    ]
-    assert second_tx.events == [
-        escrow.ReviewLeft(second, buyer.address, seller.address, 2, COMMENT)
-    ]
     assert rating(escrow, seller) == (7, 2)
 
 

@@ -13,7 +13,7 @@ from eth_utils import keccak
 from openotc import escrow as sdk
 from openotc.escrow import Ruling, Status
 from openotc.units import USDC_UNIT
-from tests.escrow.trades import assert_committed, pin, stats
+from tests.escrow.trades import SETTLEMENT_IDS, assert_committed, pin, settlement_calls, stats
 from tests.utils.fixtures import values
 
 AMOUNT = 1_001 * USDC_UNIT + 1  # odd: the refused ruling gives the odd unit to the seller
@@ -182,14 +182,7 @@ def test_dispute_ids__are_the_arbitrators__other_disputes_map_to_no_trade(
 
 
 # (method, extra arguments, caller role) that a Disputed trade refuses: only the ruling settles.
-SETTLEMENT_CALLS = [
-    ("markPaid", (PAYMENT_REFERENCE,), "buyer"),
-    ("release", (), "seller"),
-    ("releaseAfterTimeout", (), "buyer"),
-    ("cancel", (), "buyer"),
-    ("cancel", (), "seller"),
-]
-SETTLEMENT_IDS = [f"{method}_by_{role}" for method, _, role in SETTLEMENT_CALLS]
+SETTLEMENT_CALLS = settlement_calls(PAYMENT_REFERENCE)
 
 
 @pytest.mark.parametrize("call", SETTLEMENT_CALLS, ids=SETTLEMENT_IDS)
@@ -221,83 +214,51 @@ def disputed_by(request, escrow, paid, act, arbitration_cost):
     return paid, tx.decode_logs(escrow.TradeDisputed)[0].disputeId
 
 
-def test_ruling_buyer_wins__pays_buyer_amount_less_fee_plus_bond(
-    escrow, arbitrator, usdc, book, disputed_by, ruler, seller, buyer
+# ruling -> (to the buyer, to the seller, fee accrued, buyer's and seller's statistics): the
+# buyer gets the amount less the fee plus the bond; the seller the amount and the bond; a
+# refused ruling splits the amount (the odd unit to the seller) and returns the bond, no fee.
+RULINGS = {
+    "buyer_wins": (
+        Ruling.BUYER_WINS,
+        AMOUNT - FEE + BOND,
+        0,
+        FEE,
+        (1, 1, 0, AMOUNT),
+        (1, 0, 1, AMOUNT),
+    ),
+    "seller_wins": (Ruling.SELLER_WINS, 0, AMOUNT + BOND, 0, (0, 0, 1, 0), (0, 1, 0, 0)),
+    "refused": (Ruling.REFUSED, AMOUNT // 2, AMOUNT - AMOUNT // 2 + BOND, 0, (0,) * 4, (0,) * 4),
+}
+
+
+@pytest.mark.parametrize("outcome", RULINGS.values(), ids=RULINGS.keys())
+def test_ruling__pays_out_as_ruled__fee_accrues_only_when_the_buyer_wins(
+    escrow, arbitrator, usdc, book, disputed_by, ruler, seller, buyer, outcome
 ):
+    ruling, to_buyer, to_seller, fee, buyer_stats, seller_stats = outcome
     trade_id, dispute_id = disputed_by
     before = (usdc.balanceOf(buyer), usdc.balanceOf(seller))
-    to_buyer = AMOUNT - FEE + BOND
+    if ruling == Ruling.REFUSED:
+        assert AMOUNT % 2 == 1 and to_seller - BOND == to_buyer + 1
 
-    tx = arbitrator.giveRuling(dispute_id, Ruling.BUYER_WINS, sender=ruler)
+    tx = arbitrator.giveRuling(dispute_id, ruling, sender=ruler)
     book.apply(tx)
 
+    payments = [(buyer, to_buyer), (seller, to_seller)]
     assert tx.events == [
-        arbitrator.Ruled(dispute_id, Ruling.BUYER_WINS),
-        escrow.Ruling(arbitrator.address, dispute_id, Ruling.BUYER_WINS),
-        escrow.TradeResolved(trade_id, dispute_id, Ruling.BUYER_WINS, to_buyer, 0),
-        usdc.Transfer(escrow.address, buyer.address, to_buyer),
-    ]
-    assert usdc.balanceOf(buyer) - before[0] == to_buyer
-    assert usdc.balanceOf(seller) == before[1]
-    assert escrow.accruedFees(usdc) == FEE
-    assert usdc.balanceOf(escrow) == FEE  # nothing of the trade is left but the fee
-    assert stats(escrow, buyer, usdc) == (1, 1, 0, AMOUNT)
-    assert stats(escrow, seller, usdc) == (1, 0, 1, AMOUNT)
-    assert arbitrator.disputeStatus(dispute_id) == SOLVED
-    assert arbitrator.currentRuling(dispute_id) == Ruling.BUYER_WINS
-    assert_committed(escrow, book, trade_id, Status.RESOLVED)
-
-
-def test_ruling_seller_wins__returns_amount_and_bond_to_seller(
-    escrow, arbitrator, usdc, book, disputed_by, ruler, seller, buyer
-):
-    trade_id, dispute_id = disputed_by
-    before = (usdc.balanceOf(buyer), usdc.balanceOf(seller))
-
-    tx = arbitrator.giveRuling(dispute_id, Ruling.SELLER_WINS, sender=ruler)
-    book.apply(tx)
-
-    assert tx.events == [
-        arbitrator.Ruled(dispute_id, Ruling.SELLER_WINS),
-        escrow.Ruling(arbitrator.address, dispute_id, Ruling.SELLER_WINS),
-        escrow.TradeResolved(trade_id, dispute_id, Ruling.SELLER_WINS, 0, AMOUNT + BOND),
-        usdc.Transfer(escrow.address, seller.address, AMOUNT + BOND),
-    ]
-    assert usdc.balanceOf(buyer) == before[0]
-    assert usdc.balanceOf(seller) - before[1] == AMOUNT + BOND
-    assert escrow.accruedFees(usdc) == 0
-    assert usdc.balanceOf(escrow) == 0
-    assert stats(escrow, seller, usdc) == (0, 1, 0, 0)
-    assert stats(escrow, buyer, usdc) == (0, 0, 1, 0)
-    assert arbitrator.currentRuling(dispute_id) == Ruling.SELLER_WINS
-    assert_committed(escrow, book, trade_id, Status.RESOLVED)
-
-
-def test_ruling_refused__splits_amount_odd_unit_to_seller_and_returns_bond(
-    escrow, arbitrator, usdc, book, disputed_by, ruler, seller, buyer
-):
-    trade_id, dispute_id = disputed_by
-    before = (usdc.balanceOf(buyer), usdc.balanceOf(seller))
-    to_buyer = AMOUNT // 2
-    to_seller = AMOUNT - AMOUNT // 2 + BOND
-    assert AMOUNT % 2 == 1 and to_seller - BOND == to_buyer + 1
-
-    tx = arbitrator.giveRuling(dispute_id, Ruling.REFUSED, sender=ruler)
-    book.apply(tx)
-
-    assert tx.events == [
-        arbitrator.Ruled(dispute_id, Ruling.REFUSED),
-        escrow.Ruling(arbitrator.address, dispute_id, Ruling.REFUSED),
-        escrow.TradeResolved(trade_id, dispute_id, Ruling.REFUSED, to_buyer, to_seller),
-        usdc.Transfer(escrow.address, buyer.address, to_buyer),
-        usdc.Transfer(escrow.address, seller.address, to_seller),
+        arbitrator.Ruled(dispute_id, ruling),
+        escrow.Ruling(arbitrator.address, dispute_id, ruling),
+        escrow.TradeResolved(trade_id, dispute_id, ruling, to_buyer, to_seller),
+        *(usdc.Transfer(escrow.address, party.address, paid) for party, paid in payments if paid),
     ]
     assert usdc.balanceOf(buyer) - before[0] == to_buyer
     assert usdc.balanceOf(seller) - before[1] == to_seller
-    assert escrow.accruedFees(usdc) == 0  # no fee on a refused ruling
-    assert usdc.balanceOf(escrow) == 0
-    assert stats(escrow, buyer, usdc) == stats(escrow, seller, usdc) == (0, 0, 0, 0)
+    assert escrow.accruedFees(usdc) == fee
+    assert usdc.balanceOf(escrow) == fee  # nothing of the trade is left but the fee
+    assert stats(escrow, buyer, usdc) == buyer_stats
+    assert stats(escrow, seller, usdc) == seller_stats
     assert arbitrator.disputeStatus(dispute_id) == SOLVED
+    assert arbitrator.currentRuling(dispute_id) == ruling
     assert_committed(escrow, book, trade_id, Status.RESOLVED)
 
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 from hexbytes import HexBytes
 from hypothesis import event, settings
@@ -52,7 +51,7 @@ from hypothesis.stateful import (
 from openotc import escrow as sdk
 from openotc.escrow import Side, Status
 from openotc.units import DAY, HOUR, UNLIMITED
-from tests.utils.stateful import ChainMachine, error_names
+from tests.utils.stateful import ChainMachine, call_data, error_names
 
 BPS = 10_000
 MIN_PAYMENT_WINDOW = 15 * 60
@@ -78,19 +77,6 @@ OFFER_ARGUMENTS = {
     "ttl": st.integers(1, 7 * DAY),
     "publish": st.booleans(),
 }
-
-
-def _selector(signature: str) -> bytes:
-    return keccak(text=signature)[:4]
-
-
-_BALANCE_OF = _selector("balanceOf(address)")
-_ACCRUED_FEES = _selector("accruedFees(address)")
-_FILLED = _selector("filled(bytes32)")
-_COMMITMENT = _selector("tradeCommitment(bytes32)")
-_MIN_NONCE = _selector("minNonce(address)")
-_FEE_BPS = _selector("feeBps()")
-_PAUSED = _selector("paused()")
 
 
 def _norm(value):
@@ -180,14 +166,12 @@ class EscrowMachine(ChainMachine):
         e = self.escrow.address
         reads = [(("head",), "eth_getBlockByNumber", ["latest", False])]
         reads += [(("eth", a), "eth_getBalance", [a, "latest"]) for a in self.eth]
-        views = [(("fees", t), e, _ACCRUED_FEES + encode(["address"], [t])) for t in self.fees]
+        views = [(("fees", t), e, call_data("accruedFees(address)", t)) for t in self.fees]
         views += [
-            (("balance", t, h), t, _BALANCE_OF + encode(["address"], [h])) for t, h in self.balances
+            (("balance", t, h), t, call_data("balanceOf(address)", h)) for t, h in self.balances
         ]
-        views += [
-            (("minNonce", m), e, _MIN_NONCE + encode(["address"], [m])) for m in self.min_nonce
-        ]
-        views += [(("feeBps",), e, _FEE_BPS), (("paused",), e, _PAUSED)]
+        views += [(("minNonce", m), e, call_data("minNonce(address)", m)) for m in self.min_nonce]
+        views += [(("feeBps",), e, call_data("feeBps()")), (("paused",), e, call_data("paused()"))]
         reads += [(key, *self.eth_call(to, data)) for key, to, data in views]
         self.static_reads = tuple(reads)
 
@@ -369,19 +353,16 @@ class EscrowMachine(ChainMachine):
         nonce = floor + data.draw(st.integers(0, 3), label="nonce")
         if floor and data.draw(st.integers(0, 7), label="stale nonce") == 7:
             nonce = floor - 1  # cancelled already by cancelOffersBelow
-        offer = sdk.Offer(
-            maker=maker.address,
-            side=side,
-            token=token.address,
-            min_amount=min_amount,
-            max_amount=max(min_amount + span, 1),
-            fiat_currency=sdk.fiat("EUR"),
-            price=sdk.price("0.92"),
-            payment_methods_hash=keccak(text="SEPA"),
+        offer = sdk.build_offer(
+            maker.address,
+            token.address,
+            (min_amount, max(min_amount + span, 1)),
+            "0.92",
+            self.now + ttl,
+            terms="reference the trade id",
+            currency="EUR",
             payment_window=window,
-            terms_hash=keccak(text="reference the trade id"),
-            min_level=0,
-            expiry=self.now + ttl,
+            side=side,
             nonce=nonce,
         )
         digest = sdk.offer_hash(offer, self.escrow.address, self.chain.chain_id)
@@ -454,19 +435,15 @@ class EscrowMachine(ChainMachine):
         tx = self._send(self.escrow.openTrade, *args, sender=taker)
 
         tid = sdk.trade_id(om.digest, om.filled)
-        record = sdk.Trade(
-            seller=seller.address,
-            payment_deadline=self.head + o.payment_window,
-            fee_bps=self.fee_bps,
-            status=Status.FUNDED,
-            seller_reviewed=False,
-            buyer=buyer.address,
-            confirm_deadline=0,
-            buyer_reviewed=False,
-            token=o.token,
-            amount=amount,
-            bond=bond,
+        record = sdk.Trade.opened(
+            seller.address,
+            buyer.address,
+            o.token,
+            amount,
+            self.fee_bps,
+            self.head + o.payment_window,
         )
+        assert record.bond == bond
         logged = self._event(tx, self.escrow.TradeOpened)
         assert (logged["tradeId"], logged["offerHash"], logged["taker"]) == (
             tid,
@@ -882,8 +859,13 @@ class EscrowMachine(ChainMachine):
         costs more in Python than the node spends answering)."""
         e = self.escrow.address
         calls = list(self.static_reads)
-        calls += [(("filled", d), *self.eth_call(e, _FILLED + d)) for d in self.offers]
-        calls += [(("commitment", t), *self.eth_call(e, _COMMITMENT + t)) for t in self.trades]
+        calls += [
+            (("filled", d), *self.eth_call(e, call_data("filled(bytes32)", d))) for d in self.offers
+        ]
+        calls += [
+            (("commitment", t), *self.eth_call(e, call_data("tradeCommitment(bytes32)", t)))
+            for t in self.trades
+        ]
         results = self._batch(calls)
         read = {}
         for key, method, _ in calls:
@@ -1026,6 +1008,7 @@ def test_escrow_state_machine(
     guardian,
     params,
     error_data,
+    request,
 ):
     makers = (accounts[4], accounts[8], accounts[9])
     takers = (accounts[5], accounts[6], accounts[3])
@@ -1036,18 +1019,13 @@ def test_escrow_state_machine(
         )
     escrow.setFee(INITIAL_FEE_BPS, sender=governance)
 
-    EscrowMachine.chain = chain
-    EscrowMachine.escrow = escrow
-    EscrowMachine.arbitrator = arbitrator
-    EscrowMachine.governance = governance
-    EscrowMachine.guardian = guardian
-    EscrowMachine.ruler = ruler
+    EscrowMachine.bind(
+        request, "chain escrow arbitrator governance guardian ruler arbitration_cost error_data"
+    )
     EscrowMachine.treasury = params.treasury
     EscrowMachine.makers = makers
     EscrowMachine.takers = takers
     EscrowMachine.tokens = (usdc, dai)
-    EscrowMachine.arbitration_cost = arbitration_cost
-    EscrowMachine.error_data = staticmethod(error_data)
 
     # Every step is a real transaction plus one batched read: half the profile's examples.
     profile = settings.default

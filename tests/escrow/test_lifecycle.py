@@ -14,7 +14,14 @@ from web3.exceptions import ContractLogicError as Web3ContractLogicError
 from openotc import escrow as sdk
 from openotc.escrow import Status
 from openotc.units import USDC_UNIT
-from tests.escrow.trades import assert_committed, balances, pin, stats
+from tests.escrow.trades import (
+    SETTLEMENT_IDS,
+    assert_committed,
+    balances,
+    pin,
+    settlement_calls,
+    stats,
+)
 from tests.utils.fixtures import values
 
 AMOUNT = 1_000 * USDC_UNIT
@@ -295,13 +302,7 @@ def test_cancel__after_paid__reverts_wrong_status_even_past_the_deadlines(
 # ---------------------------------------------------------------- terminal states are final
 
 # (method, extra arguments, caller role) - each the caller the method would otherwise accept.
-SETTLEMENT_CALLS = [
-    ("markPaid", (PAYMENT_REFERENCE,), "buyer"),
-    ("release", (), "seller"),
-    ("releaseAfterTimeout", (), "buyer"),
-    ("cancel", (), "buyer"),
-    ("cancel", (), "seller"),
-]
+SETTLEMENT_CALLS = settlement_calls(PAYMENT_REFERENCE)
 
 
 @pytest.mark.parametrize(
@@ -309,9 +310,7 @@ SETTLEMENT_CALLS = [
     [("released", Status.RELEASED), ("cancelled", Status.CANCELLED)],
     ids=["released", "cancelled"],
 )
-@pytest.mark.parametrize(
-    "call", SETTLEMENT_CALLS, ids=[f"{m}_by_{r}" for m, _, r in SETTLEMENT_CALLS]
-)
+@pytest.mark.parametrize("call", SETTLEMENT_CALLS, ids=SETTLEMENT_IDS)
 def test_terminal_state__every_settlement_call__reverts_wrong_status(
     escrow, usdc, chain, book, act, terminal, call, request, reverts
 ):

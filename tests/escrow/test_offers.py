@@ -73,6 +73,19 @@ def wallet(project, deployer, usdc_market, usdc, proxy, stranger, impersonate):
 ENTRIES = ["publishOffer", "openTrade"]
 
 
+@pytest.fixture
+def refused(escrow, submit, digest, reverts):
+    """`refused(entry, offer, signature)`: submitting reverts EscrowInvalidSignature naming the
+    offer's maker, and fills nothing of the offer."""
+
+    def check(entry, offer, signature):
+        with reverts(escrow.EscrowInvalidSignature, maker=offer.maker):
+            submit(entry, offer, signature)
+        assert escrow.filled(digest(offer)) == 0
+
+    return check
+
+
 # ---------------------------------------------------------------- publishOffer
 
 
@@ -117,25 +130,13 @@ def test_publish_offer__event_alone__is_enough_to_take_the_offer(
     ids=["by_another_key", "for_another_chain", "for_another_escrow"],
 )
 def test_offer__signature_not_by_maker_for_this_chain_and_escrow__reverts_invalid_signature(
-    escrow,
-    usdc_market,
-    usdc,
-    create_offer,
-    digest,
-    submit,
-    maker,
-    entry,
-    signed_with,
-    request,
-    reverts,
+    usdc_market, usdc, create_offer, entry, signed_with, request, refused
 ):
     if "signer" in signed_with:
         signed_with = {"signer": request.getfixturevalue(signed_with["signer"])}
     offer, signature = create_offer(usdc, **signed_with)
 
-    with reverts(escrow.EscrowInvalidSignature, maker=maker.address):
-        submit(entry, offer, signature)
-    assert escrow.filled(digest(offer)) == 0
+    refused(entry, offer, signature)
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
@@ -152,19 +153,17 @@ def test_offer__signature_not_by_maker_for_this_chain_and_escrow__reverts_invali
     ids=lambda change: next(iter(change)),
 )
 def test_offer__field_changed_after_signing__reverts_invalid_signature(
-    escrow, usdc_market, usdc, create_offer, digest, submit, maker, entry, tamper, reverts
+    usdc_market, usdc, create_offer, entry, tamper, refused
 ):
     offer, signature = create_offer(usdc)
     tampered = replace(offer, **tamper)
 
-    with reverts(escrow.EscrowInvalidSignature, maker=maker.address):
-        submit(entry, tampered, signature)
-    assert escrow.filled(digest(tampered)) == 0
+    refused(entry, tampered, signature)
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_offer__high_s_malleated_signature__reverts_invalid_signature(
-    escrow, usdc_market, usdc, create_offer, digest, submit, maker, entry, reverts
+    usdc_market, usdc, create_offer, digest, maker, entry, refused
 ):
     offer, signature = create_offer(usdc)
     malleated = high_s(signature)
@@ -172,9 +171,7 @@ def test_offer__high_s_malleated_signature__reverts_invalid_signature(
     assert recover(digest(offer), malleated) == maker.address
 
     # ... but only the low-s form is accepted (SWC-117).
-    with reverts(escrow.EscrowInvalidSignature, maker=maker.address):
-        submit(entry, offer, malleated)
-    assert escrow.filled(digest(offer)) == 0
+    refused(entry, offer, malleated)
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
@@ -184,36 +181,21 @@ def test_offer__high_s_malleated_signature__reverts_invalid_signature(
     ids=["empty", "zero_r_s_recovers_nobody", "v_29", "too_long"],
 )
 def test_offer__malformed_signature__reverts_invalid_signature(
-    escrow, usdc_market, usdc, create_offer, digest, submit, maker, entry, signature, reverts
+    usdc_market, usdc, create_offer, entry, signature, refused
 ):
     offer, _ = create_offer(usdc)
 
-    with reverts(escrow.EscrowInvalidSignature, maker=maker.address):
-        submit(entry, offer, signature)
-    assert escrow.filled(digest(offer)) == 0
+    refused(entry, offer, signature)
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_offer__zero_address_maker_with_a_signature_recovering_nobody__reverts_invalid_signature(
-    escrow, usdc_market, usdc, create_offer, digest, submit, maker, entry, reverts
+    usdc_market, usdc, create_offer, maker, entry, refused
 ):
     """ecrecover returns the zero address for junk: it must never count as the zero maker's."""
     offer, _ = create_offer(usdc, maker=ZERO_ADDRESS, signer=maker)
 
-    with reverts(escrow.EscrowInvalidSignature, maker=ZERO_ADDRESS):
-        submit(entry, offer, b"\x00" * 64 + b"\x1b")
-    assert escrow.filled(digest(offer)) == 0
-
-
-@pytest.mark.parametrize("entry", ENTRIES)
-def test_offer__maker_is_a_contract_without_eip1271__reverts_invalid_signature(
-    escrow, usdc_market, usdc, create_offer, digest, submit, maker, entry, reverts
-):
-    offer, signature = create_offer(usdc, maker=usdc.address, signer=maker)
-
-    with reverts(escrow.EscrowInvalidSignature, maker=usdc.address):
-        submit(entry, offer, signature)
-    assert escrow.filled(digest(offer)) == 0
+    refused(entry, offer, b"\x00" * 64 + b"\x1b")
 
 
 # ---------------------------------------------------------------- EIP-1271 makers
@@ -246,19 +228,9 @@ def test_open_trade__eip1271_wallet_maker_signed_by_its_owner__wallet_locks_amou
         before[1],
         before[2] + total,
     ]
-    record = sdk.Trade(
-        seller=wallet.address,
-        payment_deadline=tx.timestamp + offer.payment_window,
-        fee_bps=0,
-        status=sdk.Status.FUNDED,
-        seller_reviewed=False,
-        buyer=taker.address,
-        confirm_deadline=0,
-        buyer_reviewed=False,
-        token=usdc.address,
-        amount=AMOUNT,
-        bond=total - AMOUNT,
-    )
+    deadline = tx.timestamp + offer.payment_window
+    record = sdk.Trade.opened(wallet.address, taker.address, usdc.address, AMOUNT, 0, deadline)
+    assert record.bond == total - AMOUNT
     trade_id = sdk.trade_id(digest(offer), 0)
     logs = tx.decode_logs(escrow.TradeOpened)
     assert [
@@ -270,26 +242,26 @@ def test_open_trade__eip1271_wallet_maker_signed_by_its_owner__wallet_locks_amou
 
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_offer__eip1271_wallet_answering_junk__reverts_invalid_signature(
-    escrow, usdc, create_offer, digest, submit, wallet, stranger, entry, reverts
+    usdc, create_offer, wallet, stranger, entry, refused
 ):
     offer, signature = create_offer(usdc, maker=wallet.address, signer=stranger)
     wallet.setJunk(True, sender=stranger)
     assert wallet.junk()
 
-    with reverts(escrow.EscrowInvalidSignature, maker=wallet.address):
-        submit(entry, offer, signature)
-    assert escrow.filled(digest(offer)) == 0
+    refused(entry, offer, signature)
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
-def test_offer__eip1271_wallet_signed_by_a_key_not_its_owner__reverts_invalid_signature(
-    escrow, usdc, create_offer, digest, submit, wallet, maker, entry, reverts
+@pytest.mark.parametrize(
+    "contract", ["usdc", "wallet"], ids=["without_eip1271", "eip1271_wallet_of_another_key"]
+)
+def test_offer__contract_maker_signed_by_a_key_it_does_not_accept__reverts_invalid_signature(
+    usdc_market, create_offer, usdc, maker, entry, contract, request, refused
 ):
-    offer, signature = create_offer(usdc, maker=wallet.address, signer=maker)
+    maker_contract = request.getfixturevalue(contract)
+    offer, signature = create_offer(usdc, maker=maker_contract.address, signer=maker)
 
-    with reverts(escrow.EscrowInvalidSignature, maker=wallet.address):
-        submit(entry, offer, signature)
-    assert escrow.filled(digest(offer)) == 0
+    refused(entry, offer, signature)
 
 
 # ---------------------------------------------------------------- cancelOffer

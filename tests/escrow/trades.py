@@ -23,3 +23,18 @@ def assert_committed(escrow, book, trade_id, status):
     record = book.record(trade_id)
     assert record.status == status
     assert escrow.tradeCommitment(trade_id) == record.commitment()
+
+
+def settlement_calls(payment_reference: bytes) -> list[tuple[str, tuple, str]]:
+    """(method, extra arguments, caller role) of every call that moves a trade on outside a
+    ruling, each by the caller the method accepts in the state it expects."""
+    return [
+        ("markPaid", (payment_reference,), "buyer"),
+        ("release", (), "seller"),
+        ("releaseAfterTimeout", (), "buyer"),
+        ("cancel", (), "buyer"),
+        ("cancel", (), "seller"),
+    ]
+
+
+SETTLEMENT_IDS = [f"{method}_by_{role}" for method, _, role in settlement_calls(b"")]

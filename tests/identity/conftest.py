@@ -21,6 +21,12 @@ def approved_issuer(identity, governance, issuer):
 
 
 @pytest.fixture
+def approved_second_issuer(identity, governance, second_issuer):
+    identity.addIssuer(second_issuer, sender=governance)
+    return second_issuer
+
+
+@pytest.fixture
 def create_attestation(identity, chain):
     """An attestation of `subject` by `issuer`, valid for a day, carrying the issuer's nonce."""
 

@@ -185,14 +185,12 @@ def test_identity_state_machine(
     maker,
     taker,
     stranger,
+    request,
 ):
     for approved in (issuer, second_issuer):
         identity.addIssuer(approved, sender=governance)
 
-    IdentityMachine.identity = identity
-    IdentityMachine.chain = chain
-    IdentityMachine.governance = governance
-    IdentityMachine.guardian = guardian
+    IdentityMachine.bind(request, "identity chain governance guardian")
     IdentityMachine.submitter = stranger
     IdentityMachine.issuers = (issuer, second_issuer)
     IdentityMachine.subjects = (maker, taker, stranger)

@@ -8,6 +8,7 @@ from eth_utils import keccak
 
 from openotc.identity import digest
 from openotc.units import USDC_UNIT, ZERO_ADDRESS
+from tests.utils.fixtures import roles
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 OTHER_CHAIN_ID = 1  # mainnet; the local chain is 31337
@@ -69,26 +70,24 @@ def test_add_issuer__already_approved__reverts_already_added(
         identity.addIssuer(approved_issuer, sender=governance)
 
 
-@pytest.mark.parametrize("role", ["guardian", "stranger"])
+@roles("guardian", "stranger")
 def test_add_issuer__by_guardian_or_stranger__reverts_only_governance(
-    identity, issuer, role, request, reverts
+    identity, issuer, reverts, actor
 ):
-    caller = request.getfixturevalue(role)
-    with reverts(identity.GovernedOnlyGovernance, caller=caller.address):
-        identity.addIssuer(issuer, sender=caller)
+    with reverts(identity.GovernedOnlyGovernance, caller=actor.address):
+        identity.addIssuer(issuer, sender=actor)
     assert not identity.isIssuer(issuer)
 
 
-@pytest.mark.parametrize("role", ["governance", "guardian"])
+@roles("governance", "guardian")
 def test_remove_issuer__by_governance_or_guardian__emits_issuer_removed_by_caller(
-    identity, approved_issuer, role, request
+    identity, approved_issuer, actor
 ):
-    caller = request.getfixturevalue(role)
-    tx = identity.removeIssuer(approved_issuer, sender=caller)
+    tx = identity.removeIssuer(approved_issuer, sender=actor)
 
     assert not identity.isIssuer(approved_issuer)
     assert [(e.issuer, e.by) for e in tx.decode_logs(identity.IssuerRemoved)] == [
-        (approved_issuer.address, caller.address)
+        (approved_issuer.address, actor.address)
     ]
 
 
@@ -172,25 +171,24 @@ def test_attest__second_in_a_row__uses_the_next_nonce(
 
 
 def test_attest__newer_from_other_issuer__replaces_the_current_one(
-    identity, governance, approved_issuer, second_issuer, maker, create_attestation, submit
+    identity, approved_issuer, approved_second_issuer, maker, create_attestation, submit
 ):
-    identity.addIssuer(second_issuer, sender=governance)
     submit(create_attestation(maker, approved_issuer, level=3), approved_issuer)
-    newer = create_attestation(maker, second_issuer, level=1, did=b"did:example:other")
+    newer = create_attestation(maker, approved_second_issuer, level=1, did=b"did:example:other")
 
-    tx = submit(newer, second_issuer)
+    tx = submit(newer, approved_second_issuer)
 
     assert_attested(tx, identity, newer)
     assert identity.levelOf(maker) == 1
     stored = identity.identityOf(maker)
     assert (stored.issuer, stored.level, stored.didHash) == (
-        second_issuer.address,
+        approved_second_issuer.address,
         1,
         keccak(b"did:example:other"),
     )
     # Nonces are per issuer: the first issuer's is unchanged.
     assert identity.nonceOf(approved_issuer, maker) == 1
-    assert identity.nonceOf(second_issuer, maker) == 1
+    assert identity.nonceOf(approved_second_issuer, maker) == 1
 
 
 # ---------------------------------------------------------------- attest: reverts
@@ -278,12 +276,13 @@ def test_attest__future_nonce__reverts_invalid_nonce(
         submit(attestation, approved_issuer)
 
 
-def test_attest__signed_by_another_key__reverts_invalid_signature(
-    identity, approved_issuer, maker, stranger, create_attestation, submit, reverts
+@roles("approved_issuer", "wallet")  # an EOA issuer and an EIP-1271 wallet issuer
+def test_attest__signed_by_a_key_not_the_issuers__reverts_invalid_signature(
+    identity, maker, stranger, create_attestation, submit, reverts, actor
 ):
-    attestation = create_attestation(maker, approved_issuer)
+    attestation = create_attestation(maker, actor)
 
-    with reverts(identity.IdentityInvalidSignature, issuer=approved_issuer.address):
+    with reverts(identity.IdentityInvalidSignature, issuer=actor.address):
         submit(attestation, stranger)
 
 
@@ -395,21 +394,19 @@ def test_attestation_digest__binds_every_field(
 
 def test_attest__issuer_swapped_after_signing__reverts_invalid_signature_of_named_issuer(
     identity,
-    governance,
     approved_issuer,
-    second_issuer,
+    approved_second_issuer,
     maker,
     stranger,
     create_attestation,
     sign_attestation,
     reverts,
 ):
-    identity.addIssuer(second_issuer, sender=governance)
     signed = create_attestation(maker, approved_issuer)
     signature = sign_attestation(signed, approved_issuer)
-    tampered = replace(signed, issuer=second_issuer.address)
+    tampered = replace(signed, issuer=approved_second_issuer.address)
 
-    with reverts(identity.IdentityInvalidSignature, issuer=second_issuer.address):
+    with reverts(identity.IdentityInvalidSignature, issuer=approved_second_issuer.address):
         identity.attest(tampered.as_tuple(), signature, sender=stranger)
 
 
@@ -445,15 +442,6 @@ def test_attest__erc1271_issuer_returning_junk__reverts_invalid_signature(
 
     with reverts(identity.IdentityInvalidSignature, issuer=wallet.address):
         submit(attestation, issuer)
-
-
-def test_attest__erc1271_issuer_signed_by_other_key__reverts_invalid_signature(
-    identity, wallet, maker, stranger, create_attestation, submit, reverts
-):
-    attestation = create_attestation(maker, wallet)
-
-    with reverts(identity.IdentityInvalidSignature, issuer=wallet.address):
-        submit(attestation, stranger)
 
 
 # ---------------------------------------------------------------- levelOf and expiry
@@ -528,19 +516,18 @@ def test_revoke__before_any_submission__invalidates_what_was_signed(
 
 
 def test_revoke__by_issuer_not_of_current__leaves_the_current_attestation(
-    identity, governance, approved_issuer, second_issuer, maker, create_attestation, submit
+    identity, approved_issuer, approved_second_issuer, maker, create_attestation, submit
 ):
-    identity.addIssuer(second_issuer, sender=governance)
     submit(create_attestation(maker, approved_issuer, level=2), approved_issuer)
 
-    tx = identity.revoke(maker, sender=second_issuer)
+    tx = identity.revoke(maker, sender=approved_second_issuer)
 
     assert [(e.subject, e.issuer) for e in tx.decode_logs(identity.AttestationRevoked)] == [
-        (maker.address, second_issuer.address)
+        (maker.address, approved_second_issuer.address)
     ]
     assert identity.levelOf(maker) == 2
     assert identity.identityOf(maker).issuer == approved_issuer.address
-    assert identity.nonceOf(second_issuer, maker) == 1
+    assert identity.nonceOf(approved_second_issuer, maker) == 1
 
 
 def test_revoke__by_removed_issuer_of_current__clears_it(
@@ -585,13 +572,12 @@ def test_set_limit__by_governance__stores_and_emits_limit_set(identity, governan
     ]
 
 
-@pytest.mark.parametrize("role", ["guardian", "stranger"])
+@roles("guardian", "stranger")
 def test_set_limit__by_guardian_or_stranger__reverts_only_governance(
-    identity, usdc, role, request, reverts
+    identity, usdc, reverts, actor
 ):
-    caller = request.getfixturevalue(role)
-    with reverts(identity.GovernedOnlyGovernance, caller=caller.address):
-        identity.setLimit(usdc, 1, 1, sender=caller)
+    with reverts(identity.GovernedOnlyGovernance, caller=actor.address):
+        identity.setLimit(usdc, 1, 1, sender=actor)
 
 
 def test_set_limit__level_above_max__reverts_invalid_level(identity, governance, usdc, reverts):
@@ -665,9 +651,8 @@ def test_add_issuer__after_removal__revives_its_unexpired_attestations(
 
 def test_attest__stale_unsubmitted_attestation_from_other_issuer__overwrites_a_newer_one(
     identity,
-    governance,
     approved_issuer,
-    second_issuer,
+    approved_second_issuer,
     maker,
     stranger,
     create_attestation,
@@ -677,10 +662,9 @@ def test_attest__stale_unsubmitted_attestation_from_other_issuer__overwrites_a_n
     """Pins today's behaviour: "newer" means submitted later, not signed later. A level-1
     attestation signed first by one issuer and never submitted stays valid (its issuer's nonce
     for the subject has not moved), so anyone holding it can replace a later level-3 one."""
-    identity.addIssuer(second_issuer, sender=governance)
     stale = create_attestation(maker, approved_issuer, level=1)
     stale_signature = sign_attestation(stale, approved_issuer)
-    submit(create_attestation(maker, second_issuer, level=3), second_issuer)
+    submit(create_attestation(maker, approved_second_issuer, level=3), approved_second_issuer)
     assert identity.levelOf(maker) == 3
 
     tx = identity.attest(stale.as_tuple(), stale_signature, sender=stranger)

@@ -4,6 +4,7 @@ authorized contracts move tokens that users approved to the proxy."""
 import pytest
 
 from openotc.units import USDC_UNIT, ZERO_ADDRESS
+from tests.utils.fixtures import roles
 
 AMOUNT = 250 * USDC_UNIT
 # Senders that are not authorized contracts; test_no_privileged_withdrawal.py tries the rest.
@@ -76,14 +77,10 @@ def test_authorize__already_authorized__reverts_already_authorized(
     assert proxy.authorizedContracts() == [authorized_caller.address]
 
 
-@pytest.mark.parametrize("role", ["stranger", "guardian", "deployer"])
-def test_authorize__by_non_governance__reverts_only_governance(
-    proxy, caller, reverts, request, role
-):
-    sender = request.getfixturevalue(role)
-
-    with reverts(proxy.GovernedOnlyGovernance, caller=sender.address):
-        proxy.authorize(caller, sender=sender)
+@roles("stranger", "guardian", "deployer")
+def test_authorize__by_non_governance__reverts_only_governance(proxy, caller, reverts, actor):
+    with reverts(proxy.GovernedOnlyGovernance, caller=actor.address):
+        proxy.authorize(caller, sender=actor)
 
     assert not proxy.isAuthorized(caller)
 
@@ -146,33 +143,33 @@ def test_revoke__one_of_several__keeps_the_others(proxy, create_caller, governan
     assert not proxy.isAuthorized(second)
 
 
-def test_revoke__never_authorized__reverts_not_authorized(proxy, caller, guardian, reverts):
-    with reverts(proxy.ProxyNotAuthorized, target=caller.address):
-        proxy.revoke(caller, sender=guardian)
+# target role, revoker role, whether the target was authorized and revoked before
+NOT_AUTHORIZED = {
+    "never_authorized": ("caller", "guardian", False),
+    "eoa_target": ("stranger", "governance", False),
+    "twice": ("authorized_caller", "governance", True),
+}
 
 
-def test_revoke__eoa_target__reverts_not_authorized(proxy, stranger, governance, reverts):
-    with reverts(proxy.ProxyNotAuthorized, target=stranger.address):
-        proxy.revoke(stranger, sender=governance)
-
-
-def test_revoke__twice__reverts_not_authorized(
-    proxy, authorized_caller, guardian, governance, reverts
+@pytest.mark.parametrize("case", NOT_AUTHORIZED.values(), ids=NOT_AUTHORIZED.keys())
+def test_revoke__target_not_authorized__reverts_not_authorized(
+    proxy, guardian, reverts, request, case
 ):
-    proxy.revoke(authorized_caller, sender=guardian)
+    target_role, revoker_role, revoked_before = case
+    target, revoker = request.getfixturevalue(target_role), request.getfixturevalue(revoker_role)
+    if revoked_before:
+        proxy.revoke(target, sender=guardian)
 
-    with reverts(proxy.ProxyNotAuthorized, target=authorized_caller.address):
-        proxy.revoke(authorized_caller, sender=governance)
+    with reverts(proxy.ProxyNotAuthorized, target=target.address):
+        proxy.revoke(target, sender=revoker)
 
 
-@pytest.mark.parametrize("role", ["stranger", "deployer", "treasury"])
+@roles("stranger", "deployer", "treasury")
 def test_revoke__by_non_guardian__reverts_only_governance_or_guardian(
-    proxy, authorized_caller, reverts, request, role
+    proxy, authorized_caller, reverts, actor
 ):
-    sender = request.getfixturevalue(role)
-
-    with reverts(proxy.GovernedOnlyGovernanceOrGuardian, caller=sender.address):
-        proxy.revoke(authorized_caller, sender=sender)
+    with reverts(proxy.GovernedOnlyGovernanceOrGuardian, caller=actor.address):
+        proxy.revoke(authorized_caller, sender=actor)
 
     assert proxy.isAuthorized(authorized_caller)
 
@@ -264,15 +261,14 @@ def test_transfer_from__revoking_one_caller__leaves_the_others_working(
 # ---------------------------------------------------------------- transferFrom: refusals
 
 
-@pytest.mark.parametrize("role", UNAUTHORIZED_SENDERS)
+@roles(*UNAUTHORIZED_SENDERS)
 def test_transfer_from__called_by_an_account__reverts_unauthorized(
-    proxy, funded_usdc, user, reverts, request, role
+    proxy, funded_usdc, user, reverts, actor
 ):
-    sender = request.getfixturevalue(role)
     user_before = funded_usdc.balanceOf(user)
 
-    with reverts(proxy.ProxyUnauthorized, caller=sender.address):
-        proxy.transferFrom(funded_usdc, user, sender, AMOUNT, sender=sender)
+    with reverts(proxy.ProxyUnauthorized, caller=actor.address):
+        proxy.transferFrom(funded_usdc, user, actor, AMOUNT, sender=actor)
 
     assert funded_usdc.balanceOf(user) == user_before
 

@@ -96,28 +96,21 @@ def test_refund_cooperatively__after_timelock__refunds_too(
     assert sender.balance == sender_before + terms.amount
 
 
-def test_refund_cooperatively__replayed_after_refund__reverts_not_found(
-    swap, locked, sign_refund, recipient, stranger, reverts
+@pytest.mark.parametrize("ended_by", ["refund", "claim"], ids=["after_refund", "after_claim"])
+def test_refund_cooperatively__swap_already_ended__reverts_not_found(
+    swap, locked, sign_refund, recipient, stranger, ended_by, reverts
 ):
-    _, terms = locked()
+    preimage, terms = locked()
     signature = sign_refund(recipient, terms.id)
-    swap.refundCooperatively(terms, signature, sender=stranger)
+    if ended_by == "refund":  # the same signature replayed
+        swap.refundCooperatively(terms, signature, sender=stranger)
+    else:
+        swap.claim(preimage, terms, sender=recipient)
 
     with reverts(swap.SwapNotFound, swapId=terms.id):
         swap.refundCooperatively(terms, signature, sender=stranger)
 
     assert swap.balance == 0
-
-
-def test_refund_cooperatively__after_claim__reverts_not_found(
-    swap, locked, sign_refund, recipient, stranger, reverts
-):
-    preimage, terms = locked()
-    signature = sign_refund(recipient, terms.id)
-    swap.claim(preimage, terms, sender=recipient)
-
-    with reverts(swap.SwapNotFound, swapId=terms.id):
-        swap.refundCooperatively(terms, signature, sender=stranger)
 
 
 def test_refund_cooperatively__never_locked_terms__reverts_not_found(

@@ -304,24 +304,16 @@ def test_lock__timelock_not_after_now__reverts_timelock_in_past(
     assert swap.isOpen(terms.id) is False
 
 
+@pytest.mark.parametrize(
+    "offset", [1, MAX_TIMELOCK], ids=["one_second_after_now", "exactly_max_from_now"]
+)
 @pytest.mark.parametrize("asset", ASSETS)
-def test_lock__timelock_one_second_after_now__locks(swap, chain, make_terms, usdc, sender, asset):
-    now = chain.blocks.head.timestamp + 10
-    _, terms = terms_for(asset, make_terms, usdc, timelock=now + 1)
-    chain.pending_timestamp = now
-
-    tx = send_lock(swap, asset, terms, sender)
-
-    assert tx.timestamp == now
-    assert locked_event(swap, asset, terms) in tx.events
-    assert swap.isOpen(terms.id) is True
-
-
-@pytest.mark.parametrize("asset", ASSETS)
-def test_lock__timelock_exactly_max_from_now__locks(swap, chain, make_terms, usdc, sender, asset):
+def test_lock__timelock_at_either_bound__locks(
+    swap, chain, make_terms, usdc, sender, asset, offset
+):
     assert swap.MAX_TIMELOCK() == MAX_TIMELOCK
     now = chain.blocks.head.timestamp + 10
-    _, terms = terms_for(asset, make_terms, usdc, timelock=now + MAX_TIMELOCK)
+    _, terms = terms_for(asset, make_terms, usdc, timelock=now + offset)
     chain.pending_timestamp = now
 
     tx = send_lock(swap, asset, terms, sender)

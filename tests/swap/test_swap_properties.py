@@ -42,14 +42,13 @@ from hypothesis.stateful import (
 )
 
 from openotc.units import DAY, ETHER, HOUR, USDC_UNIT, ZERO_ADDRESS
-from tests.utils.stateful import ChainMachine
+from tests.utils.stateful import ChainMachine, call_data
 
 MAX_TIMELOCK = 30 * DAY
 USDC_FUNDS = 10**9 * USDC_UNIT
 SECRETS = 3  # preimages shared by all swaps
 
 _IS_OPEN = keccak(text="isOpen(bytes32)")[:4]
-_BALANCE_OF = keccak(text="balanceOf(address)")[:4]
 _SWAP_ABI = ["bytes32", "address", "uint256", "address", "address", "uint256"]
 
 index = st.integers(min_value=0, max_value=2**16)
@@ -443,7 +442,7 @@ class SwapMachine(ChainMachine):
             assert is_open == (lock.status == "open"), (swap_id.hex(), lock.status)
         for address in [*self.by_address, self.swap.address]:
             assert self.w3.eth.get_balance(address) == self.eth[address], address
-            held = self._call(self.usdc.address, _BALANCE_OF + encode(["address"], [address]))
+            held = self._call(self.usdc.address, call_data("balanceOf(address)", address))
             assert held == self.tokens[address], address
         self.unverified = False
 

@@ -11,10 +11,12 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from hexbytes import HexBytes
 
+from openotc import eip712
 from openotc.deployment.deploy import CANCELLER_ROLE
 from openotc.deployment.params import DAY, TOKEN_UNIT
 from openotc.governance import delegate_votes
 from openotc.units import ZERO_ADDRESS
+from tests.utils.fixtures import roles
 from tests.utils.reverts import constructor_revert
 
 WINDOW = 365 * DAY
@@ -104,15 +106,9 @@ def test_governance__is_the_timelock_and_its_cancellers_are_guardians(
 # ---------------------------------------------------------------- permit (EIP-2612)
 
 
-PERMIT_TYPES = {
-    "Permit": [
-        {"name": "owner", "type": "address"},
-        {"name": "spender", "type": "address"},
-        {"name": "value", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "deadline", "type": "uint256"},
-    ]
-}
+PERMIT_TYPES = eip712.struct_types(
+    "Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"
+)
 
 
 def permit_digest(token, chain_id, owner, spender, value, deadline, nonce):
@@ -343,14 +339,12 @@ def test_grant_minter__zero_address__reverts_zero_address(token, governance, rev
         token.grantMinter(ZERO_ADDRESS, sender=governance)
 
 
-@pytest.mark.parametrize("caller_name", ["stranger", "guardian", "treasury", "deployer"])
+@roles("stranger", "guardian", "treasury", "deployer")
 def test_grant_minter__by_anyone_but_governance__reverts_only_governance(
-    request, token, maker, caller_name, reverts
+    token, maker, reverts, actor
 ):
-    caller = request.getfixturevalue(caller_name)
-
-    with reverts(token.GovernedOnlyGovernance, caller=caller.address):
-        token.grantMinter(maker, sender=caller)
+    with reverts(token.GovernedOnlyGovernance, caller=actor.address):
+        token.grantMinter(maker, sender=actor)
     assert not token.isMinter(maker)
 
 
@@ -375,14 +369,10 @@ def test_revoke_minter__not_a_minter__reverts_minter_unchanged(token, guardian, 
         token.revokeMinter(maker, sender=guardian)
 
 
-@pytest.mark.parametrize("caller_name", ["stranger", "treasury", "deployer"])
-def test_revoke_minter__by_neither_governance_nor_guardian__reverts(
-    request, token, minter, caller_name, reverts
-):
-    caller = request.getfixturevalue(caller_name)
-
-    with reverts(token.GovernedOnlyGovernanceOrGuardian, caller=caller.address):
-        token.revokeMinter(minter, sender=caller)
+@roles("stranger", "treasury", "deployer")
+def test_revoke_minter__by_neither_governance_nor_guardian__reverts(token, minter, reverts, actor):
+    with reverts(token.GovernedOnlyGovernanceOrGuardian, caller=actor.address):
+        token.revokeMinter(minter, sender=actor)
     assert token.isMinter(minter)
 
 
@@ -406,13 +396,11 @@ def test_revoke_minter__revoked_minter__can_no_longer_mint(token, guardian, mint
 # ---------------------------------------------------------------- mint
 
 
-@pytest.mark.parametrize("caller_name", ["stranger", "guardian", "treasury", "governance"])
-def test_mint__by_non_minter__reverts_not_minter(request, token, taker, caller_name, reverts):
+@roles("stranger", "guardian", "treasury", "governance")
+def test_mint__by_non_minter__reverts_not_minter(token, taker, reverts, actor):
     # Not even governance mints without first granting itself the role by a proposal.
-    caller = request.getfixturevalue(caller_name)
-
-    with reverts(token.TokenNotMinter, caller=caller.address):
-        token.mint(taker, 1, sender=caller)
+    with reverts(token.TokenNotMinter, caller=actor.address):
+        token.mint(taker, 1, sender=actor)
 
 
 def test_mint__by_minter__mints_to_recipient_and_emits_inflation_minted(

@@ -47,3 +47,10 @@ def item(source: str, index, name: str, scope: str = "function", doc: str = ""):
     )
     fixture.__doc__ = doc or f"`{source}[{index}]`"
     return pytest.fixture(scope=scope, name=name)(fixture)
+
+
+def roles(*names: str):
+    """`@roles("stranger", "guardian")`: runs the test once per role, its argument `actor` the
+    account of that role's fixture (the root conftest's `actor` resolves it); the test ids
+    are the role names."""
+    return pytest.mark.parametrize("actor", names, indirect=True)

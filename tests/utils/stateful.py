@@ -12,12 +12,29 @@ Hypothesis cannot pass fixtures to a machine: the test function sets the class a
 (`chain`, `error_data`, the contracts) before it runs the machine.
 """
 
+import inspect
+from functools import cache
+
 import requests
+from eth_abi import encode
 from eth_utils import keccak, to_hex
 from hexbytes import HexBytes
 from hypothesis import event
 from hypothesis.stateful import RuleBasedStateMachine
 from web3.exceptions import ContractLogicError
+
+
+@cache
+def _selector_and_types(signature: str) -> tuple[bytes, list[str]]:
+    name_types = signature.removesuffix(")").split("(", 1)[1]
+    return keccak(text=signature)[:4], [t for t in name_types.split(",") if t]
+
+
+def call_data(signature: str, *args) -> bytes:
+    """The calldata of a call by its signature: `call_data("balanceOf(address)", holder)` is
+    the selector and the ABI-encoded arguments (the batched reads skip ape's encoding)."""
+    selector, types = _selector_and_types(signature)
+    return selector + encode(types, list(args)) if types else selector
 
 
 def error_names(*contracts) -> dict[bytes, str]:
@@ -43,6 +60,15 @@ class ChainMachine(RuleBasedStateMachine):
         self.head = self.chain.blocks.head.timestamp  # of the last mined block
         self.pinned: int | None = None
         self.error_names: dict[bytes, str] = {}  # for the statistics of `_refused`
+
+    @classmethod
+    def bind(cls, request, fixtures: str) -> None:
+        """Sets a class attribute per fixture named in `fixtures` (space-separated) to its value
+        in the running test (`request`: list the fixtures among the test's arguments too, so
+        they are set up before the test runs); functions become static methods."""
+        for name in fixtures.split():
+            value = request.getfixturevalue(name)
+            setattr(cls, name, staticmethod(value) if inspect.isfunction(value) else value)
 
     def teardown(self):
         self.chain.restore(self.snapshot)
