@@ -8,7 +8,9 @@ import {IGoverned} from "./IGoverned.sol";
 ///         (KYC providers, DID verifiers) sign EIP-712 attestations off-chain - "subject has
 ///         level L, DID hash H, until time T" - and anyone (usually the subject) submits them.
 ///         Other OpenOTC contracts read {levelOf} and {limitOf} to size what an account may
-///         trade or borrow, so a larger trade needs a stronger verification.
+///         trade or borrow, so a larger trade needs a stronger verification. Each level has,
+///         per token, a limit per transaction and a rolling limit per VOLUME_PERIOD (see
+///         {Limits}); the contract that moves the tokens keeps the account's running volume.
 /// @dev Levels run from 0 (unverified) to MAX_LEVEL. Each account holds at most one current
 ///      attestation; a newer one, from any approved issuer, replaces it. {levelOf} is 0 once the
 ///      attestation expires (valid while block.timestamp < expiresAt), once its issuer revokes
@@ -26,6 +28,15 @@ interface IIdentityRegistry is IGoverned {
         bytes32 didHash;
         uint64 expiresAt;
         uint256 nonce;
+    }
+
+    /// @notice Limits of one token at one level, in the token's own units. `perTransaction`
+    ///         bounds one transaction; `perPeriod` bounds the volume of an account's
+    ///         transactions over a rolling VOLUME_PERIOD (30 days), so splitting a large
+    ///         transaction into small ones does not pass it. type(uint256).max means no limit.
+    struct Limits {
+        uint256 perTransaction;
+        uint256 perPeriod;
     }
 
     struct Identity {
@@ -47,8 +58,8 @@ interface IIdentityRegistry is IGoverned {
     /// @notice `issuer` lost its approval; `by` is governance or a guardian.
     event IssuerRemoved(address indexed issuer, address indexed by);
 
-    /// @notice Governance set the per-transaction limit of `token` for accounts at `level`.
-    event LimitSet(address indexed token, uint8 indexed level, uint256 amount);
+    /// @notice Governance set the limits of `token` for accounts at `level`.
+    event LimitSet(address indexed token, uint8 indexed level, uint256 perTransaction, uint256 perPeriod);
 
     /// @notice `issuer` is not an approved issuer.
     error IdentityUnknownIssuer(address issuer);
@@ -99,29 +110,35 @@ interface IIdentityRegistry is IGoverned {
     function removeIssuer(address issuer) external;
 
     /// @notice Sets the largest amount of `token` (in its own units) that an account at `level`
-    ///         may move in one transaction. Governance only. Unset limits are 0: no trading.
-    ///         Use type(uint256).max for no limit.
+    ///         may move in one transaction, and over a rolling VOLUME_PERIOD. Governance only.
+    ///         Unset limits are 0: no trading. Use type(uint256).max for no limit.
     /// @param token The token.
     /// @param level The verification level, 0 to {MAX_LEVEL}.
-    /// @param amount The largest amount per transaction, in `token` units.
-    function setLimit(address token, uint8 level, uint256 amount) external;
+    /// @param perTransaction The largest amount per transaction, in `token` units.
+    /// @param perPeriod The largest volume over a rolling VOLUME_PERIOD, in `token` units.
+    function setLimit(address token, uint8 level, uint256 perTransaction, uint256 perPeriod) external;
 
     /// @notice The account's verification level now (0 if none, expired, revoked or issuer removed).
     /// @param account The account.
     /// @return The level its current attestation grants now.
     function levelOf(address account) external view returns (uint8);
 
-    /// @notice The per-transaction limit of `token` for `account` at its current level.
+    /// @notice The account's level now and the limits of `token` at that level.
     /// @param account The account.
     /// @param token The token.
-    /// @return The largest amount of `token` the account may move in one transaction.
-    function limitOf(address account, address token) external view returns (uint256);
+    /// @return level The account's level (as {levelOf}).
+    /// @return limits The limits of `token` at `level`.
+    function limitOf(address account, address token) external view returns (uint8 level, Limits memory limits);
 
-    /// @notice The limit of `token` for accounts at `level`.
+    /// @notice The limits of `token` for accounts at `level`.
     /// @param token The token.
     /// @param level The verification level.
-    /// @return The largest amount of `token` per transaction at `level`.
-    function limit(address token, uint8 level) external view returns (uint256);
+    /// @return The limits of `token` per transaction and per VOLUME_PERIOD at `level`.
+    function limit(address token, uint8 level) external view returns (Limits memory);
+
+    /// @notice The length of the rolling window of {Limits.perPeriod}.
+    /// @return 30 days, in seconds.
+    function VOLUME_PERIOD() external view returns (uint256);
 
     /// @notice The account's stored attestation, whether or not it still counts.
     /// @param account The account.

@@ -17,33 +17,54 @@ import {IGoverned} from "./IGoverned.sol";
 /// 2. A taker calls {openTrade} with the offer, its signature and an amount. The crypto seller
 ///    (the maker of a SellCrypto offer, the taker of a BuyCrypto offer) locks amount + bond
 ///    (BOND_BPS = 20% of the amount) in the same transaction, pulled through the AssetProxy,
-///    which the seller approved once. One offer can be taken many times until its maxAmount is
-///    used. State: Funded.
+///    which the seller approved once; the token must deliver exactly, in (transferFrom) and out
+///    (transfer), or the take is refused. One offer can be taken many times until its maxAmount
+///    is used; a cancelled trade gives its amount back to the offer. Both parties' per-trade
+///    and rolling 30-day limits (IdentityRegistry) are checked and their volume counted. The
+///    trade records the escrow's current dispute policy. State: Funded.
 /// 3. The buyer pays fiat off-chain and calls {markPaid} with a payment-reference hash before
 ///    the offer's payment window ends. State: Paid.
 /// 4. The seller confirms receipt with {release}: the amount minus the protocol fee to the
 ///    buyer, the bond back to the seller. State: Released.
 ///
-/// Timeouts and cancellation:
-/// - While Funded the buyer may {cancel} at any time; the seller may {cancel} once the payment
-///   window has passed without the buyer marking paid. The seller gets amount + bond back.
+/// Timeouts, cancellation and concession:
+/// - The buyer may {cancel} at any time before the trade is settled (while Funded, Paid,
+///   AwaitingFee or Disputed: a concession); the seller may {cancel} a Funded trade once the
+///   payment window has passed without the buyer marking paid. The seller gets amount + bond
+///   back; the amount returns to the offer and to both parties' rolling volume.
+/// - The seller may {release} at any time before the trade is settled (a concession once a
+///   dispute started): it is a normal release and the seller keeps the bond.
 /// - Once Paid, the seller has CONFIRMATION_WINDOW to release or dispute. After it, the buyer
 ///   may take the amount with {releaseAfterTimeout} (the seller's bond still returns to the
 ///   seller: silence is not proof of cheating) or dispute. The seller may dispute only inside
 ///   the window; the buyer may dispute at any time while Paid.
 ///
-/// Disputes (ERC-792 / ERC-1497): either party disputes a Paid trade with {dispute}, paying the
-/// arbitrator's cost in ETH. The trade is then decided by the arbitrator chosen at deployment,
-/// and either party may {appeal} its ruling while the arbitrator allows (paying the appeal
-/// cost). Rulings:
-/// - 1 (BUYER_WINS): amount minus fee and the whole bond to the buyer. The bond pays the buyer's
-///   arbitration cost and the rest is compensation. The seller loses the bond.
-/// - 2 (SELLER_WINS): amount and bond back to the seller; the buyer's arbitration cost (if the
-///   buyer disputed) is lost. A seller who disputes and wins is not reimbursed its cost: the
-///   buyer has nothing locked to pay it from.
-/// - 0 (refused to arbitrate): the amount is split in half between buyer and seller (the odd
-///   unit to the seller), no fee; the bond returns to the seller.
+/// Disputes (ERC-792 / ERC-1497), both sides paying the arbitration fee:
+/// - Either party of a Paid trade calls {dispute} with the arbitrator's cost in ETH (the seller
+///   only inside the confirmation window). State: AwaitingFee; the other party has FEE_WINDOW
+///   (until `deadline`, exclusive) to deposit the cost too with {dispute}, or to concede
+///   ({release} by the seller, {cancel} by the buyer: every deposit is returned).
+/// - When both deposited, the escrow creates the dispute at the arbitrator (paying one cost;
+///   any deposit above the cost is returned). State: Disputed. If the cost rose since the
+///   first deposit, that party is given a new FEE_WINDOW to top up instead.
+/// - A party that neither pays nor concedes loses by default: from `deadline` on, anyone may
+///   call {settleByDefault}, which decides for the party that paid as its ruling would, and
+///   returns every deposit.
+/// - While Disputed, either party may {appeal} (paying at least the appeal cost; any excess
+///   the arbitrator does not take is returned) and either may still concede. A ruling that
+///   arrives for a trade already conceded changes nothing.
+/// - Rulings: 1 (BUYER_WINS): amount minus fee and the whole bond to the buyer; 2
+///   (SELLER_WINS): amount and bond to the seller. The winner gets its fee deposit back (the
+///   loser's paid the arbitrator). 0 (refused to arbitrate): the amount is split in half (the
+///   odd unit to the seller), no fee, the bond back to the seller, the held deposit split.
+/// - The policy jurors apply is the escrow's, set by governance ({setPolicy}: ERC-1497
+///   MetaEvidence with id {policyId}); a trade records the policy current when it opens and
+///   its dispute points to that one. Neither party chooses it.
 /// Every trade ends in exactly one terminal state: Released, Cancelled or Resolved.
+///
+/// Payments never block on a recipient: a token transfer or ETH payment that fails (a
+/// blacklisted account, a contract that refuses ETH) is credited to the recipient, who takes
+/// it later with {withdraw}; the other party is paid as usual.
 ///
 /// Storage: each trade is one slot holding the hash of its {Trade} record; every call about a
 /// trade passes the record (as emitted in events) and the contract checks it against the hash.
@@ -63,7 +84,8 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
         None,
         Funded,
         Paid,
-        Disputed,
+        AwaitingFee, // one party deposited the arbitration fee; the other's window is open
+        Disputed, // the dispute is at the arbitrator
         Released,
         Cancelled,
         Resolved
@@ -102,6 +124,35 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
         address token;
         uint128 amount;
         uint128 bond;
+        bytes32 offerHash; // the offer the trade came from
+        uint32 policyId; // the dispute policy in force when the trade opened
+    }
+
+    /// @notice How much of an offer is taken: `filled` (returned by cancelled trades),
+    ///         `takes` (the number of trades opened from it, which numbers trade ids) and
+    ///         whether its maker cancelled it.
+    struct Fill {
+        uint128 filled;
+        uint64 takes;
+        bool cancelled;
+    }
+
+    /// @notice The arbitration fees deposited for a disputed trade, in wei. While AwaitingFee,
+    ///         `deadline` ends the fee window of the party `awaitingBuyer` names. Once Disputed,
+    ///         `buyer` and `seller` both equal the cost paid and the escrow holds one of them,
+    ///         which goes to the winner.
+    struct DisputeFees {
+        uint128 buyer;
+        uint128 seller;
+        uint64 deadline;
+        bool awaitingBuyer;
+    }
+
+    /// @notice An account's rolling volume in one token: `used` as of `updatedAt`; it drains
+    ///         linearly, by the account's `perPeriod` limit over each VOLUME_PERIOD.
+    struct Volume {
+        uint64 updatedAt;
+        uint192 used;
     }
 
     /// @notice Reputation of an account for one token. Ratings are per account: see {ratingOf}.
@@ -142,8 +193,25 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     event TradePaid(bytes32 indexed tradeId, bytes32 paymentReference, uint64 confirmDeadline);
     event TradeReleased(bytes32 indexed tradeId, address indexed by, uint256 toBuyer, uint256 fee);
     event TradeCancelled(bytes32 indexed tradeId, address indexed by);
+    /// @notice `by` deposited `amount` of arbitration fee; the other party has until `deadline`
+    ///         (exclusive) to deposit too.
+    event DisputeFeePaid(bytes32 indexed tradeId, address indexed by, uint256 amount, uint64 deadline);
+    /// @notice Both fees are in: the arbitrator holds dispute `disputeId`.
     event TradeDisputed(bytes32 indexed tradeId, uint256 indexed disputeId, address indexed by);
+    /// @notice `by` appealed, and the arbitrator took `cost`.
     event TradeAppealed(bytes32 indexed tradeId, uint256 indexed disputeId, address indexed by, uint256 cost);
+    /// @notice The fee window ended unpaid: `ruling` is the paying party's, by default.
+    event TradeResolvedByDefault(bytes32 indexed tradeId, uint256 ruling, uint256 toBuyer, uint256 toSeller);
+    /// @notice A deposit of arbitration fee (or an appeal overpayment) went back to `to`.
+    event FeeDepositReturned(bytes32 indexed tradeId, address indexed to, uint256 amount);
+    /// @notice A cancelled trade's amount went back to its offer.
+    event OfferRefilled(bytes32 indexed offerHash, bytes32 indexed tradeId, uint256 amount);
+    /// @notice A payment `to` could not receive is credited to it (token zero: ETH).
+    event PaymentDeferred(address indexed to, address indexed token, uint256 amount);
+    /// @notice `account` withdrew its credit of `token` to `to`.
+    event Withdrawn(address indexed account, address indexed token, address to, uint256 amount);
+    /// @notice Governance set dispute policy `policyId` (also emitted as ERC-1497 MetaEvidence).
+    event PolicySet(uint32 indexed policyId, string uri);
     event TradeResolved(
         bytes32 indexed tradeId,
         uint256 indexed disputeId,
@@ -204,6 +272,19 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     error EscrowFeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
     error EscrowNothingToCollect(address token);
     error EscrowZeroAddress();
+    /// @notice The trade would take `account` past its rolling volume limit of the token.
+    error EscrowVolumeLimitExceeded(address account, uint256 amount, uint256 limit, uint256 headroom);
+    /// @notice The fee window closed at `closedAt`: the party that paid may settle by default.
+    error EscrowFeeWindowClosed(bytes32 tradeId, uint64 closedAt);
+    /// @notice The fee window is open until `closesAt`: no default yet.
+    error EscrowFeeWindowOpen(bytes32 tradeId, uint64 closesAt);
+    /// @notice The fee window waits for the other party, not `caller`.
+    error EscrowFeeNotAwaited(bytes32 tradeId, address caller);
+    error EscrowNothingToWithdraw(address account, address token);
+    error EscrowTransferFailed(address to, uint256 amount);
+    /// @notice ETH arrived from `sender`, who is not the arbitrator.
+    error EscrowUnexpectedEth(address sender);
+    error EscrowEmptyPolicy();
 
     // ---------------------------------------------------------------- constants
 
@@ -239,6 +320,9 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @notice Ruling id that returns the amount and the bond to the seller.
     /// @return The ruling id (2).
     function RULING_SELLER_WINS() external view returns (uint256);
+    /// @notice Time the other party has to deposit its arbitration fee (or concede).
+    /// @return The fee window in seconds.
+    function FEE_WINDOW() external view returns (uint256);
 
     // ---------------------------------------------------------------- offers
 
@@ -260,7 +344,7 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @param offer The signed offer to take.
     /// @param signature The maker's signature of `offer`.
     /// @param amount The amount of tokens to trade, within the offer's bounds and remainder.
-    /// @return tradeId keccak256(abi.encode(offerHash, amount filled before this take)).
+    /// @return tradeId keccak256(abi.encode(offerHash, number of earlier takes of the offer)).
     function openTrade(
         Offer calldata offer,
         bytes calldata signature,
@@ -271,7 +355,7 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @param trade The trade's current record (checked against its stored hash).
     /// @param paymentReference The buyer's reference of the fiat payment, for the seller.
     function markPaid(bytes32 tradeId, Trade calldata trade, bytes32 paymentReference) external;
-    /// @notice Seller: fiat received. While Funded or Paid.
+    /// @notice Seller: fiat received, or concedes. Any time before the trade is settled.
     /// @param tradeId The trade.
     /// @param trade The trade's current record.
     function release(bytes32 tradeId, Trade calldata trade) external;
@@ -279,30 +363,34 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @param tradeId The trade.
     /// @param trade The trade's current record.
     function releaseAfterTimeout(bytes32 tradeId, Trade calldata trade) external;
-    /// @notice Buyer while Funded; seller while Funded after the payment deadline.
+    /// @notice Buyer: any time before the trade is settled (a concession once paid); seller:
+    ///         while Funded after the payment deadline.
     /// @param tradeId The trade.
     /// @param trade The trade's current record.
     function cancel(bytes32 tradeId, Trade calldata trade) external;
-    /// @notice Either party, while Paid (the seller only inside the confirmation window).
-    ///         `msg.value` must equal the arbitrator's cost.
+    /// @notice Deposits the caller's arbitration fee. On a Paid trade either party starts the
+    ///         dispute (the seller only inside the confirmation window) with exactly the
+    ///         arbitrator's cost. While AwaitingFee, the awaited party deposits what it still
+    ///         owes (the cost less what it deposited) before the deadline; when both deposits
+    ///         cover the cost the dispute is created at the arbitrator.
     /// @param tradeId The trade.
     /// @param trade The trade's current record.
-    /// @param metaEvidence The ERC-1497 MetaEvidence URI of the trade (terms, payment
-    ///        methods, the parties' claims).
-    /// @return disputeId The arbitrator's id of the new dispute.
-    function dispute(
-        bytes32 tradeId,
-        Trade calldata trade,
-        string calldata metaEvidence
-    ) external payable returns (uint256 disputeId);
+    function dispute(bytes32 tradeId, Trade calldata trade) external payable;
+    /// @notice Anyone, from the fee window's deadline on: decides an AwaitingFee trade for
+    ///         the party that paid, and returns every deposit.
+    /// @param tradeId The trade.
+    /// @param trade The trade's current record.
+    function settleByDefault(bytes32 tradeId, Trade calldata trade) external;
     /// @notice Either party of a Disputed trade: appeals the arbitrator's current ruling of
-    ///         `disputeId`, paying exactly the arbitrator's {IArbitrator-appealCost}, which
-    ///         goes to the arbitrator (not reimbursed whatever the outcome).
+    ///         `disputeId` with at least the arbitrator's {IArbitrator-appealCost}. The escrow
+    ///         offers the arbitrator exactly that cost, and the whole payment only if the
+    ///         arbitrator refuses the cost alone; whatever the arbitrator does not keep is
+    ///         returned to the caller.
     /// @param tradeId The trade.
     /// @param trade The trade's current record.
     /// @param disputeId The arbitrator's dispute of the trade.
     function appeal(bytes32 tradeId, Trade calldata trade, uint256 disputeId) external payable;
-    /// @notice Either party: ERC-1497 evidence URI for the trade (Paid or Disputed).
+    /// @notice Either party: ERC-1497 evidence URI for the trade (Paid, AwaitingFee or Disputed).
     /// @param tradeId The trade.
     /// @param trade The trade's current record.
     /// @param evidence The evidence URI.
@@ -323,6 +411,16 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
 
     // ---------------------------------------------------------------- governance
 
+    /// @notice Takes the caller's credited payments of `token` (zero: ETH), sent to `to`.
+    ///         The transfer is not measured: a token that charges on transfer delivers less.
+    /// @param token The token, or the zero address for ETH.
+    /// @param to The recipient.
+    function withdraw(address token, address to) external;
+
+    /// @notice Publishes a new dispute policy (ERC-1497 MetaEvidence), which trades opened from
+    ///         now on follow. Governance only.
+    /// @param uri The policy's MetaEvidence URI.
+    function setPolicy(string calldata uri) external;
     /// @notice Sets the protocol fee for trades opened from now on. Governance only.
     /// @param newFeeBps The fee in basis points of the trade amount, at most {MAX_FEE_BPS}.
     function setFee(uint256 newFeeBps) external;
@@ -344,10 +442,36 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @param trade The trade record.
     /// @return keccak256(abi.encode(trade)).
     function hashTrade(Trade calldata trade) external pure returns (bytes32);
-    /// @notice Amount of an offer already taken.
+    /// @notice Amount of an offer taken by trades not cancelled.
     /// @param offerHash The offer's {hashOffer}.
-    /// @return The amount taken so far (type(uint256).max once cancelled).
+    /// @return The amount taken (type(uint256).max once cancelled).
     function filled(bytes32 offerHash) external view returns (uint256);
+    /// @notice An offer's fill: amount taken, number of takes, cancelled.
+    /// @param offerHash The offer's {hashOffer}.
+    /// @return The offer's {Fill}.
+    function fillOf(bytes32 offerHash) external view returns (Fill memory);
+    /// @notice The fee deposits of a trade in AwaitingFee or Disputed.
+    /// @param tradeId The trade.
+    /// @return Its {DisputeFees} (zero otherwise).
+    function disputeFees(bytes32 tradeId) external view returns (DisputeFees memory);
+    /// @notice Payments credited to `account` that it has not withdrawn.
+    /// @param account The account.
+    /// @param token The token (zero: ETH).
+    /// @return The amount {withdraw} would send.
+    function creditOf(address account, address token) external view returns (uint256);
+    /// @notice An account's rolling volume of `token`, as stored (see {volumeHeadroom}).
+    /// @param account The account.
+    /// @param token The token.
+    /// @return Its {Volume}.
+    function volumeOf(address account, address token) external view returns (Volume memory);
+    /// @notice How much more of `token` the account may trade now under its rolling limit.
+    /// @param account The account.
+    /// @param token The token.
+    /// @return The headroom (type(uint256).max if its level has no rolling limit).
+    function volumeHeadroom(address account, address token) external view returns (uint256);
+    /// @notice The current dispute policy, which trades opened now record.
+    /// @return Its MetaEvidence id.
+    function policyId() external view returns (uint32);
     /// @notice A maker's lowest valid offer nonce (see {cancelOffersBelow}).
     /// @param maker The maker.
     /// @return Offers of `maker` with a lower nonce are cancelled.

@@ -15,6 +15,7 @@ import {StakingLedger} from "../libraries/StakingLedger.sol";
 import {SeatBook} from "../libraries/SeatBook.sol";
 import {VoteTally} from "../libraries/VoteTally.sol";
 import {Transfers} from "../libraries/Transfers.sol";
+import {Delegation} from "../libraries/Delegation.sol";
 import {Governed} from "../governance/Governed.sol";
 import {JurorCourtStorage} from "./JurorCourtStorage.sol";
 import {JurorCourtExtension} from "./JurorCourtExtension.sol";
@@ -431,35 +432,14 @@ contract JurorCourt is IJurorCourt, JurorCourtStorage, Governed, ReentrancyGuard
         return _randomness;
     }
 
-    /// @dev Runs this call's calldata in the extension on this contract's storage and ends the
-    ///      call with its return data (or its revert). The extension is created by the
-    ///      constructor and fixed for ever.
+    /// @dev Runs this call in the extension (see {Delegation-forward}); the call ends there.
     function _delegate() private {
-        address extension = _extension;
-        // Not memory-safe, and needs not be: the call ends here, with `return` or `revert`.
-        // solhint-disable-next-line no-inline-assembly
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), extension, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) {
-                revert(0, returndatasize())
-            }
-            return(0, returndatasize())
-        }
+        Delegation.forward(_extension);
     }
 
-    /// @dev {_delegate} for a view: the extension's functions reached this way only read
-    ///      storage, so the call keeps the view's promise.
+    /// @dev {_delegate} for a view (see {Delegation-forwardView}).
     function _delegateView() private view {
-        function() internal run = _delegate;
-        function() internal view runAsView;
-        // Only retypes the function pointer (a jump target on the stack).
-        // solhint-disable-next-line no-inline-assembly
-        assembly {
-            runAsView := run
-        }
-        runAsView();
+        Delegation.forwardView(_extension);
     }
 
     /// @dev The rules of the parameters in force now; a delayed request is checked again when

@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -16,17 +15,25 @@ import {IOTCEscrow} from "../../interfaces/IOTCEscrow.sol";
 import {ITokenRegistry} from "../../interfaces/ITokenRegistry.sol";
 import {Governed} from "../governance/Governed.sol";
 import {BPS, Rulings} from "../libraries/Constants.sol";
+import {Delegation} from "../libraries/Delegation.sol";
 import {Transfers} from "../libraries/Transfers.sol";
+import {OTCEscrowExtension} from "./OTCEscrowExtension.sol";
+import {OTCEscrowStorage} from "./OTCEscrowStorage.sol";
 
 /// @title OTCEscrow
 /// @notice Stablecoin <-> fiat trades with a seller bond and ERC-792 arbitration.
 ///         See {IOTCEscrow}.
-contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
+/// @dev The trade's path (offers, opening, payment, release, cancellation) and governance run
+///      here. Disputes, credits, chat, reviews and the structured views run in
+///      {OTCEscrowExtension}, created by the constructor and reached by DELEGATECALL, which
+///      keeps each unit under the code size limit. Both inherit {OTCEscrowStorage} first.
+contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     uint256 public constant BOND_BPS = 2_000; // 20% of the trade amount
     uint256 public constant MAX_FEE_BPS = 100; // 1% of the trade amount
     uint256 public constant CONFIRMATION_WINDOW = 3 days;
+    uint256 public constant FEE_WINDOW = 3 days;
     uint256 public constant MIN_PAYMENT_WINDOW = 15 minutes;
     uint256 public constant MAX_PAYMENT_WINDOW = 3 days;
     uint8 public constant PRICE_DECIMALS = 8;
@@ -35,7 +42,6 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     uint256 public constant RULING_BUYER_WINS = Rulings.BUYER_WINS;
     uint256 public constant RULING_SELLER_WINS = Rulings.SELLER_WINS;
 
-    uint256 private constant _CANCELLED = type(uint256).max; // `filled` of a cancelled offer
     bytes32 private constant _OFFER_TYPEHASH =
         keccak256(
             "Offer(address maker,uint8 side,address token,uint256 minAmount,uint256 maxAmount,"
@@ -48,20 +54,8 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     IAssetProxy private immutable _proxy;
     IArbitrator private immutable _arbitrator;
     address private immutable _treasury;
-    bytes private _arbitratorExtraData;
-
-    uint16 private _feeBps;
-    bool private _paused;
-
-    mapping(bytes32 offerHash => uint256) private _filled;
-    mapping(address maker => uint256) private _minNonce;
-    mapping(bytes32 tradeId => bytes32) private _commitments;
-    mapping(uint256 disputeId => bytes32 tradeId) private _disputeTrades;
-    mapping(bytes32 tradeId => Trade) private _disputed;
-    mapping(address account => mapping(address token => Stats)) private _stats;
-    mapping(address account => Rating) private _ratings;
-    mapping(bytes32 tradeId => mapping(address party => ChatAnchor)) private _chats;
-    mapping(address token => uint256) private _fees;
+    uint256 private immutable _volumePeriod;
+    address private immutable _extension;
 
     constructor(
         address governance_,
@@ -70,7 +64,8 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         IAssetProxy proxy_,
         IArbitrator arbitrator_,
         bytes memory arbitratorExtraData_,
-        address treasury_
+        address treasury_,
+        string memory policy_
     ) Governed(governance_) EIP712("OpenOTC Escrow", "1") {
         if (
             address(registry_) == address(0) ||
@@ -85,6 +80,15 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         _arbitrator = arbitrator_;
         _arbitratorExtraData = arbitratorExtraData_;
         _treasury = treasury_;
+        uint256 volumePeriod = identity_.VOLUME_PERIOD();
+        _volumePeriod = volumePeriod;
+        _extension = address(new OTCEscrowExtension(identity_, arbitrator_, volumePeriod));
+        _publishPolicy(0, policy_);
+    }
+
+    /// @notice Takes back ETH the arbitrator returns (an appeal it did not charge in full).
+    receive() external payable {
+        if (msg.sender != address(_arbitrator)) revert EscrowUnexpectedEth(msg.sender);
     }
 
     // ---------------------------------------------------------------- offers
@@ -100,7 +104,7 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     function cancelOffer(Offer calldata offer) external {
         if (msg.sender != offer.maker) revert EscrowNotMaker(msg.sender);
         bytes32 offerHash = hashOffer(offer);
-        _filled[offerHash] = _CANCELLED;
+        _fills[offerHash].cancelled = true;
         emit OfferCancelled(offerHash, msg.sender);
     }
 
@@ -112,8 +116,6 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         emit OffersCancelledBelow(msg.sender, nonce);
     }
 
-    // ---------------------------------------------------------------- opening
-
     /// @inheritdoc IOTCEscrow
     function openTrade(
         Offer calldata offer,
@@ -123,14 +125,16 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         // Checks: the offer, then the parties.
         if (_paused) revert EscrowPaused();
         bytes32 offerHash = hashOffer(offer);
-        uint256 before = _checkOffer(offer, offerHash, signature, amount);
+        Fill memory fill = _checkOffer(offer, offerHash, signature, amount);
         (address seller, address buyer) = offer.side == Side.SellCrypto
             ? (offer.maker, msg.sender)
             : (msg.sender, offer.maker);
-        _checkParties(offer, amount);
 
-        // Effects: fill the offer, commit the trade.
-        _filled[offerHash] = before + amount;
+        // Effects: count both parties' volume, fill the offer, commit the trade.
+        _checkParties(offer, amount);
+        tradeId = keccak256(abi.encode(offerHash, fill.takes));
+        // filled + amount <= maxAmount and takes counts transactions: neither overflows.
+        _fills[offerHash] = Fill(fill.filled + uint128(amount), fill.takes + 1, false);
         uint256 bond = (amount * BOND_BPS) / BPS;
         Trade memory trade = Trade({
             seller: seller,
@@ -143,9 +147,10 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
             buyerReviewed: false,
             token: offer.token,
             amount: SafeCast.toUint128(amount),
-            bond: uint128(bond) // bond < amount, which fits in 128 bits
+            bond: uint128(bond), // bond < amount, which fits in 128 bits
+            offerHash: offerHash,
+            policyId: _policyId
         });
-        tradeId = keccak256(abi.encode(offerHash, before));
         _commitments[tradeId] = _hash(trade);
         emit TradeOpened(tradeId, offerHash, msg.sender, trade);
 
@@ -158,8 +163,6 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
             EscrowFeeOnTransferToken.selector
         );
     }
-
-    // ---------------------------------------------------------------- the happy path
 
     /// @inheritdoc IOTCEscrow
     function markPaid(bytes32 tradeId, Trade calldata record, bytes32 paymentReference) external {
@@ -179,10 +182,15 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     function release(bytes32 tradeId, Trade calldata record) external nonReentrant {
         Trade memory trade = _load(tradeId, record);
         if (msg.sender != trade.seller) revert EscrowNotSeller(msg.sender);
-        if (trade.status != Status.Funded && trade.status != Status.Paid) {
-            revert EscrowWrongStatus(tradeId, trade.status);
+        Status was = trade.status;
+        if (was != Status.Funded && was != Status.Paid) {
+            if (was != Status.AwaitingFee && was != Status.Disputed) revert EscrowWrongStatus(tradeId, was);
         }
+        // A concession during a dispute: the buyer, who wins, takes back what it deposited.
+        (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, was, true);
         _release(tradeId, trade);
+        _returnEth(tradeId, trade.buyer, buyerEth);
+        _returnEth(tradeId, trade.seller, sellerEth);
     }
 
     /// @inheritdoc IOTCEscrow
@@ -199,156 +207,121 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc IOTCEscrow
     function cancel(bytes32 tradeId, Trade calldata record) external nonReentrant {
         Trade memory trade = _load(tradeId, record);
+        Status was = trade.status;
         if (msg.sender == trade.seller) {
             _requireStatus(tradeId, trade, Status.Funded);
             if (block.timestamp < trade.paymentDeadline) {
                 revert EscrowPaymentWindowOpen(tradeId, trade.paymentDeadline);
             }
         } else if (msg.sender == trade.buyer) {
-            _requireStatus(tradeId, trade, Status.Funded);
+            if (was == Status.None || was > Status.Disputed) revert EscrowWrongStatus(tradeId, was);
         } else {
             revert EscrowNotParty(msg.sender);
         }
         trade.status = Status.Cancelled;
         _commitments[tradeId] = _hash(trade);
+        (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, was, false);
+        // The trade did not happen: its amount goes back to the offer and to both volumes.
+        _fills[trade.offerHash].filled -= trade.amount;
+        _returnVolume(trade.seller, trade.token, trade.amount);
+        _returnVolume(trade.buyer, trade.token, trade.amount);
         emit TradeCancelled(tradeId, msg.sender);
-        IERC20(trade.token).safeTransfer(trade.seller, uint256(trade.amount) + trade.bond);
+        emit OfferRefilled(trade.offerHash, tradeId, trade.amount);
+        _pay(trade.token, trade.seller, uint256(trade.amount) + trade.bond);
+        _returnEth(tradeId, trade.buyer, buyerEth);
+        _returnEth(tradeId, trade.seller, sellerEth);
     }
 
-    // ---------------------------------------------------------------- disputes
+    // ---------------------------------------------------------------- in the extension
 
     /// @inheritdoc IOTCEscrow
-    function dispute(
-        bytes32 tradeId,
-        Trade calldata record,
-        string calldata metaEvidence
-    ) external payable nonReentrant returns (uint256 disputeId) {
-        Trade memory trade = _load(tradeId, record);
-        if (msg.sender == trade.seller) {
-            _requireStatus(tradeId, trade, Status.Paid);
-            if (block.timestamp >= trade.confirmDeadline) {
-                revert EscrowConfirmationWindowClosed(tradeId, trade.confirmDeadline);
-            }
-        } else if (msg.sender == trade.buyer) {
-            _requireStatus(tradeId, trade, Status.Paid);
-        } else {
-            revert EscrowNotParty(msg.sender);
-        }
-        bytes memory extraData = _arbitratorExtraData;
-        uint256 cost = _arbitrator.arbitrationCost(extraData);
-        if (msg.value != cost) revert EscrowWrongArbitrationFee(msg.value, cost);
-
-        trade.status = Status.Disputed;
-        _commitments[tradeId] = _hash(trade);
-        _disputed[tradeId] = trade;
-        disputeId = _arbitrator.createDispute{value: cost}(RULING_OPTIONS, extraData);
-        _disputeTrades[disputeId] = tradeId;
-        emit TradeDisputed(tradeId, disputeId, msg.sender);
-        emit MetaEvidence(uint256(tradeId), metaEvidence);
-        emit Dispute(_arbitrator, disputeId, uint256(tradeId), uint256(tradeId));
+    function dispute(bytes32, Trade calldata) external payable {
+        _delegate();
     }
 
     /// @inheritdoc IOTCEscrow
-    function appeal(bytes32 tradeId, Trade calldata record, uint256 disputeId) external payable nonReentrant {
-        Trade memory trade = _load(tradeId, record);
-        _requireParty(trade);
-        _requireStatus(tradeId, trade, Status.Disputed);
-        if (_disputeTrades[disputeId] != tradeId) revert EscrowUnknownDispute(disputeId);
-        bytes memory extraData = _arbitratorExtraData;
-        uint256 cost = _arbitrator.appealCost(disputeId, extraData);
-        if (msg.value != cost) revert EscrowWrongArbitrationFee(msg.value, cost);
-        emit TradeAppealed(tradeId, disputeId, msg.sender, cost);
-        _arbitrator.appeal{value: cost}(disputeId, extraData);
+    function settleByDefault(bytes32, Trade calldata) external {
+        _delegate();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function appeal(bytes32, Trade calldata, uint256) external payable {
+        _delegate();
     }
 
     /// @inheritdoc IArbitrable
-    function rule(uint256 disputeId, uint256 ruling) external nonReentrant {
-        if (msg.sender != address(_arbitrator)) revert EscrowNotArbitrator(msg.sender);
-        bytes32 tradeId = _disputeTrades[disputeId];
-        if (tradeId == bytes32(0)) revert EscrowUnknownDispute(disputeId);
-        if (ruling > RULING_OPTIONS) revert EscrowInvalidRuling(ruling);
-        Trade memory trade = _disputed[tradeId];
-        _requireStatus(tradeId, trade, Status.Disputed);
-
-        uint256 amount = trade.amount;
-        uint256 toBuyer = 0;
-        uint256 toSeller = 0;
-        uint256 fee = 0;
-        if (ruling == RULING_BUYER_WINS) {
-            fee = (amount * trade.feeBps) / BPS;
-            toBuyer = amount - fee + trade.bond;
-            _recordTrade(trade.buyer, trade.token, amount, 1, 0);
-            _recordTrade(trade.seller, trade.token, amount, 0, 1);
-        } else if (ruling == RULING_SELLER_WINS) {
-            toSeller = amount + trade.bond;
-            _recordDispute(trade.seller, trade.token, true);
-            _recordDispute(trade.buyer, trade.token, false);
-        } else {
-            toBuyer = amount / 2;
-            toSeller = amount - toBuyer + trade.bond;
-        }
-        delete _disputed[tradeId];
-        trade.status = Status.Resolved;
-        _commitments[tradeId] = _hash(trade);
-        if (fee != 0) _fees[trade.token] += fee;
-        emit Ruling(_arbitrator, disputeId, ruling);
-        emit TradeResolved(tradeId, disputeId, ruling, toBuyer, toSeller);
-        _payout(trade.token, trade.buyer, toBuyer);
-        _payout(trade.token, trade.seller, toSeller);
+    function rule(uint256, uint256) external {
+        _delegate();
     }
 
     /// @inheritdoc IOTCEscrow
-    function submitEvidence(bytes32 tradeId, Trade calldata record, string calldata evidence) external {
-        Trade memory trade = _load(tradeId, record);
-        _requireParty(trade);
-        if (trade.status != Status.Paid && trade.status != Status.Disputed) {
-            revert EscrowWrongStatus(tradeId, trade.status);
-        }
-        emit Evidence(_arbitrator, uint256(tradeId), msg.sender, evidence);
-    }
-
-    // ---------------------------------------------------------------- chat and reputation
-
-    /// @inheritdoc IOTCEscrow
-    function anchorChat(bytes32 tradeId, Trade calldata record, bytes32 root, uint64 messageCount) external {
-        Trade memory trade = _load(tradeId, record);
-        _requireParty(trade);
-        ChatAnchor storage anchor = _chats[tradeId][msg.sender];
-        if (messageCount < anchor.messageCount) {
-            revert EscrowChatCountDecreased(messageCount, anchor.messageCount);
-        }
-        anchor.root = root;
-        anchor.messageCount = messageCount;
-        emit ChatAnchored(tradeId, msg.sender, root, messageCount);
+    function submitEvidence(bytes32, Trade calldata, string calldata) external {
+        _delegate();
     }
 
     /// @inheritdoc IOTCEscrow
-    function review(bytes32 tradeId, Trade calldata record, uint8 rating, bytes32 commentHash) external {
-        Trade memory trade = _load(tradeId, record);
-        if (trade.status != Status.Released && trade.status != Status.Resolved) {
-            revert EscrowNotSettled(tradeId, trade.status);
-        }
-        if (rating == 0 || rating > 5) revert EscrowInvalidRating(rating);
-        address subject = address(0);
-        if (msg.sender == trade.buyer) {
-            if (trade.buyerReviewed) revert EscrowAlreadyReviewed(tradeId, msg.sender);
-            trade.buyerReviewed = true;
-            subject = trade.seller;
-        } else if (msg.sender == trade.seller) {
-            if (trade.sellerReviewed) revert EscrowAlreadyReviewed(tradeId, msg.sender);
-            trade.sellerReviewed = true;
-            subject = trade.buyer;
-        } else {
-            revert EscrowNotParty(msg.sender);
-        }
-        _commitments[tradeId] = _hash(trade);
-        Rating storage score = _ratings[subject];
-        score.sum += rating;
-        score.count += 1;
-        emit ReviewLeft(tradeId, msg.sender, subject, rating, commentHash);
+    function withdraw(address, address) external {
+        _delegate();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function anchorChat(bytes32, Trade calldata, bytes32, uint64) external {
+        _delegate();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function review(bytes32, Trade calldata, uint8, bytes32) external {
+        _delegate();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function disputeFees(bytes32) external view returns (DisputeFees memory) {
+        _delegateView();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function creditOf(address, address) external view returns (uint256) {
+        _delegateView();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function volumeOf(address, address) external view returns (Volume memory) {
+        _delegateView();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function volumeHeadroom(address, address) external view returns (uint256) {
+        _delegateView();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function statsOf(address, address) external view returns (Stats memory) {
+        _delegateView();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function ratingOf(address) external view returns (Rating memory) {
+        _delegateView();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function chatAnchor(bytes32, address) external view returns (ChatAnchor memory) {
+        _delegateView();
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function verifyChatMessage(bytes32, address, ChatMessage calldata, bytes32[] calldata) external view returns (bool) {
+        _delegateView();
     }
 
     // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IOTCEscrow
+    function setPolicy(string calldata uri) external onlyGovernance {
+        uint32 id = _policyId + 1;
+        _policyId = id;
+        _publishPolicy(id, uri);
+    }
 
     /// @inheritdoc IOTCEscrow
     function setFee(uint256 newFeeBps) external onlyGovernance {
@@ -392,7 +365,18 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
 
     /// @inheritdoc IOTCEscrow
     function filled(bytes32 offerHash) external view returns (uint256) {
-        return _filled[offerHash];
+        Fill memory fill = _fills[offerHash];
+        return fill.cancelled ? type(uint256).max : fill.filled;
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function fillOf(bytes32 offerHash) external view returns (Fill memory) {
+        return _fills[offerHash];
+    }
+
+    /// @inheritdoc IOTCEscrow
+    function policyId() external view returns (uint32) {
+        return _policyId;
     }
 
     /// @inheritdoc IOTCEscrow
@@ -403,37 +387,6 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
     /// @inheritdoc IOTCEscrow
     function tradeCommitment(bytes32 tradeId) external view returns (bytes32) {
         return _commitments[tradeId];
-    }
-
-    /// @inheritdoc IOTCEscrow
-    function statsOf(address account, address token) external view returns (Stats memory) {
-        return _stats[account][token];
-    }
-
-    /// @inheritdoc IOTCEscrow
-    function ratingOf(address account) external view returns (Rating memory) {
-        return _ratings[account];
-    }
-
-    /// @inheritdoc IOTCEscrow
-    function chatAnchor(bytes32 tradeId, address party) external view returns (ChatAnchor memory) {
-        return _chats[tradeId][party];
-    }
-
-    /// @inheritdoc IOTCEscrow
-    function verifyChatMessage(
-        bytes32 tradeId,
-        address party,
-        ChatMessage calldata message,
-        bytes32[] calldata proof
-    ) external view returns (bool) {
-        bytes32 root = _chats[tradeId][party].root;
-        bytes32 leaf = keccak256(
-            bytes.concat(
-                keccak256(abi.encode(tradeId, message.index, message.sender, message.sentAt, message.textHash))
-            )
-        );
-        return root != bytes32(0) && MerkleProof.verifyCalldata(proof, root, leaf);
     }
 
     /// @inheritdoc IOTCEscrow
@@ -468,25 +421,36 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Checks the offer and the amount; returns the amount filled before this take.
+    /// @dev Runs this call in the extension (see {Delegation-forward}); the call ends there.
+    function _delegate() private {
+        Delegation.forward(_extension);
+    }
+
+    /// @dev {_delegate} for a view (see {Delegation-forwardView}).
+    function _delegateView() private view {
+        Delegation.forwardView(_extension);
+    }
+
+    /// @dev Checks the offer and the amount; returns the offer's fill before this take.
     function _checkOffer(
         Offer calldata offer,
         bytes32 offerHash,
         bytes calldata signature,
         uint256 amount
-    ) private view returns (uint256 before) {
+    ) private view returns (Fill memory fill) {
         if (block.timestamp >= offer.expiry) revert EscrowOfferExpired(offerHash, offer.expiry);
         uint256 floor = _minNonce[offer.maker];
         if (offer.nonce < floor) revert EscrowOfferNonceCancelled(offer.nonce, floor);
-        before = _filled[offerHash];
-        if (before == _CANCELLED) revert EscrowOfferCancelled(offerHash);
-        // A zero take would leave `filled` unchanged and give the next take the same trade id.
+        fill = _fills[offerHash];
+        if (fill.cancelled) revert EscrowOfferCancelled(offerHash);
         if (amount == 0) revert EscrowZeroAmount();
         if (amount < offer.minAmount || amount > offer.maxAmount) {
             revert EscrowAmountOutOfRange(amount, offer.minAmount, offer.maxAmount);
         }
-        // before <= maxAmount always holds: every take keeps filled within maxAmount.
-        uint256 remaining = offer.maxAmount - before;
+        // filled <= maxAmount always holds: every take keeps it within maxAmount, and a
+        // cancelled trade returns only what it took. So one taker never holds more of an
+        // offer, unpaid or not, than the offer's maxAmount.
+        uint256 remaining = offer.maxAmount - fill.filled;
         if (amount > remaining) revert EscrowOfferOverfilled(offerHash, amount, remaining);
         if (offer.paymentWindow < MIN_PAYMENT_WINDOW || offer.paymentWindow > MAX_PAYMENT_WINDOW) {
             revert EscrowInvalidPaymentWindow(offer.paymentWindow);
@@ -494,16 +458,39 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         _checkSignature(offer.maker, offerHash, signature);
     }
 
-    /// @dev Registry listing, self-trade, the taker's level, both parties' limits.
-    function _checkParties(Offer calldata offer, uint256 amount) private view {
+    /// @dev Registry listing, self-trade, the taker's level, both parties' limits per trade
+    ///      and over the rolling period; counts the amount in both parties' volume.
+    function _checkParties(Offer calldata offer, uint256 amount) private {
         if (msg.sender == offer.maker) revert EscrowSelfTrade(msg.sender);
         if (!_registry.isListed(offer.token)) revert EscrowTokenNotListed(offer.token);
-        uint8 takerLevel = _identity.levelOf(msg.sender);
+        (uint8 takerLevel, IIdentityRegistry.Limits memory taker) = _identity.limitOf(msg.sender, offer.token);
         if (takerLevel < offer.minLevel) revert EscrowLevelTooLow(msg.sender, takerLevel, offer.minLevel);
-        uint256 takerLimit = _identity.limit(offer.token, takerLevel);
-        if (amount > takerLimit) revert EscrowLimitExceeded(msg.sender, amount, takerLimit);
-        uint256 makerLimit = _identity.limitOf(offer.maker, offer.token);
-        if (amount > makerLimit) revert EscrowLimitExceeded(offer.maker, amount, makerLimit);
+        if (amount > taker.perTransaction) revert EscrowLimitExceeded(msg.sender, amount, taker.perTransaction);
+        (, IIdentityRegistry.Limits memory maker) = _identity.limitOf(offer.maker, offer.token);
+        if (amount > maker.perTransaction) revert EscrowLimitExceeded(offer.maker, amount, maker.perTransaction);
+        _useVolume(msg.sender, offer.token, amount, taker.perPeriod);
+        _useVolume(offer.maker, offer.token, amount, maker.perPeriod);
+    }
+
+    /// @dev Adds `amount` to the account's rolling volume, refused past `limit`. A level
+    ///      without a rolling limit is not counted.
+    function _useVolume(address account, address token, uint256 amount, uint256 limit) private {
+        if (limit == type(uint256).max) return;
+        Volume storage volume = _volumes[account][token];
+        uint256 used = _drained(volume, limit, _volumePeriod);
+        uint256 headroom = limit > used ? limit - used : 0;
+        if (amount > headroom) revert EscrowVolumeLimitExceeded(account, amount, limit, headroom);
+        volume.updatedAt = uint64(block.timestamp);
+        volume.used = SafeCast.toUint192(used + amount);
+    }
+
+    /// @dev Takes a cancelled trade's amount out of the account's volume. Subtracting from the
+    ///      stored figure, before draining, gives what draining then subtracting would: the
+    ///      drain is linear from `updatedAt` and both clamp at zero.
+    function _returnVolume(address account, address token, uint256 amount) private {
+        Volume storage volume = _volumes[account][token];
+        uint256 used = volume.used;
+        volume.used = uint192(used > amount ? used - amount : 0); // below the stored uint192
     }
 
     function _checkSignature(address maker, bytes32 offerHash, bytes calldata signature) private view {
@@ -523,62 +510,28 @@ contract OTCEscrow is IOTCEscrow, Governed, EIP712, ReentrancyGuardTransient {
         trade.status = Status.Released;
         _commitments[tradeId] = _hash(trade);
         if (fee != 0) _fees[trade.token] += fee;
-        _recordTrade(trade.buyer, trade.token, amount, 0, 0);
-        _recordTrade(trade.seller, trade.token, amount, 0, 0);
+        _record(trade.buyer, trade.token, amount, 0, 0);
+        _record(trade.seller, trade.token, amount, 0, 0);
         emit TradeReleased(tradeId, msg.sender, amount - fee, fee);
-        IERC20(trade.token).safeTransfer(trade.buyer, amount - fee);
-        _payout(trade.token, trade.seller, trade.bond);
+        _pay(trade.token, trade.buyer, amount - fee);
+        _pay(trade.token, trade.seller, trade.bond);
     }
 
-    function _recordTrade(address account, address token, uint256 amount, uint32 won, uint32 lost) private {
-        Stats storage stats = _stats[account][token];
-        stats.tradesCompleted += 1;
-        stats.disputesWon += won;
-        stats.disputesLost += lost;
-        stats.volume += uint160(amount); // amount < 2**128
+    /// @dev Clears the fee deposits of a trade settled by concession while AwaitingFee (each
+    ///      deposit to its payer) or Disputed (the held deposit to the winner). Returns the
+    ///      wei due to the buyer and to the seller.
+    function _closeFees(bytes32 tradeId, Status was, bool buyerWins) private returns (uint256, uint256) {
+        if (was != Status.AwaitingFee && was != Status.Disputed) return (0, 0);
+        DisputeFees memory fees = _disputes[tradeId];
+        delete _disputes[tradeId];
+        if (was == Status.AwaitingFee) return (fees.buyer, fees.seller);
+        delete _disputed[tradeId];
+        return buyerWins ? (uint256(fees.buyer), uint256(0)) : (uint256(0), uint256(fees.seller));
     }
 
-    function _recordDispute(address account, address token, bool won) private {
-        Stats storage stats = _stats[account][token];
-        if (won) stats.disputesWon += 1;
-        else stats.disputesLost += 1;
-    }
-
-    function _payout(address token, address to, uint256 amount) private {
-        if (amount != 0) IERC20(token).safeTransfer(to, amount);
-    }
-
-    function _load(bytes32 tradeId, Trade calldata record) private view returns (Trade memory) {
-        bytes32 stored = _commitments[tradeId];
-        if (stored == bytes32(0)) revert EscrowUnknownTrade(tradeId);
-        if (stored != _hashRecord(record)) revert EscrowTradeMismatch(tradeId);
-        return record;
-    }
-
-    /// @dev keccak256(abi.encode(record)) without the ABI encoder's copy and checks: a Trade is
-    ///      a static struct of eleven words, encoded as its calldata bytes. A record with dirty
-    ///      (non-canonical) bits hashes differently from the stored commitment, which hashes
-    ///      the canonical encoding, so it is refused as EscrowTradeMismatch.
-    function _hashRecord(Trade calldata record) private pure returns (bytes32 recordHash) {
-        // Safe: copies the record to free memory without moving the free memory pointer (the
-        // bytes are scratch, hashed at once) and writes nothing else.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let pointer := mload(0x40)
-            calldatacopy(pointer, record, 0x160)
-            recordHash := keccak256(pointer, 0x160)
-        }
-    }
-
-    function _requireStatus(bytes32 tradeId, Trade memory trade, Status expected) private pure {
-        if (trade.status != expected) revert EscrowWrongStatus(tradeId, trade.status);
-    }
-
-    function _requireParty(Trade memory trade) private view {
-        if (msg.sender != trade.buyer && msg.sender != trade.seller) revert EscrowNotParty(msg.sender);
-    }
-
-    function _hash(Trade memory trade) private pure returns (bytes32) {
-        return keccak256(abi.encode(trade));
+    function _publishPolicy(uint32 id, string memory uri) private {
+        if (bytes(uri).length == 0) revert EscrowEmptyPolicy();
+        emit PolicySet(id, uri);
+        emit MetaEvidence(id, uri);
     }
 }

@@ -11,6 +11,7 @@ import {Governed} from "../governance/Governed.sol";
 ///         See {IIdentityRegistry}.
 contract IdentityRegistry is IIdentityRegistry, Governed, EIP712 {
     uint8 public constant MAX_LEVEL = 3;
+    uint256 public constant VOLUME_PERIOD = 30 days;
 
     bytes32 private constant _ATTESTATION_TYPEHASH =
         keccak256(
@@ -20,7 +21,7 @@ contract IdentityRegistry is IIdentityRegistry, Governed, EIP712 {
     mapping(address issuer => bool) private _issuers;
     mapping(address account => Identity) private _identities;
     mapping(address issuer => mapping(address subject => uint256)) private _nonces;
-    mapping(address token => mapping(uint8 level => uint256)) private _limits;
+    mapping(address token => mapping(uint8 level => Limits)) private _limits;
 
     constructor(address governance_) Governed(governance_) EIP712("OpenOTC Identity", "1") {}
 
@@ -70,10 +71,10 @@ contract IdentityRegistry is IIdentityRegistry, Governed, EIP712 {
     }
 
     /// @inheritdoc IIdentityRegistry
-    function setLimit(address token, uint8 level, uint256 amount) external onlyGovernance {
+    function setLimit(address token, uint8 level, uint256 perTransaction, uint256 perPeriod) external onlyGovernance {
         if (level > MAX_LEVEL) revert IdentityInvalidLevel(level);
-        _limits[token][level] = amount;
-        emit LimitSet(token, level, amount);
+        _limits[token][level] = Limits(perTransaction, perPeriod);
+        emit LimitSet(token, level, perTransaction, perPeriod);
     }
 
     // ---------------------------------------------------------------- views
@@ -86,12 +87,13 @@ contract IdentityRegistry is IIdentityRegistry, Governed, EIP712 {
     }
 
     /// @inheritdoc IIdentityRegistry
-    function limitOf(address account, address token) external view returns (uint256) {
-        return _limits[token][levelOf(account)];
+    function limitOf(address account, address token) external view returns (uint8 level, Limits memory limits) {
+        level = levelOf(account);
+        limits = _limits[token][level];
     }
 
     /// @inheritdoc IIdentityRegistry
-    function limit(address token, uint8 level) external view returns (uint256) {
+    function limit(address token, uint8 level) external view returns (Limits memory) {
         return _limits[token][level];
     }
 

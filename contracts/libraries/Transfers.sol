@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 /// @title Transfers
 /// @notice Value movements that several OpenOTC contracts make, each failing with the calling
@@ -9,10 +10,16 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 ///         stay declared in that contract's interface).
 library Transfers {
     /// @notice Pulls exactly `amount` of `token` from `from` into this contract with `move`,
-    ///         and refuses tokens that deliver less or more (fee-on-transfer, rebasing).
+    ///         and refuses tokens that deliver less or more (fee-on-transfer, rebasing), on the
+    ///         way in and on the way out: after the pull, the contract transfers the amount to
+    ///         itself and its balance must not change. A token that charges on `transfer` but
+    ///         not on `transferFrom` is refused here, before anything is locked, rather than
+    ///         paying a recipient short later.
     /// @dev Reverts with `feeOnTransferError(address token, uint256 expected, uint256 received)`
-    ///      unless this contract's balance grew by exactly `amount`. A `move` that re-enters and
-    ///      moves tokens itself changes the balance seen here, so it is refused too.
+    ///      unless this contract's balance grew by exactly `amount` (received = the growth), or
+    ///      if the self-transfer lost part of it (received = amount less the loss). A `move`
+    ///      that re-enters and moves tokens itself changes the balance seen here, so it is
+    ///      refused too.
     /// @param token The token to pull.
     /// @param from The account the tokens come from (it approved `move`'s spender).
     /// @param amount The exact amount this contract must receive.
@@ -28,8 +35,17 @@ library Transfers {
     ) internal {
         uint256 balanceBefore = _balanceOfSelf(token);
         move(token, from, amount);
-        uint256 received = _balanceOfSelf(token) - balanceBefore;
+        uint256 balanceAfter = _balanceOfSelf(token);
+        uint256 received = balanceAfter - balanceBefore;
         if (received != amount) {
+            _revert(abi.encodeWithSelector(feeOnTransferError, token, amount, received));
+        }
+        SafeERC20.safeTransfer(token, address(this), amount);
+        uint256 kept = _balanceOfSelf(token);
+        if (kept != balanceAfter) {
+            // Lost part of it (fee) or gained some (rebasing): `received` is what a recipient
+            // of `amount` would have seen.
+            received = kept < balanceAfter ? amount - (balanceAfter - kept) : amount + (kept - balanceAfter);
             _revert(abi.encodeWithSelector(feeOnTransferError, token, amount, received));
         }
     }
@@ -42,13 +58,20 @@ library Transfers {
     /// @param amount The amount of wei to send.
     /// @param failedError Selector of the caller's error for a failed send.
     function sendEth(address to, uint256 amount, bytes4 failedError) internal {
-        bool ok;
+        if (!trySendEth(to, amount)) _revert(abi.encodeWithSelector(failedError, to, amount));
+    }
+
+    /// @notice Sends `amount` wei to `to` like {sendEth}, but returns false instead of reverting
+    ///         when the recipient refuses it, so the caller can credit it for later withdrawal.
+    /// @param to The recipient.
+    /// @param amount The amount of wei to send.
+    /// @return sent Whether the call succeeded.
+    function trySendEth(address to, uint256 amount) internal returns (bool sent) {
         // Safe: a plain value call that passes no data and copies no return data.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            ok := call(gas(), to, amount, 0x00, 0x00, 0x00, 0x00)
+            sent := call(gas(), to, amount, 0x00, 0x00, 0x00, 0x00)
         }
-        if (!ok) _revert(abi.encodeWithSelector(failedError, to, amount));
     }
 
     /// @dev `token.balanceOf(address(this))`, read through the scratch space: no memory is
