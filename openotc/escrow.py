@@ -39,10 +39,11 @@ class Status(IntEnum):
     NONE = 0
     FUNDED = 1
     PAID = 2
-    DISPUTED = 3
-    RELEASED = 4
-    CANCELLED = 5
-    RESOLVED = 6
+    AWAITING_FEE = 3  # one party deposited the arbitration fee; the other's window is open
+    DISPUTED = 4  # the dispute is at the arbitrator
+    RELEASED = 5
+    CANCELLED = 6
+    RESOLVED = 7
 
 
 class Ruling(IntEnum):
@@ -173,8 +174,12 @@ TRADE_FIELDS = (
     "token",
     "amount",
     "bond",
+    "offerHash",
+    "policyId",
 )
-TRADE_ABI = "(address,uint64,uint16,uint8,bool,address,uint64,bool,address,uint128,uint128)"
+TRADE_ABI = (
+    "(address,uint64,uint16,uint8,bool,address,uint64,bool,address,uint128,uint128,bytes32,uint32)"
+)
 
 
 @dataclass(frozen=True)
@@ -192,13 +197,24 @@ class Trade:
     token: str
     amount: int
     bond: int
+    offer_hash: bytes
+    policy_id: int
 
     @classmethod
     def opened(
-        cls, seller: str, buyer: str, token: str, amount: int, fee_bps: int, payment_deadline: int
+        cls,
+        seller: str,
+        buyer: str,
+        token: str,
+        amount: int,
+        fee_bps: int,
+        payment_deadline: int,
+        offer_hash: bytes,
+        policy_id: int = 0,
     ) -> Trade:
         """The record `openTrade` stores: Funded, the bond of `amount` escrowed with it, no
-        review and no confirmation deadline yet; the fee in force when it opened."""
+        review and no confirmation deadline yet; the fee and the dispute policy in force when
+        it opened, and the offer it came from."""
         return cls(
             seller=str(seller),
             payment_deadline=payment_deadline,
@@ -211,6 +227,8 @@ class Trade:
             token=str(token),
             amount=amount,
             bond=bond_for(amount),
+            offer_hash=bytes(offer_hash),
+            policy_id=policy_id,
         )
 
     @classmethod
@@ -228,6 +246,7 @@ class Trade:
             seller=to_checksum_address(trade.seller),
             buyer=to_checksum_address(trade.buyer),
             token=to_checksum_address(trade.token),
+            offer_hash=bytes(trade.offer_hash),
         )
 
     def as_tuple(self) -> tuple:
@@ -241,9 +260,10 @@ class Trade:
         return replace(self, **changes)
 
 
-def trade_id(offer_digest: bytes, filled_before: int) -> bytes:
-    """keccak256(abi.encode(offerHash, filledBefore)), as `openTrade` derives it."""
-    return keccak(encode(["bytes32", "uint256"], [offer_digest, filled_before]))
+def trade_id(offer_digest: bytes, takes_before: int) -> bytes:
+    """keccak256(abi.encode(offerHash, takes)), as `openTrade` derives it: `takes_before` is
+    the number of trades opened from the offer before this one (`fillOf(offerHash).takes`)."""
+    return keccak(encode(["bytes32", "uint64"], [offer_digest, takes_before]))
 
 
 def bond_for(amount: int) -> int:
@@ -270,11 +290,16 @@ class TradeBook:
             self.records[key] = self.records[key].evolve(
                 status=Status.PAID, confirm_deadline=log.confirmDeadline
             )
+        for log in receipt.decode_logs(esc.DisputeFeePaid):
+            if log.deadline != 0:  # the other party's fee window opened
+                key = bytes(log.tradeId)
+                self.records[key] = self.records[key].evolve(status=Status.AWAITING_FEE)
         for event, status in (
             (esc.TradeReleased, Status.RELEASED),
             (esc.TradeCancelled, Status.CANCELLED),
             (esc.TradeDisputed, Status.DISPUTED),
             (esc.TradeResolved, Status.RESOLVED),
+            (esc.TradeResolvedByDefault, Status.RESOLVED),
         ):
             for log in receipt.decode_logs(event):
                 key = bytes(log.tradeId)

@@ -212,6 +212,7 @@ def deploy_escrow(
         arbitrator,
         params.arbitrator_extra_data,
         treasury,
+        params.policy,
     )
     return EscrowLayer(arbitrator, escrow)
 

@@ -31,12 +31,15 @@ class EscrowParams:
     (a DAO or a multisig; the zero address when the juror court decides them);
     `arbitration_cost` is in wei, paid by the party that disputes. `fee_bps` is the protocol
     fee in basis points of each trade (at most `OTCEscrow.MAX_FEE_BPS`), set by the governance
-    proposal that authorizes the escrow (`escrow_authorization`)."""
+    proposal that authorizes the escrow (`escrow_authorization`). `policy` is the URI of the
+    dispute policy (ERC-1497 MetaEvidence) the escrow publishes at deployment as policy 0:
+    what jurors apply to every trade opened under it; governance publishes later versions."""
 
     ruler: str = ZERO_ADDRESS
     arbitration_cost: int = ETHER // 100
     arbitrator_extra_data: bytes = b""
     fee_bps: int = 25  # 0.25% of the trade amount
+    policy: str = "ipfs://openotc/escrow-dispute-policy/v1.json"
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -95,7 +95,7 @@ def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
 
 # Contracts that a deployable creates in its constructor, in creation order: deployables too,
 # though no deploy step names them.
-CREATED_IN_CONSTRUCTOR = {"JurorCourt": ["JurorCourtExtension"]}
+CREATED_IN_CONSTRUCTOR = {"JurorCourt": ["JurorCourtExtension"], "OTCEscrow": ["OTCEscrowExtension"]}
 
 
 def created_address(creator: str, nonce: int) -> str:
@@ -194,9 +194,17 @@ def measure_foundation(project, chain, accounts, book: GasBook) -> None:
     book.record("token.mint", foundation.token.mint(bob, TOKEN_UNIT, sender=deployer))
 
 
-def _escrow_market(project, chain, accounts, foundation, escrow, seller):
-    """Lists USDC_UNIT, lifts identity limits, funds and approves `seller`, signs its SellCrypto
-    offer. Returns (offer, signature)."""
+# Identity limits of the measured market: finite, so every trade counts both parties' rolling
+# volume as a deployment with limits does.
+TRADE_LIMIT = 1_000_000 * USDC_UNIT
+PERIOD_LIMIT = 10_000_000 * USDC_UNIT
+TRADE_AMOUNT = 1_000 * USDC_UNIT
+
+
+def _escrow_market(project, chain, accounts, foundation, escrow, sellers):
+    """Lists a USDC-like token, sets finite identity limits, funds each of `sellers` and
+    approves the proxy for it, and signs a SellCrypto offer of each. Returns the token and
+    {seller: (offer, signature)}."""
     deployer = accounts.test_accounts[0]
     governance = accounts[foundation.timelock.address]
     governance.balance = ETHER
@@ -206,18 +214,21 @@ def _escrow_market(project, chain, accounts, foundation, escrow, seller):
     # The deployment's fee: the measured release pays for fee accrual.
     escrow.setFee(EscrowParams().fee_bps, sender=governance)
     for level in range(4):
-        foundation.identity.setLimit(usdc, level, UNLIMITED, sender=governance)
-    usdc.mint(seller, 10_000_000 * USDC_UNIT, sender=seller)
-    usdc.approve(foundation.proxy, UNLIMITED, sender=seller)
+        foundation.identity.setLimit(usdc, level, TRADE_LIMIT, PERIOD_LIMIT, sender=governance)
     amounts = (100 * USDC_UNIT, 1_000_000 * USDC_UNIT)
     expiry = chain.pending_timestamp + 30 * DAY
-    offer = escrow_sdk.build_offer(seller, usdc, amounts, "1.00", expiry, terms="terms")
-    return offer, escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller)
+    offers = {}
+    for seller in sellers:
+        usdc.mint(seller, 10_000_000 * USDC_UNIT, sender=seller)
+        usdc.approve(foundation.proxy, UNLIMITED, sender=seller)
+        offer = escrow_sdk.build_offer(seller, usdc, amounts, "1.00", expiry, terms="terms")
+        offers[seller] = (offer, escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller))
+    return usdc, offers
 
 
 def _paid_trade(escrow, book_, offer, signature, buyer) -> bytes:
-    """Opens a 1,000 USDC_UNIT trade from `offer` for `buyer` and marks it paid."""
-    opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC_UNIT, sender=buyer)
+    """Opens a TRADE_AMOUNT trade from `offer` for `buyer` and marks it paid."""
+    opened = escrow.openTrade(offer.as_tuple(), signature, TRADE_AMOUNT, sender=buyer)
     book_.apply(opened)
     trade_id = bytes(opened.decode_logs(escrow.TradeOpened)[0].tradeId)
     record = book_.record(trade_id).as_tuple()
@@ -226,51 +237,59 @@ def _paid_trade(escrow, book_, offer, signature, buyer) -> bytes:
 
 
 def measure_escrow(project, chain, accounts, book: GasBook) -> None:
-    """Escrow operations, for an ERC-20 (6 decimals) trade in steady state for the seller and
-    the escrow (both already hold the token; unlimited approval) with a fresh buyer who never
-    held the token nor traded before - the case the 200,000 goal names."""
-    deployer, treasury, guardian, _, seller = accounts.test_accounts[:5]
+    """Escrow operations, for an ERC-20 (6 decimals) trade with the deployment's fee, the bond
+    and both parties' reputation and rolling volume.
+
+    `escrow.trade_total` (open + mark paid + release) is steady state: the seller and the
+    buyer have traded this token through the escrow before, both hold it, the seller's offer
+    was taken before, and the fee accrual slot is in use. `escrow.trade_total_first` is the
+    same trade between two parties new to the escrow: a seller who holds the token and
+    approved the proxy but never traded, and a buyer who never held the token."""
+    deployer, treasury, guardian, _, seller, first_seller = accounts.test_accounts[:6]
     deployer_ = Deployer(project, chain, deployer, log=lambda _: None)
     foundation = deploy_foundation(
         deployer_, FoundationParams(treasury=treasury.address, guardian=guardian.address)
     )
     layer = deploy_escrow(deployer_, foundation, treasury.address, EscrowParams(guardian.address))
     escrow = layer.escrow
-    offer, signature = _escrow_market(project, chain, accounts, foundation, escrow, seller)
+    _, offers = _escrow_market(project, chain, accounts, foundation, escrow, [seller, first_seller])
     book_ = escrow_sdk.TradeBook(escrow)
 
-    def full_trade(buyer):
-        opened = escrow.openTrade(offer.as_tuple(), signature, 1_000 * USDC_UNIT, sender=buyer)
+    def full_trade(seller_, buyer):
+        offer, signature = offers[seller_]
+        opened = escrow.openTrade(offer.as_tuple(), signature, TRADE_AMOUNT, sender=buyer)
         book_.apply(opened)
         trade_id = bytes(opened.decode_logs(escrow.TradeOpened)[0].tradeId)
         paid = escrow.markPaid(
             trade_id, book_.record(trade_id).as_tuple(), keccak(text="ref"), sender=buyer
         )
         book_.apply(paid)
-        released = escrow.release(trade_id, book_.record(trade_id).as_tuple(), sender=seller)
+        released = escrow.release(trade_id, book_.record(trade_id).as_tuple(), sender=seller_)
         book_.apply(released)
         return opened, paid, released
 
-    # Warm-up trade: the escrow and the fee accrual slot reach steady state.
-    full_trade(accounts.test_accounts[7])
-    opened, paid, released = full_trade(accounts.test_accounts[8])  # a fresh buyer
+    regular = accounts.test_accounts[7]
+    first = full_trade(first_seller, accounts.test_accounts[8])  # both parties new
+    book.entries["escrow.trade_total_first"] = sum(int(r.gas_used) for r in first)
+    full_trade(seller, regular)  # the parties' first trade together: warms every slot
+    opened, paid, released = full_trade(seller, regular)
     book.record("escrow.open_trade", opened)
     book.record("escrow.mark_paid", paid)
     book.record("escrow.release", released)
     book.entries["escrow.trade_total"] = sum(int(r.gas_used) for r in (opened, paid, released))
 
     disputer = accounts.test_accounts[9]
+    offer, signature = offers[seller]
     trade_id = _paid_trade(escrow, book_, offer, signature, disputer)
     cost = layer.arbitrator.arbitrationCost(b"")
+    opened_window = escrow.dispute(
+        trade_id, book_.record(trade_id).as_tuple(), sender=disputer, value=cost
+    )
+    book_.apply(opened_window)
+    book.record("escrow.dispute_first_fee", opened_window)
     book.record(
-        "escrow.open_dispute",
-        escrow.dispute(
-            trade_id,
-            book_.record(trade_id).as_tuple(),
-            "ipfs://meta-evidence",
-            sender=disputer,
-            value=cost,
-        ),
+        "escrow.dispute_second_fee",
+        escrow.dispute(trade_id, book_.record(trade_id).as_tuple(), sender=seller, value=cost),
     )
 
 
@@ -318,7 +337,8 @@ def measure_court(project, chain, accounts, book: GasBook) -> None:
     court_layer = deploy_court(deployer_, foundation, treasury.address, params)
     court = court_layer.court
     escrow = deploy_escrow(deployer_, foundation, treasury.address, arbitrator=court).escrow
-    offer, signature = _escrow_market(project, chain, accounts, foundation, escrow, seller)
+    _, offers = _escrow_market(project, chain, accounts, foundation, escrow, [seller])
+    offer, signature = offers[seller]
     book_ = escrow_sdk.TradeBook(escrow)
 
     stake = 10 * params.min_stake
@@ -332,8 +352,10 @@ def measure_court(project, chain, accounts, book: GasBook) -> None:
 
     trade_id = _paid_trade(escrow, book_, offer, signature, buyer)
     cost = court.arbitrationCost(b"")
+    book_.apply(escrow.dispute(trade_id, book_.record(trade_id).as_tuple(), sender=buyer, value=cost))
+    # The seller's deposit completes the fees: the escrow creates the dispute at the court.
     disputed = escrow.dispute(
-        trade_id, book_.record(trade_id).as_tuple(), "ipfs://meta", sender=buyer, value=cost
+        trade_id, book_.record(trade_id).as_tuple(), sender=seller, value=cost
     )
     book.record("escrow.open_dispute_court", disputed)
     dispute_id = disputed.decode_logs(escrow.TradeDisputed)[0].disputeId
