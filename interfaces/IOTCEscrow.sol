@@ -71,8 +71,10 @@ import {IGoverned} from "./IGoverned.sol";
 /// The Python SDK (`openotc.escrow`) tracks records from events.
 ///
 /// Nothing privileged moves escrowed funds: governance sets the fee (at most MAX_FEE_BPS) and
-/// pauses; pausing blocks only {openTrade}. Fees accrue per token and {collectFees} sends them
-/// to the treasury fixed at deployment; it cannot touch escrowed amounts or bonds.
+/// the dispute policy, both for trades opened afterwards only, and pauses; pausing blocks only
+/// {openTrade}. Deposited arbitration fees and credits leave only to their owners. Fees accrue
+/// per token and {collectFees} sends them to the treasury fixed at deployment; it cannot touch
+/// escrowed amounts, bonds, deposits or credits.
 interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     /// @notice Which side of the trade the maker takes.
     enum Side {

@@ -133,8 +133,8 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
         // Effects: count both parties' volume, fill the offer, commit the trade.
         _checkParties(offer, amount);
         tradeId = keccak256(abi.encode(offerHash, fill.takes));
-        // filled + amount <= maxAmount and takes counts transactions: neither overflows.
-        _fills[offerHash] = Fill(fill.filled + uint128(amount), fill.takes + 1, false);
+        // filled + amount <= maxAmount; takes counts transactions and cannot reach 2**64.
+        _fills[offerHash] = Fill(fill.filled + SafeCast.toUint128(amount), fill.takes + 1, false);
         uint256 bond = (amount * BOND_BPS) / BPS;
         Trade memory trade = Trade({
             seller: seller,
