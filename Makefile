@@ -11,7 +11,7 @@ SOLIDITY := 'contracts/**/*.sol' 'interfaces/**/*.sol'
 # anvil (from npm) and the venv's tools first on PATH, for ape-foundry and the scripts.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup test test-deep demo gas slither lint format clean
+.PHONY: setup test test-deep demo gas gas-trace slither lint format clean
 
 setup: $(STAMPS)/python $(STAMPS)/node solc
 
@@ -44,6 +44,9 @@ demo: setup
 
 gas: setup
 	$(BIN)/ape run gas --network $(NETWORK) -v WARNING
+
+gas-trace: setup
+	$(BIN)/ape run gas_trace --network $(NETWORK) -v WARNING
 
 slither: setup
 	$(BIN)/python -m openotc.devtools.slither_gate

@@ -48,9 +48,11 @@ class GasBook:
     def __init__(self):
         self.entries: dict[str, int] = {}
         self.sizes: dict[str, int] = {}
+        self.receipts: dict[str, object] = {}  # by name, for `make gas-trace`
 
     def record(self, name: str, receipt) -> None:
         self.entries[name] = int(receipt.gas_used)
+        self.receipts[name] = receipt
 
     def figures(self) -> dict[str, int]:
         """Every figure as benchmarks/gas.json holds it: operations, then `size.<Contract>`."""
@@ -95,7 +97,10 @@ def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
 
 # Contracts that a deployable creates in its constructor, in creation order: deployables too,
 # though no deploy step names them.
-CREATED_IN_CONSTRUCTOR = {"JurorCourt": ["JurorCourtExtension"], "OTCEscrow": ["OTCEscrowExtension"]}
+CREATED_IN_CONSTRUCTOR = {
+    "JurorCourt": ["JurorCourtExtension"],
+    "OTCEscrow": ["OTCEscrowExtension"],
+}
 
 
 def created_address(creator: str, nonce: int) -> str:
@@ -222,7 +227,8 @@ def _escrow_market(project, chain, accounts, foundation, escrow, sellers):
         usdc.mint(seller, 10_000_000 * USDC_UNIT, sender=seller)
         usdc.approve(foundation.proxy, UNLIMITED, sender=seller)
         offer = escrow_sdk.build_offer(seller, usdc, amounts, "1.00", expiry, terms="terms")
-        offers[seller] = (offer, escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller))
+        signature = escrow_sdk.sign_offer(offer, escrow.address, chain.chain_id, seller)
+        offers[seller] = (offer, signature)
     return usdc, offers
 
 
@@ -352,7 +358,8 @@ def measure_court(project, chain, accounts, book: GasBook) -> None:
 
     trade_id = _paid_trade(escrow, book_, offer, signature, buyer)
     cost = court.arbitrationCost(b"")
-    book_.apply(escrow.dispute(trade_id, book_.record(trade_id).as_tuple(), sender=buyer, value=cost))
+    record = book_.record(trade_id).as_tuple()
+    book_.apply(escrow.dispute(trade_id, record, sender=buyer, value=cost))
     # The seller's deposit completes the fees: the escrow creates the dispute at the court.
     disputed = escrow.dispute(
         trade_id, book_.record(trade_id).as_tuple(), sender=seller, value=cost
