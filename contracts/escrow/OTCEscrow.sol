@@ -123,7 +123,7 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
         uint256 amount
     ) external nonReentrant returns (bytes32 tradeId) {
         // Checks: the offer, then the parties.
-        if (_paused) revert EscrowPaused();
+        if (_config.paused) revert EscrowPaused();
         bytes32 offerHash = hashOffer(offer);
         Fill memory fill = _checkOffer(offer, offerHash, signature, amount);
         (address seller, address buyer) = offer.side == Side.SellCrypto
@@ -139,7 +139,7 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
         Trade memory trade = Trade({
             seller: seller,
             paymentDeadline: uint64(block.timestamp + offer.paymentWindow),
-            feeBps: _feeBps,
+            feeBps: _config.feeBps,
             status: Status.Funded,
             sellerReviewed: false,
             buyer: buyer,
@@ -149,7 +149,7 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
             amount: SafeCast.toUint128(amount),
             bond: uint128(bond), // bond < amount, which fits in 128 bits
             offerHash: offerHash,
-            policyId: _policyId
+            policyId: _config.policyId
         });
         _commitments[tradeId] = _hash(trade);
         emit TradeOpened(tradeId, offerHash, msg.sender, trade);
@@ -310,7 +310,12 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
     }
 
     /// @inheritdoc IOTCEscrow
-    function verifyChatMessage(bytes32, address, ChatMessage calldata, bytes32[] calldata) external view returns (bool) {
+    function verifyChatMessage(
+        bytes32,
+        address,
+        ChatMessage calldata,
+        bytes32[] calldata
+    ) external view returns (bool) {
         _delegateView();
     }
 
@@ -318,27 +323,27 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
 
     /// @inheritdoc IOTCEscrow
     function setPolicy(string calldata uri) external onlyGovernance {
-        uint32 id = _policyId + 1;
-        _policyId = id;
+        uint32 id = _config.policyId + 1;
+        _config.policyId = id;
         _publishPolicy(id, uri);
     }
 
     /// @inheritdoc IOTCEscrow
     function setFee(uint256 newFeeBps) external onlyGovernance {
         if (newFeeBps > MAX_FEE_BPS) revert EscrowFeeTooHigh(newFeeBps, MAX_FEE_BPS);
-        _feeBps = uint16(newFeeBps); // <= MAX_FEE_BPS
+        _config.feeBps = uint16(newFeeBps); // <= MAX_FEE_BPS
         emit FeeSet(newFeeBps);
     }
 
     /// @inheritdoc IOTCEscrow
     function pause() external onlyGovernanceOrGuardian {
-        _paused = true;
+        _config.paused = true;
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc IOTCEscrow
     function unpause() external onlyGovernance {
-        _paused = false;
+        _config.paused = false;
         emit Unpaused();
     }
 
@@ -376,7 +381,7 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
 
     /// @inheritdoc IOTCEscrow
     function policyId() external view returns (uint32) {
-        return _policyId;
+        return _config.policyId;
     }
 
     /// @inheritdoc IOTCEscrow
@@ -391,7 +396,7 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
 
     /// @inheritdoc IOTCEscrow
     function feeBps() external view returns (uint256) {
-        return _feeBps;
+        return _config.feeBps;
     }
 
     /// @inheritdoc IOTCEscrow
@@ -401,7 +406,7 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
 
     /// @inheritdoc IOTCEscrow
     function paused() external view returns (bool) {
-        return _paused;
+        return _config.paused;
     }
 
     /// @inheritdoc IOTCEscrow

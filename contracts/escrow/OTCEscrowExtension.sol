@@ -97,7 +97,11 @@ contract OTCEscrowExtension is OTCEscrowStorage, ReentrancyGuardTransient {
     }
 
     /// @notice {IOTCEscrow-appeal}.
-    function appeal(bytes32 tradeId, IOTCEscrow.Trade calldata record, uint256 disputeId) external payable nonReentrant {
+    function appeal(
+        bytes32 tradeId,
+        IOTCEscrow.Trade calldata record,
+        uint256 disputeId
+    ) external payable nonReentrant {
         IOTCEscrow.Trade memory trade = _load(tradeId, record);
         _requireParty(trade);
         _requireStatus(tradeId, trade, IOTCEscrow.Status.Disputed);
@@ -107,6 +111,7 @@ contract OTCEscrowExtension is OTCEscrowStorage, ReentrancyGuardTransient {
         if (msg.value < cost) revert IOTCEscrow.EscrowWrongArbitrationFee(msg.value, cost);
         uint256 heldBefore = address(this).balance - msg.value;
         // The stated cost first; the whole payment only for an arbitrator that asks for more.
+        // solhint-disable-next-line no-empty-blocks
         try _arbitrator.appeal{value: cost}(disputeId, extraData) {} catch (bytes memory reason) {
             if (msg.value == cost) _bubble(reason);
             _arbitrator.appeal{value: msg.value}(disputeId, extraData);
@@ -135,7 +140,11 @@ contract OTCEscrowExtension is OTCEscrowStorage, ReentrancyGuardTransient {
         _pay(trade.token, trade.buyer, toBuyer);
         _pay(trade.token, trade.seller, toSeller);
         // The winner's deposit comes back (the loser's paid the arbitrator); split if refused.
-        uint256 buyerShare = ruling == Rulings.BUYER_WINS ? held : ruling == Rulings.SELLER_WINS ? 0 : held / 2;
+        uint256 buyerShare = ruling == Rulings.BUYER_WINS
+            ? held
+            : ruling == Rulings.SELLER_WINS
+                ? 0
+                : held / 2;
         _returnEth(tradeId, trade.buyer, buyerShare);
         _returnEth(tradeId, trade.seller, held - buyerShare);
     }
@@ -144,7 +153,11 @@ contract OTCEscrowExtension is OTCEscrowStorage, ReentrancyGuardTransient {
     function submitEvidence(bytes32 tradeId, IOTCEscrow.Trade calldata record, string calldata evidence) external {
         IOTCEscrow.Trade memory trade = _load(tradeId, record);
         _requireParty(trade);
-        if (trade.status != IOTCEscrow.Status.Paid && trade.status != IOTCEscrow.Status.AwaitingFee && trade.status != IOTCEscrow.Status.Disputed) {
+        if (
+            trade.status != IOTCEscrow.Status.Paid &&
+            trade.status != IOTCEscrow.Status.AwaitingFee &&
+            trade.status != IOTCEscrow.Status.Disputed
+        ) {
             revert IOTCEscrow.EscrowWrongStatus(tradeId, trade.status);
         }
         emit IEvidence.Evidence(_arbitrator, uint256(tradeId), msg.sender, evidence);

@@ -16,9 +16,14 @@ abstract contract OTCEscrowStorage {
 
     bytes internal _arbitratorExtraData;
 
-    uint16 internal _feeBps;
-    bool internal _paused;
-    uint32 internal _policyId;
+    /// @dev What governance sets, in one slot: read once by every opening.
+    struct Config {
+        uint16 feeBps;
+        bool paused;
+        uint32 policyId;
+    }
+
+    Config internal _config;
 
     mapping(bytes32 offerHash => IOTCEscrow.Fill) internal _fills;
     mapping(address maker => uint256) internal _minNonce;
@@ -95,11 +100,7 @@ abstract contract OTCEscrowStorage {
     }
 
     /// @dev The account's volume now: the stored figure less `limit` per `period` since.
-    function _drained(
-        IOTCEscrow.Volume memory volume,
-        uint256 limit,
-        uint256 period
-    ) internal view returns (uint256) {
+    function _drained(IOTCEscrow.Volume memory volume, uint256 limit, uint256 period) internal view returns (uint256) {
         uint256 elapsed = block.timestamp - volume.updatedAt;
         if (elapsed >= period) return 0;
         uint256 drain = Math.mulDiv(limit, elapsed, period);

@@ -7,4 +7,5 @@ pragma solidity 0.8.28;
 import {CentralizedArbitratorWithAppeal} from "@kleros/erc-792/contracts/examples/CentralizedArbitratorWithAppeal.sol";
 
 /// @notice CentralizedArbitratorWithAppeal under a name of this suite.
+// solhint-disable-next-line no-empty-blocks
 contract KlerosCentralizedArbitrator is CentralizedArbitratorWithAppeal {}
