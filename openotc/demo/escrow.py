@@ -31,6 +31,12 @@ def _eth(amount: int) -> str:
     return f"{amount / ETHER:g} ETH"
 
 
+def _expect(actual, expected, what: str) -> None:
+    """Stops the demo when the contracts did not do what the scenario tells."""
+    if actual != expected:
+        raise RuntimeError(f"{what}: expected {expected}, got {actual}")
+
+
 def _when(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
@@ -214,6 +220,7 @@ class EscrowDemo:
         receipt = self.act("cancel", trade, sender=bob)
         refill = receipt.decode_logs(self.escrow.OfferRefilled)[0]
         fill = self.escrow.fillOf(offer_hash)
+        _expect(fill.filled, 0, "the offer's fill after the cancel")
         self.say(
             f"bob cancels before paying (a buyer may, until the trade settles): OfferRefilled "
             f"gives {_usdc(refill.amount)} back to the offer; taken now {_usdc(fill.filled)} "
@@ -257,15 +264,15 @@ class EscrowDemo:
         receipt = self.act("release", trade, sender=alice)
         released = receipt.decode_logs(self.escrow.TradeReleased)[0]
         bond = self.usdc.balanceOf(alice) - alice_before
+        _expect(bond, self.book.record(trade).bond, "the conceding seller's bond returned")
+        deposit = self.returned_eth(receipt, bob)
+        _expect(deposit, self.arbitrator.arbitrationCost(b""), "the buyer's deposit returned")
         self.say(
             "ten minutes later alice sees the money on her account and releases: a normal "
             f"release. bob gets {_usdc(released.toBuyer)} (fee {_usdc(released.fee)}); alice "
             f"keeps her 20% bond: {_usdc(bond)} back to her"
         )
-        self.say(
-            f"bob's fee deposit comes back: {_eth(self.returned_eth(receipt, bob))}; "
-            "no dispute reaches the court"
-        )
+        self.say(f"bob's fee deposit comes back: {_eth(deposit)}; " "no dispute reaches the court")
         stats = self.escrow.statsOf(alice, self.usdc)
         self.say(f"alice's record: {stats.disputesLost} dispute(s) lost")
         self.balances(people)
@@ -278,8 +285,8 @@ class EscrowDemo:
         self.say("bob marks the trade paid, but no money reaches alice")
         who = "alice, inside her confirmation window,"
         deadline = self.open_fee_window(trade, alice, who, "bob")
-        record = self.book.record(trade).as_tuple()
-        refusal = refused(self.escrow, "settleByDefault", [trade, record], keeper)
+        passed = self.book.record(trade).as_tuple()
+        refusal = refused(self.escrow, "settleByDefault", [trade, passed], keeper)
         closes = _when(refusal["closesAt"])
         self.say(f"settling at once is refused: {refusal.error} (closes {closes})")
         self.chain.pending_timestamp = deadline
@@ -287,6 +294,9 @@ class EscrowDemo:
         receipt = self.act("settleByDefault", trade, sender=keeper)
         default = receipt.decode_logs(self.escrow.TradeResolvedByDefault)[0]
         ruling = sdk.Ruling(default.ruling)
+        record = self.book.record(trade)
+        _expect(ruling, sdk.Ruling.SELLER_WINS, "the ruling by default")
+        _expect(default.toSeller, record.amount + record.bond, "the seller's payout by default")
         self.say(
             f"at the deadline anyone may settle; a keeper calls settleByDefault: ruling "
             f"{ruling.value} ({ruling.name}) by default"
@@ -320,11 +330,12 @@ class EscrowDemo:
         receipt = decide(dispute_id)
         self.book.apply(receipt)
         gained = self.usdc.balanceOf(bob) - before
+        deposit = self.returned_eth(receipt, bob)
+        _expect(deposit, cost, "the winner's fee deposit returned")
         self.say(f"the escrow follows the ruling for bob: he receives {_usdc(gained)}")
         self.say("(the 2,000 he paid for, minus the fee, plus alice's 400 USDC bond)")
         self.say(
-            f"bob, the winner, gets his fee deposit back: "
-            f"{_eth(self.returned_eth(receipt, bob))}; alice's paid the jurors"
+            f"bob, the winner, gets his fee deposit back: {_eth(deposit)}; alice's paid the jurors"
         )
         self.balances(people)
         stats = self.escrow.statsOf(alice, self.usdc)
