@@ -55,8 +55,9 @@ class CourtDemo:
             f"a dispute costs {_eth(self.court.arbitrationCost(b''))} (3 seats)"
         )
 
-    def decide(self, dispute_id: int, keeper) -> None:
-        """Drives dispute `dispute_id` (already created by the escrow) to its ruling."""
+    def decide(self, dispute_id: int, keeper):
+        """Drives dispute `dispute_id` (already created by the escrow) to its ruling; returns
+        the receipt of `executeRuling`, which carries the escrow's settlement events."""
         court, say = self.court, self.say
         ticket = court.round(dispute_id, 0).ticket
         say(f"the court asks for randomness (ticket {ticket}); frozen={court.frozen()}")
@@ -94,9 +95,10 @@ class CourtDemo:
         say(f"ruling {court.currentRuling(dispute_id)}; an appeal would cost {_eth(cost)}")
         self.chain.pending_timestamp = court.dispute(dispute_id).periodEnd
         say("nobody appeals within the appeal period")
-        court.executeRuling(dispute_id, sender=keeper)
+        receipt = court.executeRuling(dispute_id, sender=keeper)
         say(f"ruling executed: the escrow receives ruling {court.currentRuling(dispute_id)}")
         self.decided.append(dispute_id)
+        return receipt
 
     def settle_and_pay(self, keeper) -> None:
         """Settles every seat of the disputes decided so far and pays the jurors."""

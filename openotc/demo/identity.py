@@ -6,7 +6,7 @@ from __future__ import annotations
 from eth_utils import keccak
 
 from openotc import identity as identity_sdk
-from openotc.units import DAY, USDC_UNIT
+from openotc.units import DAY, UNLIMITED, USDC_UNIT
 
 
 def identity_scenario(foundation, chain, say, issuer, subjects, relayer, usdc) -> None:
@@ -17,10 +17,9 @@ def identity_scenario(foundation, chain, say, issuer, subjects, relayer, usdc) -
         signature = identity_sdk.sign(attestation, identity.address, chain.chain_id, issuer)
         before = identity.levelOf(subject)
         identity.attest(attestation.as_tuple(), signature, sender=relayer)
-        say(
-            f"{name}: level {before} -> {identity.levelOf(subject)}, "
-            f"limit {_usdc(identity.limitOf(subject, usdc))}"
-        )
+        now, per_transaction, per_period = limits_of(identity, subject, usdc)
+        limits = describe_limits(per_transaction, per_period, identity.VOLUME_PERIOD() // DAY)
+        say(f"{name}: level {before} -> {now}: {limits}")
     outsider = relayer
     identity.attest(
         _attestation(identity, chain, issuer, outsider, 3).as_tuple(),
@@ -48,5 +47,15 @@ def _attestation(identity, chain, issuer, subject, level) -> identity_sdk.Attest
     )
 
 
-def _usdc(amount: int) -> str:
-    return f"{amount / USDC_UNIT:,.0f} USDC per trade"
+def limits_of(identity, account, token) -> tuple[int, int, int]:
+    """The account's level and its (per transaction, per period) limits of `token`."""
+    level, (per_transaction, per_period) = identity.limitOf(account, token)
+    return level, per_transaction, per_period
+
+
+def describe_limits(per_transaction: int, per_period: int, period_days: int) -> str:
+    """`IIdentityRegistry.Limits` of USDC in words."""
+    per_trade = f"{per_transaction / USDC_UNIT:,.0f} USDC per trade"
+    if per_period == UNLIMITED:
+        return f"{per_trade}, no {period_days}-day limit"
+    return f"{per_trade}, {per_period / USDC_UNIT:,.0f} per {period_days} days"

@@ -3,11 +3,8 @@ user's tokens; the guardian revokes that contract at once, and its next pull is 
 
 from __future__ import annotations
 
-from eth_utils import keccak
-
+from openotc.demo.refusals import refused
 from openotc.units import UNLIMITED, USDC_UNIT
-
-KNOWN_ERRORS = ["ProxyUnauthorized(address)"]
 
 
 def proxy_scenario(foundation, say, guardian, alice, bob, usdc, settlement) -> None:
@@ -23,22 +20,6 @@ def proxy_scenario(foundation, say, guardian, alice, bob, usdc, settlement) -> N
     )
     proxy.revoke(settlement, sender=guardian)
     say("guardian revokes the settlement contract (instant, no vote needed to take away)")
-    refusal = _simulate(settlement, "pull", [usdc, alice, bob, 1 * USDC_UNIT], bob)
-    say(f"revoked contract tries again -> refused with {refusal}")
+    refusal = refused(settlement, "pull", [usdc, alice, bob, 1 * USDC_UNIT], bob, also=[proxy])
+    say(f"revoked contract tries again -> refused with {refusal.error}")
     say(f"alice still holds {usdc.balanceOf(alice) / USDC_UNIT} USDC")
-
-
-def _simulate(contract, method: str, args: list, sender) -> str:
-    """Simulates a call and names the custom error it reverts with, without ape's trace
-    printing (the demo expects this revert). Returns "no revert" if it succeeds."""
-    data = getattr(contract, method).encode_input(*args)
-    web3 = contract.provider.web3
-    try:
-        web3.eth.call({"from": sender.address, "to": contract.address, "data": data.hex()})
-    except Exception as error:  # web3 raises a different class per revert kind
-        revert_data = str(getattr(error, "data", "") or error)
-        for signature in KNOWN_ERRORS:
-            if keccak(text=signature)[:4].hex() in revert_data:
-                return signature.split("(")[0]
-        return revert_data
-    return "no revert"

@@ -43,7 +43,9 @@ def run(
     project, chain, accounts, out: Callable[[str], None] = print, salts_path=None
 ) -> Foundation:
     say = Narrator(out)
-    deployer, treasury, guardian, issuer, alice, bob, relayer, keeper = accounts.test_accounts[:8]
+    deployer, treasury, guardian, issuer, alice, bob, relayer, keeper, heidi = (
+        accounts.test_accounts[:9]
+    )
 
     say.section("Deploy the suite (foundation, the juror court, then the escrow)")
     params = FoundationParams(treasury=treasury.address, guardian=guardian.address)
@@ -71,12 +73,13 @@ def run(
     )
     court_demo.stake(say.section)
 
-    def decide(dispute_id: int) -> None:
-        court_demo.decide(dispute_id, keeper)
+    def decide(dispute_id: int):
+        return court_demo.decide(dispute_id, keeper)
 
-    EscrowDemo(chain, say, layer.escrow, layer.arbitrator, usdc, foundation.proxy).run(
-        say.section, alice, bob, decide
+    escrow_demo = EscrowDemo(
+        chain, say, layer.escrow, layer.arbitrator, usdc, foundation.proxy, foundation.identity
     )
+    escrow_demo.run(say.section, alice, bob, heidi, keeper, decide)
     say.section("Court: settle every seat, pay the coherent jurors")
     court_demo.settle_and_pay(keeper)
 
