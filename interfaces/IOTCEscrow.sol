@@ -128,6 +128,7 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
         uint128 bond;
         bytes32 offerHash; // the offer the trade came from
         uint32 policyId; // the dispute policy in force when the trade opened
+        uint64 openedAt; // when the trade opened
     }
 
     /// @notice How much of an offer is taken: `filled` (returned by cancelled trades),

@@ -176,9 +176,11 @@ TRADE_FIELDS = (
     "bond",
     "offerHash",
     "policyId",
+    "openedAt",
 )
 TRADE_ABI = (
-    "(address,uint64,uint16,uint8,bool,address,uint64,bool,address,uint128,uint128,bytes32,uint32)"
+    "(address,uint64,uint16,uint8,bool,address,uint64,bool,address,uint128,uint128,bytes32,uint32,"
+    "uint64)"
 )
 
 
@@ -199,6 +201,7 @@ class Trade:
     bond: int
     offer_hash: bytes
     policy_id: int
+    opened_at: int
 
     @classmethod
     def opened(
@@ -211,10 +214,13 @@ class Trade:
         payment_deadline: int,
         offer_hash: bytes,
         policy_id: int = 0,
+        opened_at: int | None = None,
     ) -> Trade:
         """The record `openTrade` stores: Funded, the bond of `amount` escrowed with it, no
         review and no confirmation deadline yet; the fee and the dispute policy in force when
-        it opened, and the offer it came from."""
+        it opened, and the offer it came from. `opened_at` is the opening block's timestamp;
+        by default the offer's payment window before `payment_deadline` (an hour, the
+        default window of `build_offer`)."""
         return cls(
             seller=str(seller),
             payment_deadline=payment_deadline,
@@ -229,6 +235,7 @@ class Trade:
             bond=bond_for(amount),
             offer_hash=bytes(offer_hash),
             policy_id=policy_id,
+            opened_at=payment_deadline - HOUR if opened_at is None else opened_at,
         )
 
     @classmethod

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IArbitrable} from "@kleros/erc-792/contracts/IArbitrable.sol";
 import {IArbitrator} from "@kleros/erc-792/contracts/IArbitrator.sol";
@@ -149,7 +150,8 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
             amount: SafeCast.toUint128(amount),
             bond: uint128(bond), // bond < amount, which fits in 128 bits
             offerHash: offerHash,
-            policyId: _config.policyId
+            policyId: _config.policyId,
+            openedAt: uint64(block.timestamp)
         });
         _commitments[tradeId] = _hash(trade);
         emit TradeOpened(tradeId, offerHash, msg.sender, trade);
@@ -223,8 +225,8 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
         (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, was, false);
         // The trade did not happen: its amount goes back to the offer and to both volumes.
         _fills[trade.offerHash].filled -= trade.amount;
-        _returnVolume(trade.seller, trade.token, trade.amount);
-        _returnVolume(trade.buyer, trade.token, trade.amount);
+        _returnVolume(trade.seller, trade);
+        _returnVolume(trade.buyer, trade);
         emit TradeCancelled(tradeId, msg.sender);
         emit OfferRefilled(trade.offerHash, tradeId, trade.amount);
         _pay(trade.token, trade.seller, uint256(trade.amount) + trade.bond);
@@ -489,13 +491,26 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
         volume.used = SafeCast.toUint192(used + amount);
     }
 
-    /// @dev Takes a cancelled trade's amount out of the account's volume. Subtracting from the
-    ///      stored figure, before draining, gives what draining then subtracting would: the
-    ///      drain is linear from `updatedAt` and both clamp at zero.
-    function _returnVolume(address account, address token, uint256 amount) private {
-        Volume storage volume = _volumes[account][token];
+    /// @dev Takes a cancelled trade's amount out of the account's volume, less what may have
+    ///      drained of it since the trade opened: the bucket drains at most `perPeriod` per
+    ///      VOLUME_PERIOD, so at most that much of this trade's share is gone, and only the
+    ///      rest is returned. A trade cancelled at once returns all of its amount; one kept
+    ///      open for a period returns nothing, so an old trade cannot free the volume of newer
+    ///      ones. A level without a rolling limit returns nothing (its trades were not
+    ///      counted). Subtracting from the stored figure, before draining, gives what draining
+    ///      then subtracting would: the drain is linear from `updatedAt` and both clamp at zero.
+    function _returnVolume(address account, Trade memory trade) private {
+        (, IIdentityRegistry.Limits memory limits) = _identity.limitOf(account, trade.token);
+        if (limits.perPeriod == type(uint256).max) return;
+        uint256 amount = trade.amount;
+        uint256 elapsed = block.timestamp - trade.openedAt;
+        if (elapsed >= _volumePeriod) return;
+        uint256 drained = Math.mulDiv(limits.perPeriod, elapsed, _volumePeriod);
+        if (drained >= amount) return;
+        Volume storage volume = _volumes[account][trade.token];
         uint256 used = volume.used;
-        volume.used = uint192(used > amount ? used - amount : 0); // below the stored uint192
+        uint256 back = amount - drained;
+        volume.used = uint192(used > back ? used - back : 0); // below the stored uint192
     }
 
     function _checkSignature(address maker, bytes32 offerHash, bytes calldata signature) private view {

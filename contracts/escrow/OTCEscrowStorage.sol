@@ -46,7 +46,7 @@ abstract contract OTCEscrowStorage {
     }
 
     /// @dev keccak256(abi.encode(record)) without the ABI encoder's copy and checks: a IOTCEscrow.Trade is
-    ///      a static struct of thirteen words, encoded as its calldata bytes. A record with dirty
+    ///      a static struct of fourteen words, encoded as its calldata bytes. A record with dirty
     ///      (non-canonical) bits hashes differently from the stored commitment, which hashes
     ///      the canonical encoding, so it is refused as EscrowTradeMismatch.
     function _hashRecord(IOTCEscrow.Trade calldata record) internal pure returns (bytes32 recordHash) {
@@ -55,8 +55,8 @@ abstract contract OTCEscrowStorage {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let pointer := mload(0x40)
-            calldatacopy(pointer, record, 0x1a0)
-            recordHash := keccak256(pointer, 0x1a0)
+            calldatacopy(pointer, record, 0x1c0)
+            recordHash := keccak256(pointer, 0x1c0)
         }
     }
 
