@@ -87,7 +87,7 @@ def test_trade__seller_refuses_after_payment__buyer_wins_dispute_and_bond(
     proposal = escrow_authorization(foundation, escrow)
     proposal.call(foundation.registry, "addToken", usdc, "Euro Coin", "EURC", 6, b"\x00" * 32)
     proposal.call(identity, "addIssuer", issuer)
-    proposal.call(identity, "setLimit", usdc, 1, 10_000 * USDC)
+    proposal.call(identity, "setLimit", usdc, 1, 10_000 * USDC, 50_000 * USDC)
     proposal.call(escrow, "setFee", 25)
     proposals.run(proposal, treasury, [treasury])
     for trader in (maker, taker):
@@ -121,13 +121,27 @@ def test_trade__seller_refuses_after_payment__buyer_wins_dispute_and_bond(
     book.apply(
         escrow.markPaid(trade_id, book.record(trade_id).as_tuple(), b"\x01" * 32, sender=taker)
     )
+    # The buyer deposits the arbitration fee, the seller answers within the fee window: only
+    # then does the arbitrator hold a dispute.
     cost = layer.arbitrator.arbitrationCost(b"")
-    receipt = escrow.dispute(
-        trade_id, book.record(trade_id).as_tuple(), "ipfs://meta", sender=taker, value=cost
-    )
+    receipt = escrow.dispute(trade_id, book.record(trade_id).as_tuple(), sender=taker, value=cost)
     book.apply(receipt)
+    assert book.record(trade_id).status == sdk.Status.AWAITING_FEE
+    assert not receipt.decode_logs(escrow.TradeDisputed)
+    receipt = escrow.dispute(trade_id, book.record(trade_id).as_tuple(), sender=maker, value=cost)
+    book.apply(receipt)
+    assert book.record(trade_id).status == sdk.Status.DISPUTED
     dispute_id = receipt.decode_logs(escrow.TradeDisputed)[0].disputeId
+    taker_eth = taker.balance
     ruling = layer.arbitrator.giveRuling(dispute_id, sdk.Ruling.BUYER_WINS, sender=council)
+
+    # The winner's deposit comes back; the loser's paid the arbitrator.
+    returned = ruling.decode_logs(escrow.FeeDepositReturned)
+    assert [(bytes(e.tradeId), e.to, e.amount) for e in returned] == [
+        (trade_id, taker.address, cost)
+    ]
+    assert taker.balance == taker_eth + cost
+    assert escrow.balance == 0
 
     fee = 2_000 * USDC * 25 // 10_000
     assert usdc.balanceOf(taker) == 2_000 * USDC - fee + 400 * USDC
