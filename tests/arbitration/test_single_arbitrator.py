@@ -124,6 +124,15 @@ def test_appeal__reverts_appeal_not_supported(arbitrator, disputed, buyer, rever
         arbitrator.appeal(dispute_id, b"", sender=buyer, value=10**18)
 
 
+def test_appeal_through_the_escrow__cost_is_max_uint__reverts_wrong_arbitration_fee(
+    escrow, disputed, act, seller, reverts
+):
+    trade_id, dispute_id = disputed
+
+    with reverts(escrow.EscrowWrongArbitrationFee, sent=10**18, cost=MAX_UINT256):
+        act("appeal", trade_id, dispute_id, sender=seller, value=10**18)
+
+
 def test_appeal_cost__is_max_uint_and_period_is_empty(arbitrator, disputed):
     _, dispute_id = disputed
     assert arbitrator.appealCost(dispute_id, b"") == MAX_UINT256
