@@ -82,14 +82,21 @@ def act(escrow, book):
 
 
 @pytest.fixture
-def disputed(escrow, kleros, signed_offer, book, act, maker, taker):
-    """(trade id, dispute id): a trade the taker (buyer) took and marked paid, both parties
-    having deposited the arbitrator's cost, so the dispute is at the arbitrator."""
+def paid(escrow, signed_offer, book, act, taker):
+    """A trade the taker (buyer) took and marked paid: its id."""
     offer, signature = signed_offer
     receipt = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
     book.apply(receipt)
     trade_id = bytes(receipt.decode_logs(escrow.TradeOpened)[0].tradeId)
     act("markPaid", trade_id, keccak(text="SEPA OTC-1"), sender=taker)
+    return trade_id
+
+
+@pytest.fixture
+def disputed(escrow, kleros, paid, book, act, maker, taker):
+    """(trade id, dispute id): the paid trade, both parties having deposited the
+    arbitrator's cost, so the dispute is at the arbitrator."""
+    trade_id = paid
     cost = kleros.arbitrationCost(b"")
     act("dispute", trade_id, sender=taker, value=cost)
     receipt = act("dispute", trade_id, sender=maker, value=cost)
@@ -208,3 +215,33 @@ def test_appealed_ruling__executed_after_the_appeal_window__resolves_the_trade_f
     assert usdc.balanceOf(escrow) == 0
     assert book.record(trade_id).status == sdk.Status.RESOLVED
     assert escrow.tradeCommitment(trade_id) == book.record(trade_id).commitment()
+
+
+def test_dispute__arbitrator_raised_its_cost_in_the_fee_window__first_payer_tops_up__created(
+    escrow, kleros, paid, book, act, maker, taker
+):
+    """The example arbitrator refuses any payment but its exact cost, and anyone may change
+    that cost: the escrow still pays it exactly."""
+    trade_id = paid
+    cost = kleros.arbitrationCost(b"")
+    act("dispute", trade_id, sender=taker, value=cost)
+    kleros.setArbitrationCost(2 * cost, sender=maker)
+
+    # The seller owes the new cost; the buyer, short of it, gets a new window to top up.
+    receipt = act("dispute", trade_id, sender=maker, value=2 * cost)
+    paid_log = receipt.decode_logs(escrow.DisputeFeePaid)[0]
+    assert (paid_log.by, paid_log.amount) == (maker.address, 2 * cost)
+    assert paid_log.deadline == receipt.timestamp + sdk.FEE_WINDOW
+    assert not receipt.decode_logs(escrow.TradeDisputed)
+    fees = escrow.disputeFees(trade_id)
+    assert (fees.buyer, fees.seller, fees.awaitingBuyer) == (cost, 2 * cost, True)
+
+    receipt = act("dispute", trade_id, sender=taker, value=cost)
+
+    (created,) = receipt.decode_logs(kleros.DisputeCreation)
+    disputed = receipt.decode_logs(escrow.TradeDisputed)[0]
+    assert (disputed.disputeId, disputed.by) == (created._disputeID, taker.address)
+    assert not receipt.decode_logs(escrow.FeeDepositReturned)
+    assert kleros.balance == 2 * cost
+    assert escrow.balance == 2 * cost
+    assert book.record(trade_id).status == sdk.Status.DISPUTED
