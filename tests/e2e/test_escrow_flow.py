@@ -80,10 +80,10 @@ def test_deploy_escrow__wires_foundation_arbitrator_and_treasury(
 
 
 @pytest.fixture
-def create_market(
+def governed_market(
     chain, foundation, layer, proposals, treasury, issuer, maker, taker, create_token
 ):
-    """`create_market(per_transaction, per_period)` -> (token, offer, signature): through one
+    """`governed_market(per_transaction, per_period)` -> (token, offer, signature): through one
     executed proposal, the escrow authorized with a 0.25% fee, a token of this test's own
     listed (session tokens may already be listed by other suites), the issuer approved and
     level 1 given those limits; both traders attested at level 1, and a signed SellCrypto
@@ -132,9 +132,9 @@ def create_market(
 
 
 def test_trade__seller_refuses_after_payment__buyer_wins_dispute_and_bond(
-    foundation, layer, maker, taker, council, create_market
+    foundation, layer, maker, taker, council, governed_market
 ):
-    usdc, offer, signature = create_market(10_000 * USDC, 50_000 * USDC)
+    usdc, offer, signature = governed_market(10_000 * USDC, 50_000 * USDC)
     escrow = layer.escrow
     book = sdk.TradeBook(escrow)
 
@@ -178,13 +178,13 @@ def test_trade__seller_refuses_after_payment__buyer_wins_dispute_and_bond(
 
 
 def test_trades__split_under_the_per_trade_limit__refused_past_the_rolling_limit_governance_set(
-    chain, foundation, layer, maker, taker, create_market, reverts
+    chain, foundation, layer, maker, taker, governed_market, reverts
 ):
     """Level 1 may trade 500 per trade and 1,000 per 30 days: two trades of 500 pass, a third
     is refused with the headroom the drained volume leaves, and a cancelled trade gives its
     amount back to both parties' volume."""
     limit = 1_000 * USDC
-    usdc, offer, signature = create_market(500 * USDC, limit)
+    usdc, offer, signature = governed_market(500 * USDC, limit)
     escrow = layer.escrow
     book = sdk.TradeBook(escrow)
     for _ in range(2):
