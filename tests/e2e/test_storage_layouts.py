@@ -6,7 +6,7 @@ storage layout, and the extension's layout must be a prefix of its host's: the s
 slots, offsets and types, in order. The host may declare more after them (OpenZeppelin's
 EIP712 keeps its name and version fallbacks there), which the extension never touches.
 
-One compilation of the four sources takes about 10 s on a busy 2-core machine."""
+One compilation of the four sources takes 7 to 10 s on a 2-core machine."""
 
 import json
 import subprocess
