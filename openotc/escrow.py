@@ -12,7 +12,7 @@ from eth_account import Account
 from eth_utils import keccak, to_checksum_address
 
 from openotc import eip712
-from openotc.units import BPS, HOUR
+from openotc.units import BPS, DAY, HOUR
 
 if TYPE_CHECKING:
     from ape.api import ReceiptAPI
@@ -24,6 +24,7 @@ DOMAIN_NAME = "OpenOTC Escrow"
 DOMAIN_VERSION = "1"
 PRICE_DECIMALS = 8  # OTCEscrow.PRICE_DECIMALS
 BOND_BPS = 2_000  # OTCEscrow.BOND_BPS: 20% of the trade amount
+FEE_WINDOW = 3 * DAY  # OTCEscrow.FEE_WINDOW: the other party's time to deposit its fee
 
 
 class Side(IntEnum):

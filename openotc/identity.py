@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from openotc import eip712
+from openotc.units import DAY
 
 DOMAIN_NAME = "OpenOTC Identity"
 DOMAIN_VERSION = "1"
+MAX_LEVEL = 3  # IdentityRegistry.MAX_LEVEL: levels run 0 (unverified) to 3
+VOLUME_PERIOD = 30 * DAY  # IdentityRegistry.VOLUME_PERIOD: the rolling window of perPeriod
 
 ATTESTATION_TYPE = (
     "Attestation(address subject,address issuer,uint8 level,bytes32 didHash,uint64 expiresAt,"

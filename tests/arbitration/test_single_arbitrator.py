@@ -1,7 +1,7 @@
 """SingleArbitrator: deployment, creating disputes (the exact fee, ERC-792 events), rulings
 (only the ruler, once, within the choices), appeals (not supported), its cost and fees, and its
 views on unknown disputes. Disputes come from a real OTCEscrow trade (the escrow suites' fixtures,
-see conftest.py) or straight from a stranger.
+see conftest.py; both parties deposit the fee, see `create_dispute`) or straight from a stranger.
 
 The maker sells (seller), the taker buys (buyer); the trade is opened with a protocol fee of
 FEE_BPS.
@@ -19,7 +19,6 @@ AMOUNT = 1_001 * USDC_UNIT + 1
 BOND = sdk.bond_for(AMOUNT)
 FEE_BPS = 50
 PAYMENT_REFERENCE = keccak(text="SEPA transfer, reference OTC-7")
-META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"
 # IArbitrator.DisputeStatus
 WAITING = 0
 
@@ -27,6 +26,27 @@ WAITING = 0
 trade_amount, fee_bps, payment_reference = values(
     trade_amount=AMOUNT, fee_bps=FEE_BPS, payment_reference=PAYMENT_REFERENCE
 )
+
+
+@pytest.fixture
+def create_dispute(escrow, act, buyer, seller, arbitration_cost):
+    """`create_dispute(trade_id)` -> dispute id: the buyer of a Paid trade deposits the
+    arbitration cost, the seller deposits it too within its fee window, and the escrow creates
+    the dispute here."""
+
+    def create(trade_id):
+        act("dispute", trade_id, sender=buyer, value=arbitration_cost)
+        receipt = act("dispute", trade_id, sender=seller, value=arbitration_cost)
+        return receipt.decode_logs(escrow.TradeDisputed)[0].disputeId
+
+    return create
+
+
+@pytest.fixture
+def disputed(paid, create_dispute):
+    """(trade id, dispute id) of a Paid trade both parties paid the arbitration fee for: the
+    dispute is at the arbitrator."""
+    return paid, create_dispute(paid)
 
 
 # ---------------------------------------------------------------- rulings
@@ -104,6 +124,15 @@ def test_appeal__reverts_appeal_not_supported(arbitrator, disputed, buyer, rever
         arbitrator.appeal(dispute_id, b"", sender=buyer, value=10**18)
 
 
+def test_appeal_through_the_escrow__cost_is_max_uint__reverts_wrong_arbitration_fee(
+    escrow, disputed, act, seller, reverts
+):
+    trade_id, dispute_id = disputed
+
+    with reverts(escrow.EscrowWrongArbitrationFee, sent=10**18, cost=MAX_UINT256):
+        act("appeal", trade_id, dispute_id, sender=seller, value=10**18)
+
+
 def test_appeal_cost__is_max_uint_and_period_is_empty(arbitrator, disputed):
     _, dispute_id = disputed
     assert arbitrator.appealCost(dispute_id, b"") == MAX_UINT256
@@ -128,11 +157,20 @@ def test_set_arbitration_cost__by_anyone_but_ruler__reverts_not_ruler(
 
 
 def test_withdraw_fees__by_ruler__moves_exactly_the_collected_fees(
-    arbitrator, offer, open_trade, disputed, act, ruler, stranger, buyer, arbitration_cost
+    arbitrator,
+    offer,
+    open_trade,
+    disputed,
+    create_dispute,
+    act,
+    ruler,
+    stranger,
+    buyer,
+    arbitration_cost,
 ):
     second, _ = open_trade(*offer, AMOUNT)
     act("markPaid", second, PAYMENT_REFERENCE, sender=buyer)
-    act("dispute", second, META_EVIDENCE, sender=buyer, value=arbitration_cost)
+    create_dispute(second)
     collected = 2 * arbitration_cost
     assert arbitrator.balance == collected
     before = stranger.balance

@@ -1,12 +1,16 @@
 """The code sizes `make gas` writes to benchmarks/gas.json: every contract that
-`openotc.deployment.deploy` deploys, once each, measured from the code at its address."""
+`openotc.deployment.deploy` deploys, once each, and every contract one of them creates in its
+constructor (the court's and the escrow's extensions), measured from the code at its address.
+Each stays at most SIZE_GOAL bytes: 4 KiB of headroom under EIP-170."""
 
 import ape
+import pytest
 
 from openotc.deployment.deploy import ALL_CONTRACTS
 from openotc.devtools import gas
 
 EIP170_LIMIT = 24_576  # bytes of runtime code
+SIZE_GOAL = 20_480  # bytes of runtime code: the project's bound for every deployable
 
 
 def test_code_sizes__every_deployable__bytes_of_code_at_its_address(project, chain):
@@ -19,21 +23,29 @@ def test_code_sizes__every_deployable__bytes_of_code_at_its_address(project, cha
     for contract in contracts.values():
         code = chain.provider.get_code(contract.address)
         assert sizes[contract.contract_type.name] == len(code) > 0
+    assert "OTCEscrowExtension" in sizes
     assert max(sizes.values()) <= EIP170_LIMIT
+    assert {name: size for name, size in sizes.items() if size > SIZE_GOAL} == {}
 
 
-def test_code_sizes__contract_created_by_the_court__measured_at_the_address_it_was_created(
-    project, chain
+@pytest.mark.parametrize(
+    ("role", "creator", "created"),
+    [("court", "JurorCourt", "JurorCourtExtension"), ("escrow", "OTCEscrow", "OTCEscrowExtension")],
+)
+def test_code_sizes__contract_created_in_a_constructor__measured_at_the_address_it_was_created(
+    project, chain, role, creator, created
 ):
-    court = gas.deploy_all(project, chain, ape.accounts)["court"]
-    extension = gas.created_address(str(court.address), 1)
+    host = gas.deploy_all(project, chain, ape.accounts)[role]
+    assert gas.CREATED_IN_CONSTRUCTOR[creator] == [created]
+    extension = gas.created_address(str(host.address), 1)
 
-    sizes = gas.code_sizes(chain, {"court": court})
+    sizes = gas.code_sizes(chain, {role: host})
 
-    runtime = project.JurorCourtExtension.contract_type.runtime_bytecode.bytecode
-    assert sizes["JurorCourtExtension"] == len(chain.provider.get_code(extension)) > 0
+    runtime = getattr(project, created).contract_type.runtime_bytecode.bytecode
+    assert sizes[created] == len(chain.provider.get_code(extension)) > 0
     # Immutables are filled in at creation, so only the length is compared.
-    assert sizes["JurorCourtExtension"] == len(bytes.fromhex(runtime.removeprefix("0x")))
+    assert sizes[created] == len(bytes.fromhex(runtime.removeprefix("0x")))
+    assert sizes[created] <= SIZE_GOAL
 
 
 def test_gas_book__sizes__written_as_size_dot_contract_name():

@@ -1,9 +1,10 @@
 """Every Python mirror of a contract constant equals what the deployed contract says.
 
-The SDK repeats a few of the contracts' values (the escrow's bond ratio and price decimals,
-the rulings, the trade and court enums, the EIP-712 domains, the timelock roles); each is
-checked here against the contract deployed by `openotc.deployment.deploy`: a public constant
-or view where the contract has one, and otherwise the interface the contract's ABI names.
+The SDK repeats a few of the contracts' values (the escrow's bond ratio, price decimals and
+fee window, the rulings, the identity registry's top level and volume period, the trade and
+court enums, the EIP-712 domains, the timelock roles); each is checked here against the
+contract deployed by `openotc.deployment.deploy`: a public constant or view where the
+contract has one, and otherwise the interface the contract's ABI names.
 
 Mirrors without a public getter yet, checked only through the tests of the behaviour that
 uses them: `openotc.units.BPS` (the file-level `BPS` of contracts/libraries/Constants.sol,
@@ -35,6 +36,9 @@ CONSTANTS = [
     ("escrow", "RULING_REFUSED", escrow_sdk.Ruling.REFUSED),
     ("escrow", "RULING_BUYER_WINS", escrow_sdk.Ruling.BUYER_WINS),
     ("escrow", "RULING_SELLER_WINS", escrow_sdk.Ruling.SELLER_WINS),
+    ("escrow", "FEE_WINDOW", escrow_sdk.FEE_WINDOW),
+    ("identity", "MAX_LEVEL", identity_sdk.MAX_LEVEL),
+    ("identity", "VOLUME_PERIOD", identity_sdk.VOLUME_PERIOD),
     ("timelock", "DEFAULT_ADMIN_ROLE", deploy.DEFAULT_ADMIN_ROLE),
     ("timelock", "PROPOSER_ROLE", deploy.PROPOSER_ROLE),
     ("timelock", "EXECUTOR_ROLE", deploy.EXECUTOR_ROLE),

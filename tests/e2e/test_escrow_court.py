@@ -6,8 +6,11 @@ traders following their records with the SDK's TradeBook.
 - A paid seller who does not release loses the bond through a court ruling; coherent jurors
   share the ETH fees and the incoherent juror's slashed lock.
 - A party appeals through the escrow and the larger round flips the ruling.
-- The escrow's appeal refuses strangers, wrong fees, foreign disputes, trades not in dispute,
-  and any fee outside the court's appeal period.
+- Disputes reach the court only once both parties deposited its cost (the buyer first, the
+  seller within its fee window); the winner's deposit comes back with the ruling.
+- The escrow's appeal refuses strangers, fees below the cost, foreign disputes, trades not in
+  dispute, and any fee outside the court's appeal period; it pays the court exactly its cost
+  and returns any excess to the payer.
 - A refused ruling (nobody revealed, or a tie) splits the amount and returns the bond.
 
 Drawing is random (prevrandao). Where a test needs the seats spread over several jurors, it
@@ -42,11 +45,11 @@ def escrow(create_escrow, court):
 
 @pytest.fixture(scope="module")
 def market(usdc, registry, identity, proxy, governance, maker):
-    """USDC listed, every level allowed any amount, the maker (the seller) funded and
-    approving the proxy."""
+    """USDC listed, every level allowed any amount (per trade and over the rolling period),
+    the maker (the seller) funded and approving the proxy."""
     registry.addToken(usdc, "USD Coin", "USDC", 6, b"\x00" * 32, sender=governance)
     for level in range(4):
-        identity.setLimit(usdc, level, UNLIMITED, sender=governance)
+        identity.setLimit(usdc, level, UNLIMITED, UNLIMITED, sender=governance)
     usdc.mint(maker, 1_000_000 * USDC, sender=maker)
     usdc.approve(proxy, UNLIMITED, sender=maker)
     return usdc
@@ -128,22 +131,41 @@ def open_paid_trade(escrow, signed_offer, book, taker):
 
 
 @pytest.fixture
-def dispute(escrow, court, book, taker):
-    """`dispute(trade_id)` -> dispute id: the buyer disputes, paying the court's cost."""
+def dispute(escrow, court, book, maker, taker):
+    """`dispute(trade_id)` -> dispute id: the buyer deposits the court's cost, which opens the
+    seller's fee window; the seller deposits it too, and the escrow creates the dispute."""
 
     def dispute_(trade_id):
         cost = court.arbitrationCost(b"")
+        opened = escrow.dispute(
+            trade_id, book.record(trade_id).as_tuple(), sender=taker, value=cost
+        )
+        book.apply(opened)
+        paid = opened.decode_logs(escrow.DisputeFeePaid)[0]
+        assert (bytes(paid.tradeId), paid.by, paid.amount) == (trade_id, taker.address, cost)
+        assert paid.deadline == opened.timestamp + sdk.FEE_WINDOW
+        assert not opened.decode_logs(court.DisputeCreation)
+        assert book.record(trade_id).status == sdk.Status.AWAITING_FEE
+
         receipt = escrow.dispute(
-            trade_id, book.record(trade_id).as_tuple(), "ipfs://meta", sender=taker, value=cost
+            trade_id, book.record(trade_id).as_tuple(), sender=maker, value=cost
         )
         book.apply(receipt)
+        paid = receipt.decode_logs(escrow.DisputeFeePaid)[0]
+        assert (paid.by, paid.amount, paid.deadline) == (maker.address, cost, 0)
         disputed = receipt.decode_logs(escrow.TradeDisputed)[0]
         assert bytes(disputed.tradeId) == trade_id
-        assert disputed.by == taker.address
+        assert disputed.by == maker.address
         created = receipt.decode_logs(court.DisputeCreation)[0]
         assert created._disputeID == disputed.disputeId
         assert created._arbitrable == escrow.address
+        evidence = receipt.decode_logs(escrow.Dispute)[0]
+        assert (evidence._arbitrator, evidence._disputeID) == (court.address, disputed.disputeId)
+        assert evidence._metaEvidenceID == book.record(trade_id).policy_id == escrow.policyId()
+        assert evidence._evidenceGroupID == int.from_bytes(trade_id, "big")
         assert escrow.tradeOfDispute(disputed.disputeId) == trade_id
+        assert escrow.disputeFees(trade_id) == (cost, cost, 0, False)
+        assert book.record(trade_id).status == sdk.Status.DISPUTED
         return disputed.disputeId
 
     return dispute_
@@ -312,6 +334,7 @@ def test_dispute_through_court__seller_who_does_not_release_loses_bond__coherent
     assert cost == 3 * court_params.fee_per_juror
     assert court.round(case.dispute_id, 0).fees == cost
     assert court.balance == cost
+    assert escrow.balance == cost  # the other deposit, held for the winner
     assert usdc.balanceOf(maker) == case.seller_before - amount - case.bond
 
     # Three seats, spread over at least two jurors; the juror with the fewest seats votes for
@@ -323,10 +346,14 @@ def test_dispute_through_court__seller_who_does_not_release_loses_bond__coherent
     case.vote(drawn, lambda a: 2 if a == dissenter else sdk.Ruling.BUYER_WINS)
     assert court.currentRuling(case.dispute_id) == sdk.Ruling.BUYER_WINS
 
+    buyer_eth = taker.balance
     resolved = case.execute_ruling()
 
-    # The buyer gets the amount minus the fee and the whole bond; the seller nothing back.
+    # The buyer gets the amount minus the fee and the whole bond, and its fee deposit back;
+    # the seller nothing back.
     assert bytes(resolved.tradeId) == case.trade_id
+    assert taker.balance == buyer_eth + cost
+    assert escrow.balance == 0
     assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (
         1,
         amount - fee + case.bond,
@@ -448,7 +475,8 @@ def test_escrow_appeal__flips_the_ruling(
     assert court.round(case.dispute_id, 1).seats == 7
     assert court.round(case.dispute_id, 1).fees == appeal_cost
     assert court.balance == cost + appeal_cost
-    assert escrow.balance == 0
+    assert escrow.balance == cost  # the held deposit only: the appeal fee went to the court
+    assert not receipt.decode_logs(escrow.FeeDepositReturned)
     assert book.record(case.trade_id).status == sdk.Status.DISPUTED
 
     # Round 1 (7 seats) rules for the seller: the final ruling.
@@ -457,10 +485,13 @@ def test_escrow_appeal__flips_the_ruling(
     case.vote(drawn_1, lambda _: sdk.Ruling.SELLER_WINS)
     assert court.currentRuling(case.dispute_id) == sdk.Ruling.SELLER_WINS
 
+    seller_eth = maker.balance
     resolved = case.execute_ruling()
 
     assert bytes(resolved.tradeId) == case.trade_id
     assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (2, 0, amount + case.bond)
+    assert maker.balance == seller_eth + cost  # the winner's fee deposit
+    assert escrow.balance == 0
     assert usdc.balanceOf(maker) == case.seller_before
     assert usdc.balanceOf(taker) == case.buyer_before
     assert usdc.balanceOf(escrow) == 0 == escrow.accruedFees(usdc)
@@ -550,7 +581,7 @@ def test_escrow_appeal__outside_the_appeal_period__cost_is_max_so_any_value_reve
             escrow.appeal(trade_id, record, dispute_id, value=value, sender=sender)
 
 
-def test_escrow_appeal__in_the_appeal_period__wrong_value_reverts__then_period_and_trade_close(
+def test_escrow_appeal__in_the_appeal_period__below_cost_reverts__then_period_and_trade_close(
     chain,
     escrow,
     court,
@@ -569,7 +600,7 @@ def test_escrow_appeal__in_the_appeal_period__wrong_value_reverts__then_period_a
     vote(dispute_id, jurors, drawn, lambda _: sdk.Ruling.BUYER_WINS)
     cost = court.appealCost(dispute_id, b"")
 
-    for value in (cost - 1, cost + 1, 0):
+    for value in (cost - 1, 1, 0):
         with reverts(escrow.EscrowWrongArbitrationFee, sent=value, cost=cost):
             escrow.appeal(trade_id, record, dispute_id, value=value, sender=maker)
 
@@ -589,6 +620,37 @@ def test_escrow_appeal__in_the_appeal_period__wrong_value_reverts__then_period_a
         escrow.appeal(trade_id, book.record(trade_id).as_tuple(), dispute_id, sender=maker)
 
 
+@pytest.mark.parametrize("excess", [1, 10**18], ids=["one_wei", "one_ether"])
+def test_escrow_appeal__paying_more_than_the_cost__court_charged_the_cost__rest_returned(
+    escrow, court, two_disputes, maker, draw, vote, excess
+):
+    jurors, book, [(trade_id, dispute_id), _] = two_disputes
+    drawn = draw(dispute_id)
+    vote(dispute_id, jurors, drawn, lambda _: sdk.Ruling.BUYER_WINS)
+    cost = court.appealCost(dispute_id, b"")
+    court_before, escrow_before, seller_before = court.balance, escrow.balance, maker.balance
+
+    receipt = escrow.appeal(
+        trade_id, book.record(trade_id).as_tuple(), dispute_id, value=cost + excess, sender=maker
+    )
+
+    appealed = receipt.decode_logs(escrow.TradeAppealed)[0]
+    assert (bytes(appealed.tradeId), appealed.disputeId, appealed.by, appealed.cost) == (
+        trade_id,
+        dispute_id,
+        maker.address,
+        cost,
+    )
+    returned = receipt.decode_logs(escrow.FeeDepositReturned)
+    assert [(bytes(e.tradeId), e.to, e.amount) for e in returned] == [
+        (trade_id, maker.address, excess)
+    ]
+    assert court.round(dispute_id, 1).fees == cost
+    assert court.balance == court_before + cost
+    assert escrow.balance == escrow_before
+    assert maker.balance == seller_before - cost - receipt.total_fees_paid
+
+
 # ---------------------------------------------------------------- the court refuses
 
 
@@ -605,8 +667,16 @@ def test_no_juror_reveals__ruling_0__amount_split_bond_to_seller__jurors_slashed
     case.vote(drawn, lambda _: sdk.Ruling.BUYER_WINS, reveal=lambda _: False)
     assert court.round(case.dispute_id, 0).revealed == 0
     assert court.currentRuling(case.dispute_id) == sdk.Ruling.REFUSED
+    eth_before = taker.balance, maker.balance
 
     resolved = case.execute_ruling()
+
+    # The held fee deposit is split between the parties.
+    assert (taker.balance, maker.balance) == (
+        eth_before[0] + cost // 2,
+        eth_before[1] + cost - cost // 2,
+    )
+    assert escrow.balance == 0
 
     assert bytes(resolved.tradeId) == case.trade_id
     assert (resolved.ruling, resolved.toBuyer, resolved.toSeller) == (

@@ -6,13 +6,20 @@ import pytest
 from eth_keys import keys
 from eth_utils import keccak
 
-from openotc.identity import digest
-from openotc.units import USDC_UNIT, ZERO_ADDRESS
+from openotc.identity import VOLUME_PERIOD, digest
+from openotc.units import DAY, MAX_UINT256, USDC_UNIT, ZERO_ADDRESS
 from tests.utils.fixtures import roles
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 OTHER_CHAIN_ID = 1  # mainnet; the local chain is 31337
-LIMITS = {0: 0, 1: 1_000 * USDC_UNIT, 2: 50_000 * USDC_UNIT, 3: 2**256 - 1}  # by level
+# (perTransaction, perPeriod) by level
+LIMITS = {
+    0: (0, 0),
+    1: (1_000 * USDC_UNIT, 5_000 * USDC_UNIT),
+    2: (50_000 * USDC_UNIT, 200_000 * USDC_UNIT),
+    3: (MAX_UINT256, MAX_UINT256),
+}
+NO_LIMITS = (0, 0)
 
 
 def pin_next_block(chain, offset=10):
@@ -20,6 +27,20 @@ def pin_next_block(chain, offset=10):
     timestamp = chain.blocks.head.timestamp + offset
     chain.pending_timestamp = timestamp
     return timestamp
+
+
+def as_pair(limits_struct) -> tuple[int, int]:
+    """A returned `Limits` struct as (perTransaction, perPeriod): ape decodes it with field
+    names when it is the only output, as a plain tuple inside a multi-value output."""
+    if isinstance(limits_struct, tuple):
+        return tuple(limits_struct)
+    return (limits_struct.perTransaction, limits_struct.perPeriod)
+
+
+def limit_of(identity, account, token) -> tuple[int, tuple[int, int]]:
+    """`identity.limitOf(account, token)` as (level, (perTransaction, perPeriod))."""
+    level, limits_struct = identity.limitOf(account, token)
+    return level, as_pair(limits_struct)
 
 
 def assert_attested(tx, identity, attestation):
@@ -48,7 +69,7 @@ def test_deployment__governed_by_the_timelock_with_max_level_three(identity, tim
 def test_deployment__no_issuer_and_every_account_unverified(identity, issuer, maker, usdc):
     assert not identity.isIssuer(issuer)
     assert identity.levelOf(maker) == 0
-    assert identity.limitOf(maker, usdc) == 0
+    assert limit_of(identity, maker, usdc) == (0, NO_LIMITS)
     stored = identity.identityOf(maker)
     assert (stored.issuer, stored.level, stored.expiresAt) == (ZERO_ADDRESS, 0, 0)
 
@@ -107,7 +128,7 @@ def test_remove_issuer__not_approved__reverts_unknown_issuer(identity, governanc
 def test_remove_issuer__with_live_attestation__level_drops_to_zero_at_once(
     identity, guardian, approved_issuer, maker, usdc, governance, create_attestation, submit
 ):
-    identity.setLimit(usdc, 2, LIMITS[2], sender=governance)
+    identity.setLimit(usdc, 2, *LIMITS[2], sender=governance)
     attestation = create_attestation(maker, approved_issuer, level=2)
     submit(attestation, approved_issuer)
     assert identity.levelOf(maker) == 2
@@ -116,7 +137,7 @@ def test_remove_issuer__with_live_attestation__level_drops_to_zero_at_once(
 
     assert len(tx.decode_logs(identity.IssuerRemoved)) == 1
     assert identity.levelOf(maker) == 0
-    assert identity.limitOf(maker, usdc) == 0
+    assert limit_of(identity, maker, usdc) == (0, NO_LIMITS)
     # The record stays, it just no longer counts.
     assert identity.identityOf(maker).issuer == approved_issuer.address
 
@@ -562,14 +583,42 @@ def test_revoke__by_removed_issuer_not_of_current__reverts_not_issuer(
 # ---------------------------------------------------------------- limits
 
 
-def test_set_limit__by_governance__stores_and_emits_limit_set(identity, governance, usdc):
-    tx = identity.setLimit(usdc, 2, LIMITS[2], sender=governance)
+def test_volume_period__is_thirty_days_as_the_sdk_mirrors(identity):
+    assert identity.VOLUME_PERIOD() == 30 * DAY == VOLUME_PERIOD
 
-    assert identity.limit(usdc, 2) == LIMITS[2]
-    assert identity.limit(usdc, 1) == 0
-    assert [(e.token, e.level, e.amount) for e in tx.decode_logs(identity.LimitSet)] == [
-        (usdc.address, 2, LIMITS[2])
-    ]
+
+def test_set_limit__by_governance__stores_both_limits_and_emits_limit_set(
+    identity, governance, usdc
+):
+    tx = identity.setLimit(usdc, 2, *LIMITS[2], sender=governance)
+
+    assert as_pair(identity.limit(usdc, 2)) == LIMITS[2]
+    assert as_pair(identity.limit(usdc, 1)) == NO_LIMITS
+    assert [
+        (e.token, e.level, e.perTransaction, e.perPeriod) for e in tx.decode_logs(identity.LimitSet)
+    ] == [(usdc.address, 2, *LIMITS[2])]
+
+
+def test_set_limit__again__replaces_both_limits_of_that_token_and_level_only(
+    identity, governance, usdc, dai
+):
+    identity.setLimit(usdc, 1, *LIMITS[1], sender=governance)
+    identity.setLimit(dai, 1, 7, 8, sender=governance)
+
+    tx = identity.setLimit(usdc, 1, 300 * USDC_UNIT, 0, sender=governance)
+
+    assert as_pair(identity.limit(usdc, 1)) == (300 * USDC_UNIT, 0)
+    assert as_pair(identity.limit(dai, 1)) == (7, 8)
+    assert [
+        (e.token, e.level, e.perTransaction, e.perPeriod) for e in tx.decode_logs(identity.LimitSet)
+    ] == [(usdc.address, 1, 300 * USDC_UNIT, 0)]
+
+
+def test_set_limit__per_period_below_per_transaction__stored_as_given(identity, governance, usdc):
+    """The registry stores the two limits independently; the escrow applies both."""
+    identity.setLimit(usdc, 1, 1_000 * USDC_UNIT, 10 * USDC_UNIT, sender=governance)
+
+    assert as_pair(identity.limit(usdc, 1)) == (1_000 * USDC_UNIT, 10 * USDC_UNIT)
 
 
 @roles("guardian", "stranger")
@@ -577,24 +626,35 @@ def test_set_limit__by_guardian_or_stranger__reverts_only_governance(
     identity, usdc, reverts, actor
 ):
     with reverts(identity.GovernedOnlyGovernance, caller=actor.address):
-        identity.setLimit(usdc, 1, 1, sender=actor)
+        identity.setLimit(usdc, 1, 1, 1, sender=actor)
+    assert as_pair(identity.limit(usdc, 1)) == NO_LIMITS
 
 
 def test_set_limit__level_above_max__reverts_invalid_level(identity, governance, usdc, reverts):
-    with reverts(identity.IdentityInvalidLevel, level=4):
-        identity.setLimit(usdc, 4, 1, sender=governance)
+    above = identity.MAX_LEVEL() + 1
+    with reverts(identity.IdentityInvalidLevel, level=above):
+        identity.setLimit(usdc, above, 1, 1, sender=governance)
+
+
+def test_set_limit__at_max_level__accepted(identity, governance, usdc):
+    top = identity.MAX_LEVEL()
+
+    tx = identity.setLimit(usdc, top, 1, 2, sender=governance)
+
+    assert len(tx.decode_logs(identity.LimitSet)) == 1
+    assert as_pair(identity.limit(usdc, top)) == (1, 2)
 
 
 @pytest.fixture
 def limits(identity, governance, usdc):
-    for level, amount in LIMITS.items():
-        identity.setLimit(usdc, level, amount, sender=governance)
+    for level, (per_transaction, per_period) in LIMITS.items():
+        identity.setLimit(usdc, level, per_transaction, per_period, sender=governance)
     return LIMITS
 
 
-def test_limit_of__unset__is_zero(identity, maker, usdc, dai):
-    assert identity.limitOf(maker, usdc) == 0
-    assert identity.limitOf(maker, dai) == 0
+def test_limit_of__unset__is_level_zero_and_no_trading(identity, maker, usdc, dai):
+    assert limit_of(identity, maker, usdc) == (0, NO_LIMITS)
+    assert limit_of(identity, maker, dai) == (0, NO_LIMITS)
 
 
 def test_limit_of__follows_current_level_and_expiry(
@@ -604,29 +664,29 @@ def test_limit_of__follows_current_level_and_expiry(
     submit(
         create_attestation(maker, approved_issuer, level=2, expires_at=expires_at), approved_issuer
     )
-    assert identity.limitOf(maker, usdc) == limits[2]
-    assert identity.limitOf(maker, dai) == 0  # limits are per token
+    assert limit_of(identity, maker, usdc) == (2, limits[2])
+    assert limit_of(identity, maker, dai) == (2, NO_LIMITS)  # limits are per token
 
     submit(
         create_attestation(maker, approved_issuer, level=3, expires_at=expires_at), approved_issuer
     )
-    assert identity.limitOf(maker, usdc) == limits[3]
+    assert limit_of(identity, maker, usdc) == (3, limits[3])
 
     chain.mine(timestamp=expires_at)
-    assert identity.limitOf(maker, usdc) == limits[0]
+    assert limit_of(identity, maker, usdc) == (0, limits[0])
 
 
 def test_limit_of__after_revocation__falls_to_level_zero_limit(
     identity, governance, approved_issuer, maker, usdc, limits, create_attestation, submit
 ):
-    identity.setLimit(usdc, 0, 10 * USDC_UNIT, sender=governance)
+    identity.setLimit(usdc, 0, 10 * USDC_UNIT, 30 * USDC_UNIT, sender=governance)
     submit(create_attestation(maker, approved_issuer, level=1), approved_issuer)
-    assert identity.limitOf(maker, usdc) == limits[1]
+    assert limit_of(identity, maker, usdc) == (1, limits[1])
 
     tx = identity.revoke(maker, sender=approved_issuer)
 
     assert len(tx.decode_logs(identity.AttestationRevoked)) == 1
-    assert identity.limitOf(maker, usdc) == 10 * USDC_UNIT
+    assert limit_of(identity, maker, usdc) == (0, (10 * USDC_UNIT, 30 * USDC_UNIT))
 
 
 # ---------------------------------------------------------------- flagged for review

@@ -1,8 +1,8 @@
 """AtomicSwap.lock and lockToken: locking ETH and ERC-20 swaps, the id they return and the
 event they emit, every refusal of the terms with its exact custom error (zero amount,
 recipient, token or hashlock; timelocks to the second around now and now + MAX_TIMELOCK;
-duplicates) and token shapes (USDT-like without return values, fee-on-transfer, false-returning,
-without balanceOf, re-entering during the pull)."""
+duplicates) and token shapes (USDT-like without return values, fee-on-transfer both ways or on
+`transfer` only, false-returning, without balanceOf, re-entering during the pull)."""
 
 import ape
 import pytest
@@ -124,8 +124,10 @@ def test_lock_token__pulls_tokens_records_swap_and_emits_event(
         "amount": AMOUNT,
         "timelock": now + DAY,
     }
+    # The pull, then the swap's transfer to itself that proves `transfer` delivers in full.
     assert tx.events == [
         token.Transfer(sender.address, swap.address, AMOUNT),
+        token.Transfer(swap.address, swap.address, AMOUNT),
         swap.TokenSwapLocked(**arguments),
     ]
     (log,) = tx.decode_logs(swap.TokenSwapLocked)
@@ -187,6 +189,30 @@ def test_lock_token__fee_on_transfer_token__reverts_fee_on_transfer(
     assert swap.isOpen(terms.id) is False
     assert fee_token.balanceOf(sender) == AMOUNT
     assert fee_token.balanceOf(swap) == 0
+
+
+def test_lock_token__token_charging_only_on_transfer__reverts_fee_on_transfer_nothing_locked(
+    swap, project, deployer, make_terms, sender, reverts
+):
+    """MockTransferFeeToken delivers `transferFrom` in full but burns FEE_BPS of every
+    `transfer`: the pull passes, the self-transfer that follows it loses the fee, so the swap
+    would pay its recipient (or refund its sender) short. It is refused before anything locks."""
+    token = deployer.deploy(project.MockTransferFeeToken)
+    token.mint(sender, AMOUNT, sender=sender)
+    token.approve(swap, AMOUNT, sender=sender)
+    _, terms = make_terms(token=token, amount=AMOUNT)
+    fee = AMOUNT * token.FEE_BPS() // 10_000
+    assert fee > 0
+
+    with reverts(
+        swap.SwapFeeOnTransferToken, token=token.address, expected=AMOUNT, received=AMOUNT - fee
+    ):
+        send_lock(swap, "token", terms, sender)
+
+    assert swap.isOpen(terms.id) is False
+    assert token.balanceOf(sender) == AMOUNT
+    assert token.balanceOf(swap) == 0
+    assert token.allowance(sender, swap) == AMOUNT
 
 
 def test_lock_token__token_returns_false__reverts_safe_erc20_failed_operation(

@@ -275,8 +275,11 @@ class SwapMachine(ChainMachine):
         else:
             self.tokens[account.address] -= amount
             self.tokens[s] += amount
+            # The pull, then the swap's transfer to itself that proves `transfer` delivers
+            # in full.
             events = [
                 self.usdc.Transfer(account.address, s, amount),
+                self.usdc.Transfer(s, s, amount),
                 self.swap.TokenSwapLocked(
                     hashlock, recipient, account.address, token, amount, timelock
                 ),
