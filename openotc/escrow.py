@@ -214,14 +214,12 @@ class Trade:
         fee_bps: int,
         payment_deadline: int,
         offer_hash: bytes,
+        opened_at: int,
         policy_id: int = 0,
-        opened_at: int | None = None,
     ) -> Trade:
         """The record `openTrade` stores: Funded, the bond of `amount` escrowed with it, no
         review and no confirmation deadline yet; the fee and the dispute policy in force when
-        it opened, and the offer it came from. `opened_at` is the opening block's timestamp;
-        by default the offer's payment window before `payment_deadline` (an hour, the
-        default window of `build_offer`)."""
+        it opened, the offer it came from and the opening block's timestamp."""
         return cls(
             seller=str(seller),
             payment_deadline=payment_deadline,
@@ -236,7 +234,7 @@ class Trade:
             bond=bond_for(amount),
             offer_hash=bytes(offer_hash),
             policy_id=policy_id,
-            opened_at=payment_deadline - HOUR if opened_at is None else opened_at,
+            opened_at=opened_at,
         )
 
     @classmethod
