@@ -1,7 +1,9 @@
 """Fixtures and helpers of the escrow's hardening suites (tests/escrow/test_hardening_*.py):
 disputes with both arbitration fees, the fee window's deposits, credits and rolling volumes.
 
-Import the fixtures a module uses by name (pytest finds fixtures among a module's names)."""
+A module that uses a fixture of this file imports its function (`at_arbitrator_fixture`):
+pytest finds fixtures among a module's names and registers it under its own name
+(`at_arbitrator`)."""
 
 import pytest
 
@@ -36,13 +38,11 @@ def returned(receipt, escrow) -> list[tuple]:
 
 def deferred(receipt, escrow) -> list[tuple]:
     """(to, token, amount) of every PaymentDeferred event of `receipt`, in order."""
-    return [
-        (log.to, log.token, log.amount) for log in receipt.decode_logs(escrow.PaymentDeferred)
-    ]
+    return [(log.to, log.token, log.amount) for log in receipt.decode_logs(escrow.PaymentDeferred)]
 
 
-@pytest.fixture
-def at_arbitrator(escrow, book, paid, act, buyer, seller, arbitration_cost):
+@pytest.fixture(name="at_arbitrator")
+def at_arbitrator_fixture(escrow, book, paid, act, buyer, seller, arbitration_cost):
     """(trade id, dispute id) of a Paid trade the buyer disputed and the seller answered, both
     depositing the arbitration cost: the dispute is at the arbitrator."""
     act("dispute", paid, sender=buyer, value=arbitration_cost)

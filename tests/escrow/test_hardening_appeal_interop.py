@@ -11,10 +11,13 @@ the appellant (FeeDepositReturned).
 import pytest
 
 from openotc import court as court_sdk
-from openotc.escrow import Ruling, Status
 from openotc.deployment.params import CourtParams
+from openotc.escrow import Ruling, Status, TradeBook
 from openotc.units import MINUTE, USDC_UNIT
-from tests.escrow.hardening import at_arbitrator, returned  # noqa: F401 (at_arbitrator: a fixture)
+from tests.escrow.hardening import (
+    at_arbitrator_fixture,  # noqa: F401 (a fixture)
+    returned,
+)
 from tests.escrow.trades import assert_committed, pin
 from tests.utils.constants import GAS_MONEY, JUROR_FUNDS
 
@@ -48,7 +51,18 @@ def appealable(kleros, at_arbitrator, deployer):
 
 @pytest.mark.parametrize("extra", [0, EXTRA], ids=["twice_the_cost", "twice_the_cost_and_more"])
 def test_appeal_through_kleros__twice_the_appeal_cost__accepted__cost_it_took_reported(
-    chain, escrow, kleros, book, appealable, act, buyer, seller, stranger, deployer, arbitration_cost, extra
+    chain,
+    escrow,
+    kleros,
+    book,
+    appealable,
+    act,
+    buyer,
+    seller,
+    stranger,
+    deployer,
+    arbitration_cost,
+    extra,
 ):
     trade_id, dispute_id = appealable
     cost = kleros.appealCost(dispute_id, b"")
@@ -137,16 +151,26 @@ def juror(accounts, token, treasury, court, chain, tmp_path):
     account = accounts.generate_test_account()
     account.balance = GAS_MONEY
     token.transfer(account, JUROR_FUNDS, sender=treasury)
-    juror = court_sdk.Juror(court, account, court_sdk.SaltStore(tmp_path / "salts.json"), chain.chain_id)
+    juror = court_sdk.Juror(
+        court, account, court_sdk.SaltStore(tmp_path / "salts.json"), chain.chain_id
+    )
     juror.stake(token, 10 * CourtParams().min_stake)
     return juror
 
 
 def test_appeal_through_the_court__overpaid__exactly_the_cost_charged__the_excess_returned(
-    chain, court, randomness, court_escrow, usdc_market, create_offer, juror, pass_period, taker, maker, stranger
+    chain,
+    court,
+    randomness,
+    court_escrow,
+    usdc_market,
+    create_offer,
+    juror,
+    pass_period,
+    taker,
+    maker,
+    stranger,
 ):
-    from openotc.escrow import TradeBook
-
     escrow = court_escrow
     book = TradeBook(escrow)
     offer, signature = create_offer(usdc_market, verifying=escrow.address)

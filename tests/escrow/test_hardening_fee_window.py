@@ -15,10 +15,10 @@ import pytest
 from openotc import escrow as sdk
 from openotc.escrow import Ruling, Status
 from openotc.units import USDC_UNIT
-from tests.escrow.hardening import (  # noqa: F401 (at_arbitrator: a fixture)
+from tests.escrow.hardening import (
     FEE_WINDOW,
     as_uint,
-    at_arbitrator,
+    at_arbitrator_fixture,  # noqa: F401 (a fixture)
     fees_of,
     returned,
 )
@@ -55,7 +55,18 @@ def test_fee_window__is_three_days(escrow):
 
 
 def test_buyer_disputes_the_next_block__seller_releases_in_the_window__a_normal_release(
-    chain, escrow, arbitrator, usdc, book, paid, act, buyer, seller, ruler, arbitration_cost, reverts
+    chain,
+    escrow,
+    arbitrator,
+    usdc,
+    book,
+    paid,
+    act,
+    buyer,
+    seller,
+    ruler,
+    arbitration_cost,
+    reverts,
 ):
     disputes_before = arbitrator.disputeCount()
     started = pin(chain, chain.pending_timestamp + 1)
@@ -132,7 +143,10 @@ def test_seller_starts_a_dispute__one_second_before_the_confirm_deadline__accept
 
     assert tx.events == [
         escrow.DisputeFeePaid(
-            paid, seller.address, arbitration_cost, book.record(paid).confirm_deadline - 1 + FEE_WINDOW
+            paid,
+            seller.address,
+            arbitration_cost,
+            book.record(paid).confirm_deadline - 1 + FEE_WINDOW,
         )
     ]
     assert fees_of(escrow, paid)[3] is True  # the buyer is awaited
@@ -146,9 +160,7 @@ def test_seller_starts_a_dispute__from_the_confirm_deadline__reverts_window_clos
     confirm_deadline = book.record(paid).confirm_deadline
     pin(chain, confirm_deadline + offset)
 
-    with reverts(
-        escrow.EscrowConfirmationWindowClosed, tradeId=paid, closedAt=confirm_deadline
-    ):
+    with reverts(escrow.EscrowConfirmationWindowClosed, tradeId=paid, closedAt=confirm_deadline):
         act("dispute", paid, sender=seller, value=arbitration_cost)
 
     # The buyer may still dispute while Paid.
@@ -239,7 +251,18 @@ def test_settle_by_default__one_second_before_the_deadline__reverts_fee_window_o
 @first_payers
 @pytest.mark.parametrize("offset", [0, 1], ids=["at_deadline", "after_deadline"])
 def test_settle_by_default__from_the_deadline__decides_for_the_party_that_paid(
-    chain, escrow, usdc, book, act, awaiting, buyer, seller, stranger, arbitration_cost, offset, reverts
+    chain,
+    escrow,
+    usdc,
+    book,
+    act,
+    awaiting,
+    buyer,
+    seller,
+    stranger,
+    arbitration_cost,
+    offset,
+    reverts,
 ):
     trade_id, first, other, deadline = awaiting
     buyer_paid = first == buyer
@@ -324,7 +347,18 @@ def test_cost_rises_between_deposits__the_first_payer_gets_a_new_window_to_top_u
 
 
 def test_cost_rises__the_first_payer_does_not_top_up__the_other_wins_by_default(
-    chain, escrow, arbitrator, usdc, book, paid, act, buyer, seller, stranger, ruler, arbitration_cost
+    chain,
+    escrow,
+    arbitrator,
+    usdc,
+    book,
+    paid,
+    act,
+    buyer,
+    seller,
+    stranger,
+    ruler,
+    arbitration_cost,
 ):
     cost = arbitration_cost
     act("dispute", paid, sender=buyer, value=cost)
@@ -374,7 +408,17 @@ def test_cost_falls_between_deposits__the_excess_is_returned_at_creation(
 
 @pytest.mark.parametrize("ruling", list(Ruling), ids=[r.name.lower() for r in Ruling])
 def test_seller_releases_at_the_arbitrator__keeps_the_bond__a_later_ruling_moves_nothing(
-    escrow, arbitrator, usdc, book, at_arbitrator, act, buyer, seller, ruler, arbitration_cost, ruling
+    escrow,
+    arbitrator,
+    usdc,
+    book,
+    at_arbitrator,
+    act,
+    buyer,
+    seller,
+    ruler,
+    arbitration_cost,
+    ruling,
 ):
     trade_id, dispute_id = at_arbitrator
     tokens_before = balances(usdc, buyer, seller, escrow)

@@ -91,7 +91,10 @@ def test_take_more_than_remains_while_another_holds_the_rest_unpaid__reverts_ove
     remaining = MAX - held
 
     with reverts(
-        escrow.EscrowOfferOverfilled, offerHash=offer_hash, requested=remaining + 1, remaining=remaining
+        escrow.EscrowOfferOverfilled,
+        offerHash=offer_hash,
+        requested=remaining + 1,
+        remaining=remaining,
     ):
         escrow.openTrade(offer[0].as_tuple(), offer[1], remaining + 1, sender=stranger)
 
@@ -99,7 +102,9 @@ def test_take_more_than_remains_while_another_holds_the_rest_unpaid__reverts_ove
     assert escrow.filled(offer_hash) == MAX
     # Nothing is left, for anyone: the holder of the unpaid 6,000 cannot take more either.
     for taker in (buyer, stranger):
-        with reverts(escrow.EscrowOfferOverfilled, offerHash=offer_hash, requested=MIN, remaining=0):
+        with reverts(
+            escrow.EscrowOfferOverfilled, offerHash=offer_hash, requested=MIN, remaining=0
+        ):
             escrow.openTrade(offer[0].as_tuple(), offer[1], MIN, sender=taker)
 
 

@@ -71,9 +71,7 @@ def test_set_policy__by_governance__emits_policy_set_and_meta_evidence_with_incr
 
 
 @roles("stranger", "maker", "taker", "guardian", "ruler")
-def test_set_policy__by_anyone_but_governance__reverts_only_governance(
-    escrow, actor, reverts
-):
+def test_set_policy__by_anyone_but_governance__reverts_only_governance(escrow, actor, reverts):
     with reverts(escrow.GovernedOnlyGovernance, caller=actor.address):
         escrow.setPolicy(POLICY_V2, sender=actor)
     assert escrow.policyId() == 0

@@ -11,7 +11,10 @@ import pytest
 from openotc import escrow as sdk
 from openotc.escrow import Ruling, Status
 from openotc.units import USDC_UNIT, ZERO_ADDRESS
-from tests.escrow.hardening import at_arbitrator, deferred  # noqa: F401 (at_arbitrator: a fixture)
+from tests.escrow.hardening import (
+    at_arbitrator_fixture,  # noqa: F401 (a fixture)
+    deferred,
+)
 from tests.escrow.trades import assert_committed, pin
 from tests.utils.fixtures import values
 from tests.utils.reverts import encode_error
@@ -136,7 +139,18 @@ def test_rule__blacklisted_party_credited__the_other_paid(
 
 @pytest.mark.parametrize("canceller", ["buyer", "seller"])
 def test_cancel__seller_blacklisted__credited_amount_and_bond__withdraws(
-    chain, escrow, blacklist_token, book, funded, act, buyer, seller, recipient, blacklist, canceller, reverts
+    chain,
+    escrow,
+    blacklist_token,
+    book,
+    funded,
+    act,
+    buyer,
+    seller,
+    recipient,
+    blacklist,
+    canceller,
+    reverts,
 ):
     token = blacklist_token
     blacklist(seller)
@@ -207,7 +221,9 @@ def test_fee_deposit_return_refused_by_a_contract__credited_in_eth__withdrawn_el
     with reverts(buyer.CallFailed, data=refused):
         buyer.execute(escrow, to_self, sender=stranger)
     before = recipient.balance
-    tx = buyer.execute(escrow, escrow.withdraw.encode_input(ZERO_ADDRESS, recipient), sender=stranger)
+    tx = buyer.execute(
+        escrow, escrow.withdraw.encode_input(ZERO_ADDRESS, recipient), sender=stranger
+    )
 
     assert tx.decode_logs(escrow.Withdrawn)[0].amount == arbitration_cost
     assert [(e.account, e.token, e.to) for e in tx.decode_logs(escrow.Withdrawn)] == [
@@ -216,9 +232,13 @@ def test_fee_deposit_return_refused_by_a_contract__credited_in_eth__withdrawn_el
     assert recipient.balance == before + arbitration_cost
     assert escrow.balance == 0
     assert escrow.creditOf(buyer, ZERO_ADDRESS) == 0
-    nothing = encode_error(escrow.EscrowNothingToWithdraw, account=buyer.address, token=ZERO_ADDRESS)
+    nothing = encode_error(
+        escrow.EscrowNothingToWithdraw, account=buyer.address, token=ZERO_ADDRESS
+    )
     with reverts(buyer.CallFailed, data=nothing):
-        buyer.execute(escrow, escrow.withdraw.encode_input(ZERO_ADDRESS, recipient), sender=stranger)
+        buyer.execute(
+            escrow, escrow.withdraw.encode_input(ZERO_ADDRESS, recipient), sender=stranger
+        )
 
 
 def test_withdraw__to_the_zero_address__reverts_zero_address__nothing_credited_reverts(

@@ -79,7 +79,9 @@ def test_one_trade_over_the_per_trade_limit__reverts_limit_exceeded(
     escrow, usdc_market, offers, taker, reverts
 ):
     offer, signature = offers[0]
-    with reverts(escrow.EscrowLimitExceeded, account=taker.address, amount=1_500 * USDC_UNIT, limit=PER_TRADE):
+    with reverts(
+        escrow.EscrowLimitExceeded, account=taker.address, amount=1_500 * USDC_UNIT, limit=PER_TRADE
+    ):
         escrow.openTrade(offer.as_tuple(), signature, 1_500 * USDC_UNIT, sender=taker)
     assert volume_of(escrow, taker, usdc_market) == (0, 0)
 
@@ -168,9 +170,7 @@ def test_headroom_drains_linearly_over_the_period(
     assert volume_of(escrow, taker, usdc) == (later, PER_TRADE)
 
 
-def test_a_take_at_half_the_period__fits_exactly(
-    escrow, usdc_market, offers, take, now, taker
-):
+def test_a_take_at_half_the_period__fits_exactly(escrow, usdc_market, offers, take, now, taker):
     usdc = usdc_market
     take(offers[0], PER_TRADE, taker, now)
     take(offers[1], PER_TRADE, taker, now)
