@@ -113,6 +113,22 @@ def test_buyer_disputes_the_next_block__seller_releases_in_the_window__a_normal_
         act("settleByDefault", paid, sender=buyer)
 
 
+def test_seller_disputes_first__then_releases_in_the_window__its_deposit_comes_back(
+    escrow, usdc, book, paid, act, buyer, seller, arbitration_cost
+):
+    act("dispute", paid, sender=seller, value=arbitration_cost)
+    buyer_tokens = usdc.balanceOf(buyer)
+
+    tx = act("release", paid, sender=seller)
+
+    assert tx.decode_logs(escrow.TradeReleased)[0].toBuyer == AMOUNT - FEE
+    assert returned(tx, escrow) == [(seller.address, arbitration_cost)]
+    assert usdc.balanceOf(buyer) == buyer_tokens + AMOUNT - FEE
+    assert escrow.balance == 0
+    assert fees_of(escrow, paid) == NO_FEES
+    assert_committed(escrow, book, paid, Status.RELEASED)
+
+
 @pytest.mark.parametrize("role", ["buyer", "seller"])
 def test_first_deposit__wrong_amount__reverts_wrong_arbitration_fee(
     escrow, book, paid, act, role, request, arbitration_cost, reverts

@@ -6,6 +6,7 @@ Dispute event points to that one. No party chooses it: `dispute` takes no policy
 import pytest
 
 from openotc import escrow as sdk
+from openotc.deployment.params import EscrowParams
 from openotc.escrow import Status
 from openotc.units import USDC_UNIT
 from tests.escrow.hardening import as_uint
@@ -46,6 +47,15 @@ def dispute_both(escrow, book, act, buyer, seller, arbitration_cost):
 def test_dispute__takes_no_policy_argument(escrow):
     (abi,) = escrow.dispute.abis
     assert [i.canonical_type for i in abi.inputs] == ["bytes32", sdk.TRADE_ABI]
+
+
+def test_constructor__publishes_policy_0(escrow):
+    uri = EscrowParams().policy  # the suites' escrow is deployed with the default policy
+    receipt = escrow.creation_metadata.receipt
+    assert [(e.policyId, e.uri) for e in receipt.decode_logs(escrow.PolicySet)] == [(0, uri)]
+    assert [(e._metaEvidenceID, e._evidence) for e in receipt.decode_logs(escrow.MetaEvidence)] == [
+        (0, uri)
+    ]
     assert escrow.policyId() == 0
 
 

@@ -218,3 +218,41 @@ def test_level_without_a_rolling_limit__is_not_counted(
         escrow.EscrowLimitExceeded, account=taker.address, amount=PER_TRADE + 1, limit=PER_TRADE
     ):
         escrow.openTrade(offers[0][0].as_tuple(), offers[0][1], PER_TRADE + 1, sender=taker)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "OTCEscrow._returnVolume subtracts a cancelled trade's whole amount from the stored "
+        "volume even when that trade's share has already drained, which erases the volume of "
+        "later trades: an account that keeps an old trade open can free headroom at will"
+    ),
+)
+def test_cancel_of_a_trade_older_than_the_period__gives_no_headroom_back(
+    chain, escrow, usdc_market, offers, take, now, act, taker, reverts
+):
+    usdc = usdc_market
+    # A trade the taker keeps open (Funded) for a whole period: its volume drains away.
+    receipt = take(offers[0], PER_TRADE, taker, now)
+    old_trade = bytes(receipt.decode_logs(escrow.TradeOpened)[0].tradeId)
+    later = now + VOLUME_PERIOD
+    assert headroom_at(chain, escrow, taker, usdc, later) == PER_PERIOD
+
+    # A period later the taker fills its bucket with two new trades ...
+    take(offers[0], PER_TRADE, taker, later)
+    take(offers[1], PER_TRADE, taker, later)
+    assert volume_of(escrow, taker, usdc) == (later, PER_PERIOD)
+
+    # ... cancels the old one, whose share had drained, and tries a third at the same second:
+    # three live trades of 500 opened at one instant would exceed the 1,000 limit.
+    pin(chain, later)
+    act("cancel", old_trade, sender=taker)
+    pin(chain, later)
+    with reverts(
+        escrow.EscrowVolumeLimitExceeded,
+        account=taker.address,
+        amount=PER_TRADE,
+        limit=PER_PERIOD,
+        headroom=0,
+    ):
+        escrow.openTrade(offers[0][0].as_tuple(), offers[0][1], PER_TRADE, sender=taker)
