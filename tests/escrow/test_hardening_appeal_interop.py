@@ -57,7 +57,6 @@ def test_appeal_through_kleros__twice_the_appeal_cost__accepted__cost_it_took_re
     book,
     appealable,
     act,
-    buyer,
     seller,
     stranger,
     deployer,
@@ -83,7 +82,9 @@ def test_appeal_through_kleros__twice_the_appeal_cost__accepted__cost_it_took_re
 
     # The appeal reverses the ruling; once the window passes the ruling is executed.
     kleros.giveRuling(dispute_id, Ruling.SELLER_WINS, sender=deployer)
-    pin(chain, kleros.appealPeriod(dispute_id)[1] + 1)
+    start, end = kleros.appealPeriod(dispute_id)
+    assert end - start == KLEROS_APPEAL_WINDOW
+    pin(chain, end + 1)
     tx = kleros.executeRuling(dispute_id, sender=stranger)
     book.apply(tx)
 
