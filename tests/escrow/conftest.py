@@ -58,7 +58,7 @@ def create_market(registry, identity, proxy, governance, maker, taker):
                 token, token.name(), token.symbol(), decimals, b"\x00" * 32, sender=governance
             )
         for level in range(4):
-            identity.setLimit(token, level, UNLIMITED, sender=governance)
+            identity.setLimit(token, level, UNLIMITED, UNLIMITED, sender=governance)
         for trader in traders or (maker, taker):
             token.mint(trader, funds or 1_000_000 * 10**decimals, sender=trader)
             token.approve(proxy, UNLIMITED, sender=trader)
