@@ -220,14 +220,6 @@ def test_level_without_a_rolling_limit__is_not_counted(
         escrow.openTrade(offers[0][0].as_tuple(), offers[0][1], PER_TRADE + 1, sender=taker)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "OTCEscrow._returnVolume subtracts a cancelled trade's whole amount from the stored "
-        "volume even when that trade's share has already drained, which erases the volume of "
-        "later trades: an account that keeps an old trade open can free headroom at will"
-    ),
-)
 def test_cancel_of_a_trade_older_than_the_period__gives_no_headroom_back(
     chain, escrow, usdc_market, offers, take, now, act, taker, reverts
 ):
