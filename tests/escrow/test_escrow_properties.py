@@ -1,5 +1,6 @@
 """Stateful properties of the OTC escrow: random sequences of signed offers (both sides, partial
-fill ranges, two tokens of 6 and 18 decimals), takes, payments, releases, timeouts,
+fill ranges, tokens of 6 and 18 decimals and a USDC-style blacklist token whose issuer blacklists
+and clears traders at random), takes, payments, releases, timeouts,
 cancellations (which refill the offer), disputes with both parties' fee deposits (the fee
 window, the second deposit, settlement by default once it closes unpaid, concessions by the
 seller's release or the buyer's cancel while AwaitingFee or Disputed) ruled 0/1/2 through the
@@ -78,7 +79,7 @@ TERMINAL = (Status.RELEASED, Status.CANCELLED, Status.RESOLVED)
 
 OFFER_ARGUMENTS = {
     "maker": st.integers(0, 2),
-    "token": st.integers(0, 1),
+    "token": st.integers(0, 2),
     "side": st.sampled_from(Side),
     "window": st.sampled_from([MIN_PAYMENT_WINDOW, HOUR, 2 * HOUR, DAY, MAX_PAYMENT_WINDOW])
     | st.integers(MIN_PAYMENT_WINDOW, MAX_PAYMENT_WINDOW)
@@ -154,15 +155,17 @@ class EscrowMachine(ChainMachine):
     escrow = arbitrator = governance = guardian = ruler = treasury = None
     makers: tuple = ()
     takers: tuple = ()
-    tokens: tuple = ()
+    tokens: tuple = ()  # the last one blacklists accounts
     arbitration_cost = 0
 
     def __init__(self):
         super().__init__()
         self.traders = self.makers + self.takers
         self.units = {t.address: 10 ** t.decimals() for t in self.tokens}
+        self.blacklist_token = self.tokens[-1]
+        self.blacklisted: set[str] = set()  # of the blacklist token
         self.book = sdk.TradeBook(self.escrow)
-        self.error_names = error_names(self.escrow, self.arbitrator)
+        self.error_names = error_names(self.escrow, self.arbitrator, self.tokens[-1])
 
         self.turn = 0  # calls of `_rotated`
         self.probed: set[tuple[bytes, int]] = set()  # (trade id or offer hash, deadline)
@@ -289,7 +292,13 @@ class EscrowMachine(ChainMachine):
             return self.error_data(e.EscrowInvalidSignature, maker=o.maker)
         if taker.address == o.maker:
             return self.error_data(e.EscrowSelfTrade, account=taker)
+        seller = o.maker if o.side == Side.SELL_CRYPTO else taker.address
+        if self._frozen(o.token, seller):  # the token refuses to move the seller's funds
+            return self.error_data(self.blacklist_token.Blacklisted, account=seller)
         return None
+
+    def _frozen(self, token: str, account: str) -> bool:
+        return token == self.blacklist_token.address and account in self.blacklisted
 
     def _trade_error(self, method: str, tm: TradeModel, actor, value: int) -> HexBytes | None:
         """The refusal a trade method must give, in the contract's order of checks."""
@@ -443,7 +452,7 @@ class EscrowMachine(ChainMachine):
             self.maker_signs_offer(
                 data,
                 maker=data.draw(st.integers(0, 2), label="maker"),
-                token=data.draw(st.integers(0, 1), label="token"),
+                token=data.draw(st.integers(0, 2), label="token"),
                 side=data.draw(st.sampled_from(Side), label="side"),
                 window=data.draw(st.integers(MIN_PAYMENT_WINDOW, MAX_PAYMENT_WINDOW)),
                 ttl=data.draw(st.integers(HOUR, 7 * DAY), label="ttl"),
@@ -691,14 +700,20 @@ class EscrowMachine(ChainMachine):
         assert tm.status in OPEN and tm.terminal is None, "a trade settles once"
         assert to_buyer + to_seller + fee == tm.locked, "a trade pays out what it locked"
         token, escrow = tm.record.token, self.escrow.address
-        expected = [
-            self._move(token, escrow, tm.buyer.address, to_buyer),
-            self._move(token, escrow, tm.seller.address, to_seller),
-        ]
+        expected, deferred = [], []
+        for party, value in ((tm.buyer, to_buyer), (tm.seller, to_seller)):
+            if value and self._frozen(token, party.address):  # credited, withdrawn later
+                self.credits[(party.address, token)] += value
+                deferred.append((party.address, token, value))
+                event("payment credited")
+            elif value:
+                expected.append(self._move(token, escrow, party.address, value))
         actual = self._transfers(tx)
-        assert actual == [t for t in expected if t]
-        assert tx.decode_logs(self.escrow.PaymentDeferred) == []  # every party can receive
-        for _, source, target, value in actual:
+        assert actual == expected
+        logs = tx.decode_logs(self.escrow.PaymentDeferred)
+        assert [(_norm(log.to), _norm(log.token), log.amount) for log in logs] == deferred
+        credited = [(token, escrow, to, value) for to, _, value in deferred]
+        for _, source, target, value in actual + credited:
             assert source == escrow
             if target == tm.buyer.address:
                 tm.to_buyer += value
@@ -770,7 +785,7 @@ class EscrowMachine(ChainMachine):
         predicts: any trade method by any party or an outsider (with any arbitration fee),
         stale or forged trade records, rulings by the wrong hand, cancelling someone else's
         offer or an old nonce, governance by traders, collecting no fees, withdrawing no
-        credit."""
+        credit or a credit the token refuses."""
         attempts = ["trade call"] * 3 * bool(self.trades) + ["stale record"] * bool(self.trades)
         attempts += ["ruling"] * bool(self.disputes) + ["offer"] * bool(self.offers)
         attempts += ["fees"] * (not all(self.fees.values())) + ["governance", "withdraw"]
@@ -784,7 +799,7 @@ class EscrowMachine(ChainMachine):
         elif attempt == "offer":
             self._bad_offer_cancel(data)
         elif attempt == "withdraw":
-            self._withdraw_nothing(data)
+            self._bad_withdrawal(data)
         elif attempt == "fees":
             token = next(t for t in self.tokens if not self.fees[t.address])
             caller = data.draw(st.sampled_from(self.traders), label="caller")
@@ -812,12 +827,23 @@ class EscrowMachine(ChainMachine):
             value = self.arbitration_cost + data.draw(st.sampled_from([0, 1, -1]), label="fee")
         self._trade_call(method, tm, actor, value)
 
-    def _withdraw_nothing(self, data):
-        """No payment failed, so nobody has a credit to withdraw, in any token or ETH."""
-        account = data.draw(st.sampled_from(self.traders), label="account")
-        asset = data.draw(st.sampled_from([t.address for t in self.tokens] + [ZERO_ADDRESS]))
-        error = self.error_data(self.escrow.EscrowNothingToWithdraw, account=account, token=asset)
-        self._refused(error, self.escrow.withdraw, asset, account, sender=account)
+    def _bad_withdrawal(self, data):
+        """A withdrawal of no credit, or of a credit the token still refuses to move."""
+        (address, asset), credit = data.draw(
+            st.sampled_from(sorted(self.credits.items())), label="credit"
+        )
+        account = self._account(address)
+        if credit and self._frozen(asset, address):
+            error = self.error_data(self.blacklist_token.Blacklisted, account=address)
+        elif credit:  # a withdrawal that would succeed: to the zero address instead
+            error = self.error_data(self.escrow.EscrowZeroAddress)
+            self._refused(error, self.escrow.withdraw, asset, ZERO_ADDRESS, sender=account)
+            return
+        else:
+            error = self.error_data(
+                self.escrow.EscrowNothingToWithdraw, account=address, token=asset
+            )
+        self._refused(error, self.escrow.withdraw, asset, address, sender=account)
 
     def _stale_or_forged_record(self, data):
         e = self.escrow
@@ -961,8 +987,23 @@ class EscrowMachine(ChainMachine):
     def upkeep(self, data):
         """Anyone sends the accrued fees to the treasury; governance changes the fee
         (snapshotted by trades opened after it), the guardian pauses and governance unpauses;
-        a maker cancels one offer (taken or not, even twice) or all below a nonce."""
+        a maker cancels one offer (taken or not, even twice) or all below a nonce; the
+        blacklist token's issuer blacklists or clears a trader; a trader withdraws its
+        credit."""
+        withdrawable = [
+            key for key, c in self.credits.items() if c and not self._frozen(key[1], key[0])
+        ]
         actions = ["collect"] * 3 * any(self.fees.values()) + ["fee"] * 3
+        # Parties of open trades in the blacklist token: blacklisting one can make a payout
+        # fail (and be credited).
+        exposed = [
+            party
+            for tm in self.trades.values()
+            if tm.status in OPEN and tm.record.token == self.blacklist_token.address
+            for party in (tm.buyer, tm.seller)
+        ]
+        actions += ["blacklist"] * (2 + 4 * bool(exposed))
+        actions += ["withdraw"] * 6 * bool(withdrawable)
         actions += ["cancel offer"] * bool(self.offers) + ["cancel nonces", "pause"]
         action = data.draw(st.sampled_from(self._rotated(actions)), label="action")
         e = self.escrow
@@ -996,6 +1037,38 @@ class EscrowMachine(ChainMachine):
             logged = self._event(tx, e.OfferCancelled)
             assert logged == {"offerHash": om.digest, "maker": maker.address}
             om.cancelled = True
+        elif action == "blacklist":
+            # Anyone; more often a party of an open trade in the token, and a blacklisted
+            # trader with a credit (cleared, it withdraws).
+            waiting = [
+                self._account(a)
+                for (a, asset), c in self.credits.items()
+                if c and self._frozen(asset, a)
+            ]
+            candidates = self.traders + tuple(exposed) * 2 + tuple(waiting) * 6
+            trader = data.draw(st.sampled_from(candidates), label="trader")
+            listed = trader.address not in self.blacklisted
+            token = self.blacklist_token
+            # The mock takes the list from anyone: the guardian stands for the token's issuer.
+            tx = self._send(token.setBlacklisted, trader, listed, sender=self.guardian)
+            assert self._transfers(tx) == []
+            if listed:
+                self.blacklisted.add(trader.address)
+            else:
+                self.blacklisted.discard(trader.address)
+        elif action == "withdraw":
+            address, asset = data.draw(st.sampled_from(sorted(withdrawable)), label="credit")
+            amount = self.credits[(address, asset)]
+            tx = self._send(e.withdraw, asset, address, sender=self._account(address))
+            assert self._event(tx, e.Withdrawn) == {
+                "account": address,
+                "token": asset,
+                "to": address,
+                "amount": amount,
+            }
+            moved = self._move(asset, e.address, address, amount)
+            assert self._transfers(tx) == [moved]
+            self.credits[(address, asset)] = 0
         elif action == "cancel nonces":
             maker = data.draw(st.sampled_from(self.makers), label="maker")
             nonce = self.min_nonce[maker.address] + data.draw(st.integers(1, 2), label="raise")
@@ -1212,6 +1285,8 @@ def test_escrow_state_machine(
     create_market,
     usdc,
     dai,
+    project,
+    deployer,
     governance,
     guardian,
     params,
@@ -1220,7 +1295,8 @@ def test_escrow_state_machine(
 ):
     makers = (accounts[4], accounts[8], accounts[9])
     takers = (accounts[5], accounts[6], accounts[3])
-    for token in (usdc, dai):
+    blacklist_token = deployer.deploy(project.MockBlacklistToken)
+    for token in (usdc, dai, blacklist_token):
         funds = FUNDS_UNITS * 10 ** token.decimals()
         create_market(
             token, traders=makers + takers, funds=funds, list_token=not registry.isListed(token)
@@ -1233,7 +1309,7 @@ def test_escrow_state_machine(
     EscrowMachine.treasury = params.treasury
     EscrowMachine.makers = makers
     EscrowMachine.takers = takers
-    EscrowMachine.tokens = (usdc, dai)
+    EscrowMachine.tokens = (usdc, dai, blacklist_token)
 
     # Every step is a real transaction plus one batched read: half the profile's examples.
     profile = settings.default
