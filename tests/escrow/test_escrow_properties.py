@@ -181,16 +181,18 @@ class EscrowMachine(ChainMachine):
         self.ruled: set[int] = set()  # disputes the arbitrator ruled
         self.fees = {t.address: self.escrow.accruedFees(t) for t in self.tokens}
         # Payments credited to a recipient that could not receive them (token zero: ETH).
+        # None before the machine starts: the first invariant check reads them.
         assets = [t.address for t in self.tokens] + [ZERO_ADDRESS]
-        self.credits = {
-            (a.address, asset): self.escrow.creditOf(a, asset)
-            for a in self.traders
-            for asset in assets
-        }
-        assert not any(self.credits.values())
+        self.credits = {(a.address, asset): 0 for a in self.traders for asset in assets}
 
+        # Token balances in one batched read (ape's view calls cost ~6 ms each).
         holders = [a.address for a in self.traders] + [self.treasury, self.escrow.address]
-        self.balances = {(t.address, h): t.balanceOf(h) for t in self.tokens for h in holders}
+        balance_reads = [
+            ((t.address, h), *self.eth_call(t.address, call_data("balanceOf(address)", h)))
+            for t in self.tokens
+            for h in holders
+        ]
+        self.balances = {key: int(result, 16) for key, result in self._batch(balance_reads).items()}
         ether = [a.address for a in (*self.traders, self.ruler)]
         ether += [self.arbitrator.address, self.escrow.address]
         self.eth = {a: self.chain.provider.get_balance(a) for a in ether}
