@@ -18,8 +18,6 @@ from openotc.deployment.params import EscrowParams
 from openotc.units import DAY, HOUR, UNLIMITED
 from tests.utils.fixtures import attribute
 
-META_EVIDENCE = "ipfs://QmMetaEvidence/trade.json"  # what `disputed` submits
-
 
 @pytest.fixture(scope="session")
 def ruler(accounts):
@@ -48,8 +46,9 @@ def reentrant_token(project, deployer):
 
 @pytest.fixture(scope="module")
 def create_market(registry, identity, proxy, governance, maker, taker):
-    """Lists `token`, lets every level trade any amount of it, and funds `traders` (default:
-    maker and taker) with `funds` each, approving the proxy without limit."""
+    """Lists `token`, lets every level trade any amount of it (no per-trade and no rolling
+    limit), and funds `traders` (default: maker and taker) with `funds` each, approving the
+    proxy without limit."""
 
     def create(token, traders=None, funds=None, list_token=True):
         decimals = token.decimals()
@@ -205,10 +204,33 @@ def released(paid, act, seller):
 
 
 @pytest.fixture
-def disputed(escrow, paid, act, buyer, arbitration_cost):
-    """(trade id, dispute id) of a Paid trade the buyer disputed."""
-    tx = act("dispute", paid, META_EVIDENCE, sender=buyer, value=arbitration_cost)
-    return paid, tx.decode_logs(escrow.TradeDisputed)[0].disputeId
+def dispute_to_arbitrator(escrow, act, arbitration_cost):
+    """`dispute_to_arbitrator(trade_id, first, second)` -> (dispute id, receipts):
+    `first` opens the fee window of a Paid trade with the arbitration cost, `second` deposits
+    the cost too, and the escrow creates the dispute at the arbitrator (status Disputed)."""
+
+    def dispute(trade_id, first, second):
+        opened = act("dispute", trade_id, sender=first, value=arbitration_cost)
+        created = act("dispute", trade_id, sender=second, value=arbitration_cost)
+        return created.decode_logs(escrow.TradeDisputed)[0].disputeId, (opened, created)
+
+    return dispute
+
+
+@pytest.fixture
+def awaiting_fee(paid, act, buyer, arbitration_cost):
+    """A Paid trade whose buyer deposited the arbitration fee: the seller's fee window is open
+    (status AwaitingFee)."""
+    act("dispute", paid, sender=buyer, value=arbitration_cost)
+    return paid
+
+
+@pytest.fixture
+def disputed(paid, dispute_to_arbitrator, buyer, seller):
+    """(trade id, dispute id) of a Paid trade the buyer disputed and the seller answered with
+    its own deposit: the dispute is at the arbitrator (status Disputed)."""
+    dispute_id, _ = dispute_to_arbitrator(paid, buyer, seller)
+    return paid, dispute_id
 
 
 @pytest.fixture

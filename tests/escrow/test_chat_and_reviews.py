@@ -37,8 +37,9 @@ trade_amount, payment_reference = values(trade_amount=AMOUNT, payment_reference=
 
 
 @pytest.fixture
-def disputed(paid, act, buyer, arbitration_cost):
-    act("dispute", paid, "ipfs://QmMetaEvidence", sender=buyer, value=arbitration_cost)
+def disputed(paid, dispute_to_arbitrator, buyer, seller):
+    """The id of a Paid trade the buyer disputed and the seller answered: at the arbitrator."""
+    dispute_to_arbitrator(paid, buyer, seller)
     return paid
 
 
@@ -394,10 +395,11 @@ def test_review__rating_outside_one_to_five__reverts_invalid_rating(
     [
         ("funded", Status.FUNDED),
         ("paid", Status.PAID),
+        ("awaiting_fee", Status.AWAITING_FEE),
         ("disputed", Status.DISPUTED),
         ("cancelled", Status.CANCELLED),
     ],
-    ids=["funded", "paid", "disputed", "cancelled"],
+    ids=["funded", "paid", "awaiting_fee", "disputed", "cancelled"],
 )
 def test_review__of_an_unsettled_or_cancelled_trade__reverts_not_settled(
     escrow, act, buyer, state, request, reverts

@@ -77,7 +77,9 @@ def scene(
     released = open_(RELEASED_AMOUNT)
     for state in ("paid", "disputed"):
         act("markPaid", ids[state], PAYMENT_REFERENCE, sender=taker)
-    act("dispute", ids["disputed"], URI, sender=taker, value=arbitration_cost)
+    # Both parties deposit the arbitration fee: the dispute is at the arbitrator.
+    act("dispute", ids["disputed"], sender=taker, value=arbitration_cost)
+    act("dispute", ids["disputed"], sender=maker, value=arbitration_cost)
     act("release", released, sender=maker)
     dispute_id = arbitrator.disputeCount() - 1
     assert escrow.tradeOfDispute(dispute_id) == ids["disputed"]
@@ -161,7 +163,7 @@ def test_privileged_actor__other_trade_calls_on_every_open_trade__are_refused(
         not_party = (escrow.EscrowNotParty, {"caller": actor})
         attempts = [
             (escrow.markPaid, (PAYMENT_REFERENCE,), (escrow.EscrowNotBuyer, {"caller": actor})),
-            (escrow.dispute, (URI,), not_party),
+            (escrow.dispute, (), not_party),
             (escrow.submitEvidence, (URI,), not_party),
             (escrow.anchorChat, (keccak(text="root"), 1), not_party),
             (

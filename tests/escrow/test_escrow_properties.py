@@ -1,32 +1,41 @@
 """Stateful properties of the OTC escrow: random sequences of signed offers (both sides, partial
-fill ranges, two tokens of 6 and 18 decimals), takes, payments, releases, timeouts,
-cancellations, disputes ruled 0/1/2 through the real SingleArbitrator, fee changes, pauses,
-fee collection and time jumps (to the second before, at and after every deadline), by three
-makers and three takers, checked against a model of every offer, every trade and every
-account's token and ether position.
+fill ranges, tokens of 6 and 18 decimals and a USDC-style blacklist token whose issuer blacklists
+and clears traders at random), takes, payments, releases, timeouts,
+cancellations (which refill the offer), disputes with both parties' fee deposits (the fee
+window, the second deposit, settlement by default once it closes unpaid, concessions by the
+seller's release or the buyer's cancel while AwaitingFee or Disputed) ruled 0/1/2 through the
+real SingleArbitrator, fee changes, pauses, fee collection and time jumps (to the second
+before, at and after every deadline), by three makers and three takers, checked against a
+model of every offer, every trade and every account's token and ether position.
 
 Invariants, re-read from the chain after every step (one batched JSON-RPC round trip):
 - conservation: for each token the escrow holds exactly the amount + bond of its open trades
-  (Funded, Paid, Disputed) plus `accruedFees(token)`; every trader and the treasury hold
-  exactly what the model says, and every account's ether is its start minus gas and
-  arbitration costs (the arbitrator holds the costs, the escrow no ether at all);
-- `filled(offerHash)` equals the model and stays within `maxAmount` (2**256-1 once cancelled);
+  (Funded, Paid, AwaitingFee, Disputed) plus `accruedFees(token)` plus the credits
+  (`creditOf`) of every account; every trader and the treasury hold exactly what the model
+  says, and every account's ether is its start minus gas, fee deposits and arbitration costs
+  plus the deposits returned (the arbitrator holds the costs); the escrow's ether is exactly
+  the fee deposits of open trades plus the ETH credits;
+- `filled(offerHash)` equals the model (taken by trades not cancelled) and stays within
+  `maxAmount` (2**256-1 once cancelled);
 - `tradeCommitment` of every trade is the hash of the model's record (which the SDK's
   `TradeBook` also tracks from events); a trade reaches one terminal state and its commitment
-  never changes after it;
+  never changes after it; a ruling for a trade conceded meanwhile changes nothing;
 - an honest party never ends with less than it put in, measured on the Transfer events of the
-  settling transaction: a seller whose trade was released or cancelled, or who won a dispute,
-  gets its whole bond back (and the amount too when cancelled or won); a buyer who marked paid
-  and was released or won gets the amount minus the fee of the fee snapshot taken at opening.
-- deadlines hold to the second: as soon as a payment or confirmation deadline or an offer's
-  expiry exists, the calls it decides are dry-run at the second before, at and after it and
-  must succeed or fail exactly as the model says (a successful dry run leaves no trace).
+  settling transaction: a seller whose trade was released or cancelled, or who won a dispute
+  (by ruling or by default), gets its whole bond back (and the amount too when cancelled or
+  won); a buyer who marked paid and was released or won gets the amount minus the fee of the
+  fee snapshot taken at opening.
+- deadlines hold to the second: as soon as a payment, confirmation or fee-window deadline or
+  an offer's expiry exists, the calls it decides are dry-run at the second before, at and
+  after it and must succeed or fail exactly as the model says (a successful dry run leaves
+  no trace).
 
 Rules send only the transactions the model says succeed; every refusal the model predicts
 (overfills, amounts out of range or zero, expired or cancelled offers, forged signatures,
-self-trades, wrong callers, statuses, deadlines and arbitration fees, stale records, rulings by
-the wrong hand, governance by traders) is run as an `eth_call` on the pending block, its
-timestamp pinned to the next transaction's, and compared with the exact revert data: mined
+self-trades, wrong callers, statuses, deadlines and arbitration fees, deposits not awaited,
+stale records, rulings by the wrong hand, governance by traders, withdrawals of no credit) is
+run as an `eth_call` on the pending block, its timestamp pinned to the next transaction's, and
+compared with the exact revert data: mined
 failing transactions are slow under ape, and the unit tests cover the same refusals as real
 transactions.
 """
@@ -50,26 +59,27 @@ from hypothesis.stateful import (
 
 from openotc import escrow as sdk
 from openotc.escrow import Side, Status
-from openotc.units import DAY, HOUR, UNLIMITED
+from openotc.units import DAY, HOUR, UNLIMITED, ZERO_ADDRESS
 from tests.utils.stateful import ChainMachine, call_data, error_names
 
 BPS = 10_000
 MIN_PAYMENT_WINDOW = 15 * 60
 MAX_PAYMENT_WINDOW = 3 * DAY
 CONFIRMATION_WINDOW = 3 * DAY
+FEE_WINDOW = 3 * DAY
 RULING_CHOICES = 2
 FUNDS_UNITS = 1_000_000  # whole tokens minted to each trader
 INITIAL_FEE_BPS = 25
 # A trade needs four or five steps from take to ruling: run at least this many per example.
 STEPS = 50
 
-OPEN = (Status.FUNDED, Status.PAID, Status.DISPUTED)
+OPEN = (Status.FUNDED, Status.PAID, Status.AWAITING_FEE, Status.DISPUTED)
 TERMINAL = (Status.RELEASED, Status.CANCELLED, Status.RESOLVED)
 
 
 OFFER_ARGUMENTS = {
     "maker": st.integers(0, 2),
-    "token": st.integers(0, 1),
+    "token": st.integers(0, 2),
     "side": st.sampled_from(Side),
     "window": st.sampled_from([MIN_PAYMENT_WINDOW, HOUR, 2 * HOUR, DAY, MAX_PAYMENT_WINDOW])
     | st.integers(MIN_PAYMENT_WINDOW, MAX_PAYMENT_WINDOW)
@@ -92,7 +102,8 @@ class OfferModel:
     offer: sdk.Offer
     signature: bytes
     digest: bytes
-    filled: int = 0
+    filled: int = 0  # taken by trades not cancelled
+    takes: int = 0  # trades opened from it: numbers their ids
     cancelled: bool = False
 
     @property
@@ -109,8 +120,13 @@ class TradeModel:
     buyer: object
     fee_at_open: int
     marked_paid: bool = False
+    # arbitration fee deposits (wei) while AwaitingFee or Disputed, and the fee window
+    buyer_deposit: int = 0
+    seller_deposit: int = 0
+    fee_deadline: int = 0
+    awaiting_buyer: bool = False
     dispute_id: int | None = None
-    ruling: int | None = None
+    ruling: int | None = None  # by the arbitrator or by default
     # measured on the settling transaction's Transfer events
     to_buyer: int = 0
     to_seller: int = 0
@@ -125,21 +141,31 @@ class TradeModel:
     def locked(self) -> int:
         return self.record.amount + self.record.bond
 
+    @property
+    def deposits(self) -> int:
+        """Wei the escrow holds for the trade: both deposits while AwaitingFee; once Disputed
+        both equal the cost, one paid the arbitrator and the other is held for the winner."""
+        if self.status == Status.DISPUTED:
+            return self.buyer_deposit
+        return self.buyer_deposit + self.seller_deposit
+
 
 class EscrowMachine(ChainMachine):
     # Set by the test function before the machine runs (hypothesis cannot take fixtures).
     escrow = arbitrator = governance = guardian = ruler = treasury = None
     makers: tuple = ()
     takers: tuple = ()
-    tokens: tuple = ()
+    tokens: tuple = ()  # the last one blacklists accounts
     arbitration_cost = 0
 
     def __init__(self):
         super().__init__()
         self.traders = self.makers + self.takers
         self.units = {t.address: 10 ** t.decimals() for t in self.tokens}
+        self.blacklist_token = self.tokens[-1]
+        self.blacklisted: set[str] = set()  # of the blacklist token
         self.book = sdk.TradeBook(self.escrow)
-        self.error_names = error_names(self.escrow, self.arbitrator)
+        self.error_names = error_names(self.escrow, self.arbitrator, self.tokens[-1])
 
         self.turn = 0  # calls of `_rotated`
         self.probed: set[tuple[bytes, int]] = set()  # (trade id or offer hash, deadline)
@@ -147,14 +173,26 @@ class EscrowMachine(ChainMachine):
         self.paused = self.escrow.paused()
         self.min_nonce = {m.address: self.escrow.minNonce(m) for m in self.makers}
         self.next_dispute = self.arbitrator.disputeCount()
+        self.policy_id = self.escrow.policyId()
 
         self.offers: dict[bytes, OfferModel] = {}
         self.trades: dict[bytes, TradeModel] = {}
         self.disputes: dict[int, TradeModel] = {}
+        self.ruled: set[int] = set()  # disputes the arbitrator ruled
         self.fees = {t.address: self.escrow.accruedFees(t) for t in self.tokens}
+        # Payments credited to a recipient that could not receive them (token zero: ETH).
+        # None before the machine starts: the first invariant check reads them.
+        assets = [t.address for t in self.tokens] + [ZERO_ADDRESS]
+        self.credits = {(a.address, asset): 0 for a in self.traders for asset in assets}
 
+        # Token balances in one batched read (ape's view calls cost ~6 ms each).
         holders = [a.address for a in self.traders] + [self.treasury, self.escrow.address]
-        self.balances = {(t.address, h): t.balanceOf(h) for t in self.tokens for h in holders}
+        balance_reads = [
+            ((t.address, h), *self.eth_call(t.address, call_data("balanceOf(address)", h)))
+            for t in self.tokens
+            for h in holders
+        ]
+        self.balances = {key: int(result, 16) for key, result in self._batch(balance_reads).items()}
         ether = [a.address for a in (*self.traders, self.ruler)]
         ether += [self.arbitrator.address, self.escrow.address]
         self.eth = {a: self.chain.provider.get_balance(a) for a in ether}
@@ -172,6 +210,10 @@ class EscrowMachine(ChainMachine):
         ]
         views += [(("minNonce", m), e, call_data("minNonce(address)", m)) for m in self.min_nonce]
         views += [(("feeBps",), e, call_data("feeBps()")), (("paused",), e, call_data("paused()"))]
+        views += [
+            (("credit", a, asset), e, call_data("creditOf(address,address)", a, asset))
+            for a, asset in self.credits
+        ]
         reads += [(key, *self.eth_call(to, data)) for key, to, data in views]
         self.static_reads = tuple(reads)
 
@@ -232,7 +274,7 @@ class EscrowMachine(ChainMachine):
             return self.error_data(e.EscrowOfferNonceCancelled, nonce=o.nonce, minNonce=floor)
         if om.cancelled:
             return self.error_data(e.EscrowOfferCancelled, offerHash=digest)
-        if amount == 0:  # trade ids derive from `filled`, which a zero take would not move
+        if amount == 0:  # a take of nothing would lock nothing
             return self.error_data(e.EscrowZeroAmount)
         if not o.min_amount <= amount <= o.max_amount:
             return self.error_data(
@@ -252,7 +294,13 @@ class EscrowMachine(ChainMachine):
             return self.error_data(e.EscrowInvalidSignature, maker=o.maker)
         if taker.address == o.maker:
             return self.error_data(e.EscrowSelfTrade, account=taker)
+        seller = o.maker if o.side == Side.SELL_CRYPTO else taker.address
+        if self._frozen(o.token, seller):  # the token refuses to move the seller's funds
+            return self.error_data(self.blacklist_token.Blacklisted, account=seller)
         return None
+
+    def _frozen(self, token: str, account: str) -> bool:
+        return token == self.blacklist_token.address and account in self.blacklisted
 
     def _trade_error(self, method: str, tm: TradeModel, actor, value: int) -> HexBytes | None:
         """The refusal a trade method must give, in the contract's order of checks."""
@@ -274,7 +322,7 @@ class EscrowMachine(ChainMachine):
         elif method == "release":
             if not seller:
                 return self.error_data(e.EscrowNotSeller, caller=actor)
-            if status not in (Status.FUNDED, Status.PAID):
+            if status not in OPEN:  # a concession while AwaitingFee or Disputed
                 return wrong_status()
         elif method == "releaseAfterTimeout":
             if not buyer:
@@ -286,27 +334,45 @@ class EscrowMachine(ChainMachine):
                     e.EscrowConfirmationWindowOpen, tradeId=tid, closesAt=r.confirm_deadline
                 )
         elif method == "cancel":
-            if not (buyer or seller):
+            if seller:
+                if status != Status.FUNDED:
+                    return wrong_status()
+                if now < r.payment_deadline:
+                    return self.error_data(
+                        e.EscrowPaymentWindowOpen, tradeId=tid, closesAt=r.payment_deadline
+                    )
+            elif buyer:
+                if status not in OPEN:  # the buyer may give up until the trade settles
+                    return wrong_status()
+            else:
                 return self.error_data(e.EscrowNotParty, caller=actor)
-            if status != Status.FUNDED:
-                return wrong_status()
-            if seller and now < r.payment_deadline:
-                return self.error_data(
-                    e.EscrowPaymentWindowOpen, tradeId=tid, closesAt=r.payment_deadline
-                )
         elif method == "dispute":
             if not (buyer or seller):
                 return self.error_data(e.EscrowNotParty, caller=actor)
-            if status != Status.PAID:
+            if status == Status.PAID:
+                if seller and now >= r.confirm_deadline:
+                    return self.error_data(
+                        e.EscrowConfirmationWindowClosed, tradeId=tid, closedAt=r.confirm_deadline
+                    )
+                due = self.arbitration_cost
+            elif status == Status.AWAITING_FEE:
+                if buyer != tm.awaiting_buyer:
+                    return self.error_data(e.EscrowFeeNotAwaited, tradeId=tid, caller=actor)
+                if now >= tm.fee_deadline:
+                    return self.error_data(
+                        e.EscrowFeeWindowClosed, tradeId=tid, closedAt=tm.fee_deadline
+                    )
+                deposited = tm.buyer_deposit if buyer else tm.seller_deposit
+                due = max(self.arbitration_cost - deposited, 0)
+            else:
                 return wrong_status()
-            if seller and now >= r.confirm_deadline:
-                return self.error_data(
-                    e.EscrowConfirmationWindowClosed, tradeId=tid, closedAt=r.confirm_deadline
-                )
-            if value != self.arbitration_cost:
-                return self.error_data(
-                    e.EscrowWrongArbitrationFee, sent=value, cost=self.arbitration_cost
-                )
+            if value != due:
+                return self.error_data(e.EscrowWrongArbitrationFee, sent=value, cost=due)
+        elif method == "settleByDefault":  # anyone
+            if status != Status.AWAITING_FEE:
+                return wrong_status()
+            if now < tm.fee_deadline:
+                return self.error_data(e.EscrowFeeWindowOpen, tradeId=tid, closesAt=tm.fee_deadline)
         else:
             raise AssertionError(method)
         return None
@@ -327,7 +393,8 @@ class EscrowMachine(ChainMachine):
         return options[k:] + options[:k]
 
     def _pending_disputes(self) -> list[int]:
-        return [d for d, tm in self.disputes.items() if tm.ruling is None]
+        """Disputes the arbitrator has not ruled (their trade may be settled by concession)."""
+        return [d for d in self.disputes if d not in self.ruled]
 
     # ------------------------------------------------------------ offers
 
@@ -387,7 +454,7 @@ class EscrowMachine(ChainMachine):
             self.maker_signs_offer(
                 data,
                 maker=data.draw(st.integers(0, 2), label="maker"),
-                token=data.draw(st.integers(0, 1), label="token"),
+                token=data.draw(st.integers(0, 2), label="token"),
                 side=data.draw(st.sampled_from(Side), label="side"),
                 window=data.draw(st.integers(MIN_PAYMENT_WINDOW, MAX_PAYMENT_WINDOW)),
                 ttl=data.draw(st.integers(HOUR, 7 * DAY), label="ttl"),
@@ -434,7 +501,7 @@ class EscrowMachine(ChainMachine):
         assert self.balances[(o.token, seller.address)] >= amount + bond, "fund the traders more"
         tx = self._send(self.escrow.openTrade, *args, sender=taker)
 
-        tid = sdk.trade_id(om.digest, om.filled)
+        tid = sdk.trade_id(om.digest, om.takes)
         record = sdk.Trade.opened(
             seller.address,
             buyer.address,
@@ -442,6 +509,8 @@ class EscrowMachine(ChainMachine):
             amount,
             self.fee_bps,
             self.head + o.payment_window,
+            offer_hash=om.digest,
+            policy_id=self.policy_id,
         )
         assert record.bond == bond
         logged = self._event(tx, self.escrow.TradeOpened)
@@ -452,21 +521,21 @@ class EscrowMachine(ChainMachine):
         )
         assert sdk.Trade.from_struct(logged["trade"]) == record
         moved = self._move(o.token, seller.address, self.escrow.address, amount + bond)
-        assert self._transfers(tx) == [t for t in [moved] if t]
+        # In, then to itself: the escrow measures the token's outbound transfer too.
+        probe = (o.token, self.escrow.address, self.escrow.address, amount + bond)
+        assert self._transfers(tx) == [moved, probe]
         # A trade id is never reused: a trade once opened keeps its own record.
         assert tid not in self.trades, f"trade id {tid.hex()} reused"
         om.filled += amount
+        om.takes += 1
         self.trades[tid] = TradeModel(tid, om, record, seller, buyer, self.fee_bps)
 
     # ------------------------------------------------------------ trades
 
     def _trade_args(self, method: str, tm: TradeModel) -> tuple:
+        extra = ()
         if method == "markPaid":
             extra = (keccak(text=f"payment of {tm.trade_id.hex()}"),)
-        elif method == "dispute":
-            extra = ("/ipfs/QmMetaEvidence",)
-        else:
-            extra = ()
         return (tm.trade_id, tm.record.as_tuple(), *extra)
 
     def _expect(self, method: str, tm: TradeModel, actor, value: int) -> None:
@@ -508,52 +577,167 @@ class EscrowMachine(ChainMachine):
                 "toBuyer": r.amount - fee,
                 "fee": fee,
             }
-            self._settle(tx, tm, Status.RELEASED, r.amount - fee, r.bond, fee)
+            # A concession by the seller: the buyer, who wins, takes back what it deposited.
+            returns = self._close_fees(tm, buyer_wins=True)
+            self._settle(tx, tm, Status.RELEASED, r.amount - fee, r.bond, fee, returns)
         elif method == "cancel":
             logged = self._event(tx, e.TradeCancelled)
             assert logged == {"tradeId": tm.trade_id, "by": actor.address}
-            self._settle(tx, tm, Status.CANCELLED, 0, r.amount + r.bond, 0)
+            refilled = self._event(tx, e.OfferRefilled)
+            assert refilled == {
+                "offerHash": tm.offer.digest,
+                "tradeId": tm.trade_id,
+                "amount": r.amount,
+            }
+            tm.offer.filled -= r.amount  # the amount goes back to the offer
+            returns = self._close_fees(tm, buyer_wins=False)
+            self._settle(tx, tm, Status.CANCELLED, 0, r.amount + r.bond, 0, returns)
         elif method == "dispute":
-            dispute_id = self.next_dispute
-            logged = self._event(tx, e.TradeDisputed)
-            assert logged == {"tradeId": tm.trade_id, "disputeId": dispute_id, "by": actor.address}
-            assert self._transfers(tx) == []
-            self.next_dispute += 1
-            self.eth[self.arbitrator.address] += value
-            tm.record = r.evolve(status=Status.DISPUTED)
-            tm.dispute_id = dispute_id
-            self.disputes[dispute_id] = tm
+            self._deposit(tx, tm, actor, value)
+        elif method == "settleByDefault":
+            self._settle_by_default(tx, tm)
 
-    def _settle(self, tx, tm, status, to_buyer: int, to_seller: int, fee: int) -> None:
+    def _deposit(self, tx, tm: TradeModel, actor, value: int) -> None:
+        """A party's arbitration fee: the first opens the other's fee window, the second
+        creates the dispute at the arbitrator."""
+        e, by_buyer = self.escrow, actor == tm.buyer
+        self.eth[e.address] += value
+        if by_buyer:
+            tm.buyer_deposit += value
+        else:
+            tm.seller_deposit += value
+        assert self._transfers(tx) == []
+        other = tm.seller_deposit if by_buyer else tm.buyer_deposit
+        if other < self.arbitration_cost:
+            tm.fee_deadline = self.head + FEE_WINDOW
+            tm.awaiting_buyer = not by_buyer
+            assert self._event(tx, e.DisputeFeePaid) == {
+                "tradeId": tm.trade_id,
+                "by": actor.address,
+                "amount": value,
+                "deadline": tm.fee_deadline,
+            }
+            assert tx.decode_logs(e.TradeDisputed) == []
+            tm.record = tm.record.evolve(status=Status.AWAITING_FEE)
+            return
+        dispute_id = self.next_dispute
+        assert self._event(tx, e.DisputeFeePaid) == {
+            "tradeId": tm.trade_id,
+            "by": actor.address,
+            "amount": value,
+            "deadline": 0,
+        }
+        logged = self._event(tx, e.TradeDisputed)
+        assert logged == {"tradeId": tm.trade_id, "disputeId": dispute_id, "by": actor.address}
+        assert self._event(tx, e.Dispute) == {
+            "_arbitrator": self.arbitrator.address,
+            "_disputeID": dispute_id,
+            "_metaEvidenceID": tm.record.policy_id,
+            "_evidenceGroupID": int.from_bytes(tm.trade_id, "big"),
+        }
+        self.next_dispute += 1
+        # The escrow pays the arbitrator one cost and holds the other deposit for the winner.
+        cost = self.arbitration_cost
+        self.eth[e.address] -= cost
+        self.eth[self.arbitrator.address] += cost
+        excess = [(tm.buyer, tm.buyer_deposit - cost), (tm.seller, tm.seller_deposit - cost)]
+        self._eth_returned(tx, tm, excess)
+        tm.buyer_deposit = tm.seller_deposit = cost
+        tm.fee_deadline = 0
+        tm.record = tm.record.evolve(status=Status.DISPUTED)
+        tm.dispute_id = dispute_id
+        self.disputes[dispute_id] = tm
+
+    @staticmethod
+    def _close_fees(tm: TradeModel, buyer_wins: bool) -> list[tuple]:
+        """The fee deposits a concession returns: each to its payer while AwaitingFee, the
+        held one to the winner once Disputed."""
+        if tm.status == Status.AWAITING_FEE:
+            return [(tm.buyer, tm.buyer_deposit), (tm.seller, tm.seller_deposit)]
+        if tm.status == Status.DISPUTED:
+            held = tm.buyer_deposit  # both deposits equal the cost; one is held
+            return [(tm.buyer, held)] if buyer_wins else [(tm.seller, held)]
+        return []
+
+    def _settle_by_default(self, tx, tm: TradeModel) -> None:
+        """The fee window closed unpaid: the paying party wins as its ruling would."""
+        ruling = sdk.Ruling.SELLER_WINS if tm.awaiting_buyer else sdk.Ruling.BUYER_WINS
+        to_buyer, to_seller, fee = self._ruled_payouts(tm.record, ruling)
+        assert self._event(tx, self.escrow.TradeResolvedByDefault) == {
+            "tradeId": tm.trade_id,
+            "ruling": ruling,
+            "toBuyer": to_buyer,
+            "toSeller": to_seller,
+        }
+        tm.ruling = ruling
+        returns = [(tm.buyer, tm.buyer_deposit), (tm.seller, tm.seller_deposit)]
+        self._settle(tx, tm, Status.RESOLVED, to_buyer, to_seller, fee, returns)
+
+    @staticmethod
+    def _ruled_payouts(r: sdk.Trade, ruling: int) -> tuple[int, int, int]:
+        """(to the buyer, to the seller, fee) of a ruling."""
+        if ruling == sdk.Ruling.BUYER_WINS:
+            fee = r.amount * r.fee_bps // BPS
+            return r.amount - fee + r.bond, 0, fee
+        if ruling == sdk.Ruling.SELLER_WINS:
+            return 0, r.amount + r.bond, 0
+        return r.amount // 2, r.amount - r.amount // 2 + r.bond, 0
+
+    def _eth_returned(self, tx, tm: TradeModel, returns: list[tuple]) -> None:
+        """The fee deposits `returns` (party, wei) went back, each with FeeDepositReturned."""
+        logs = [
+            (_norm(log.to), log.amount)
+            for log in tx.decode_logs(self.escrow.FeeDepositReturned)
+            if bytes(log.tradeId) == tm.trade_id
+        ]
+        assert logs == [(party.address, wei) for party, wei in returns if wei]
+        for party, wei in returns:
+            self.eth[self.escrow.address] -= wei
+            self.eth[party.address] += wei
+
+    def _settle(self, tx, tm, status, to_buyer, to_seller, fee, returns=()) -> None:
         """Books a terminal transition: the model's payouts, checked against the Transfer
-        events, which are what the honest-party invariant measures."""
+        events, which are what the honest-party invariant measures, and the fee deposits
+        returned."""
         assert tm.status in OPEN and tm.terminal is None, "a trade settles once"
         assert to_buyer + to_seller + fee == tm.locked, "a trade pays out what it locked"
         token, escrow = tm.record.token, self.escrow.address
-        expected = [
-            self._move(token, escrow, tm.buyer.address, to_buyer),
-            self._move(token, escrow, tm.seller.address, to_seller),
-        ]
+        expected, deferred = [], []
+        for party, value in ((tm.buyer, to_buyer), (tm.seller, to_seller)):
+            if value and self._frozen(token, party.address):  # credited, withdrawn later
+                self.credits[(party.address, token)] += value
+                deferred.append((party.address, token, value))
+                event("payment credited")
+            elif value:
+                expected.append(self._move(token, escrow, party.address, value))
         actual = self._transfers(tx)
-        assert actual == [t for t in expected if t]
-        for _, source, target, value in actual:
+        assert actual == expected
+        logs = tx.decode_logs(self.escrow.PaymentDeferred)
+        assert [(_norm(log.to), _norm(log.token), log.amount) for log in logs] == deferred
+        credited = [(token, escrow, to, value) for to, _, value in deferred]
+        for _, source, target, value in actual + credited:
             assert source == escrow
             if target == tm.buyer.address:
                 tm.to_buyer += value
             elif target == tm.seller.address:
                 tm.to_seller += value
+        self._eth_returned(tx, tm, list(returns))
+        tm.buyer_deposit = tm.seller_deposit = tm.fee_deadline = 0
         tm.fee_taken = fee
         self.fees[token] += fee
         tm.record = tm.record.evolve(status=status)
         tm.terminal = tm.record.commitment()
 
-    # (method, role, weight): paying opens the later paths (timeout, disputes).
+    # (method, role, weight): paying opens the later paths (timeout, disputes); a dispute
+    # needs both deposits to reach the arbitrator, or a default once the fee window closed.
     _PARTY_ACTIONS = (
         ("markPaid", "buyer", 3),
         ("release", "seller", 1),
         ("releaseAfterTimeout", "buyer", 3),
-        ("dispute", "buyer", 1),
-        ("dispute", "seller", 1),
+        ("dispute", "buyer", 2),
+        ("dispute", "seller", 2),
+        ("settleByDefault", "buyer", 1),
+        ("settleByDefault", "seller", 1),
         ("cancel", "buyer", 1),
         ("cancel", "seller", 1),
     )
@@ -568,8 +752,10 @@ class EscrowMachine(ChainMachine):
         ]
 
     def _party_acts(self, data):
-        """A buyer marks paid, a seller releases, a buyer takes the amount after the seller's
-        silence, either cancels, either disputes (paying the arbitration cost): one of the
+        """A buyer marks paid, a seller releases (conceding, if a dispute started), a buyer
+        takes the amount after the seller's silence, either cancels (the buyer conceding, if a
+        dispute started), either deposits its arbitration fee (opening the other's fee window,
+        or creating the dispute), either settles an unpaid fee window by default: one of the
         actions the model says is open right now, on one of the trades it is open for."""
         method, role = data.draw(st.sampled_from(self._rotated(self._party_actions())))
         tm = data.draw(st.sampled_from(self._candidates(method, role)), label="trade")
@@ -600,10 +786,11 @@ class EscrowMachine(ChainMachine):
         """Calls outside the happy paths, each checked against the exact refusal the model
         predicts: any trade method by any party or an outsider (with any arbitration fee),
         stale or forged trade records, rulings by the wrong hand, cancelling someone else's
-        offer or an old nonce, governance by traders, collecting no fees."""
+        offer or an old nonce, governance by traders, collecting no fees, withdrawing no
+        credit or a credit the token refuses."""
         attempts = ["trade call"] * 3 * bool(self.trades) + ["stale record"] * bool(self.trades)
         attempts += ["ruling"] * bool(self.disputes) + ["offer"] * bool(self.offers)
-        attempts += ["fees"] * (not all(self.fees.values())) + ["governance"]
+        attempts += ["fees"] * (not all(self.fees.values())) + ["governance", "withdraw"]
         attempt = data.draw(st.sampled_from(self._rotated(attempts)), label="attempt")
         if attempt == "trade call":
             self._anyone_calls_any_trade(data)
@@ -613,6 +800,8 @@ class EscrowMachine(ChainMachine):
             self._bad_ruling(data)
         elif attempt == "offer":
             self._bad_offer_cancel(data)
+        elif attempt == "withdraw":
+            self._bad_withdrawal(data)
         elif attempt == "fees":
             token = next(t for t in self.tokens if not self.fees[t.address])
             caller = data.draw(st.sampled_from(self.traders), label="caller")
@@ -626,6 +815,7 @@ class EscrowMachine(ChainMachine):
         valid call, which is then sent."""
         tm = data.draw(st.sampled_from(list(self.trades.values())), label="trade")
         methods = ["markPaid", "release", "releaseAfterTimeout", "cancel", "dispute"]
+        methods += ["settleByDefault"]
         method = data.draw(st.sampled_from(methods), label="method")
         who = data.draw(st.sampled_from(["buyer", "seller", "outsider"]), label="who")
         if who == "outsider":
@@ -638,6 +828,24 @@ class EscrowMachine(ChainMachine):
         if method == "dispute":
             value = self.arbitration_cost + data.draw(st.sampled_from([0, 1, -1]), label="fee")
         self._trade_call(method, tm, actor, value)
+
+    def _bad_withdrawal(self, data):
+        """A withdrawal of no credit, or of a credit the token still refuses to move."""
+        (address, asset), credit = data.draw(
+            st.sampled_from(sorted(self.credits.items())), label="credit"
+        )
+        account = self._account(address)
+        if credit and self._frozen(asset, address):
+            error = self.error_data(self.blacklist_token.Blacklisted, account=address)
+        elif credit:  # a withdrawal that would succeed: to the zero address instead
+            error = self.error_data(self.escrow.EscrowZeroAddress)
+            self._refused(error, self.escrow.withdraw, asset, ZERO_ADDRESS, sender=account)
+            return
+        else:
+            error = self.error_data(
+                self.escrow.EscrowNothingToWithdraw, account=address, token=asset
+            )
+        self._refused(error, self.escrow.withdraw, asset, address, sender=account)
 
     def _stale_or_forged_record(self, data):
         e = self.escrow
@@ -663,7 +871,7 @@ class EscrowMachine(ChainMachine):
         a, e = self.arbitrator, self.escrow
         dispute_id = data.draw(st.sampled_from(sorted(self.disputes)), label="dispute")
         tm = self.disputes[dispute_id]
-        ruled = tm.ruling is not None
+        ruled = dispute_id in self.ruled
         attempt = data.draw(
             st.sampled_from(["out of range", "again", "not ruler", "direct", "unknown", "forged"])
         )
@@ -692,14 +900,12 @@ class EscrowMachine(ChainMachine):
             unknown = self.next_dispute + 7
             error = self.error_data(e.EscrowUnknownDispute, disputeId=unknown)
             self._refused(error, e.rule, unknown, 1, sender=a.address)
-        else:  # the arbitrator itself: no ruling out of range, no second ruling
-            if ruled:
-                error = self.error_data(e.EscrowWrongStatus, tradeId=tm.trade_id, status=0)
-                ruling = 1
-            else:
-                ruling = RULING_CHOICES + 1
-                error = self.error_data(e.EscrowInvalidRuling, ruling=ruling)
+        else:  # the arbitrator itself: no ruling out of range
+            ruling = RULING_CHOICES + 1
+            error = self.error_data(e.EscrowInvalidRuling, ruling=ruling)
             self._refused(error, e.rule, dispute_id, ruling, sender=a.address)
+            if tm.status != Status.DISPUTED:  # settled: a ruling now changes nothing
+                assert self._dry_run(e.rule, dispute_id, 1, sender=a.address) is None
 
     def _bad_offer_cancel(self, data):
         e = self.escrow
@@ -737,25 +943,31 @@ class EscrowMachine(ChainMachine):
     # ------------------------------------------------------------ arbitration
 
     def _ruler_rules(self, data):
-        """The ruler gives ruling 0, 1 or 2 on a pending dispute through the arbitrator."""
+        """The ruler gives ruling 0, 1 or 2 on a pending dispute through the arbitrator. The
+        winner's fee deposit comes back (split if refused); a trade conceded meanwhile is
+        settled already, and the ruling changes nothing."""
         ruling = data.draw(st.integers(0, RULING_CHOICES), label="ruling")
         dispute_id = data.draw(st.sampled_from(self._pending_disputes()), label="dispute")
         tm = self.disputes[dispute_id]
-        r = tm.record
         tx = self._send(self.arbitrator.giveRuling, dispute_id, ruling, sender=self.ruler)
+        self.ruled.add(dispute_id)
 
-        if ruling == sdk.Ruling.BUYER_WINS:
-            fee = r.amount * r.fee_bps // BPS
-            to_buyer, to_seller = r.amount - fee + r.bond, 0
-        elif ruling == sdk.Ruling.SELLER_WINS:
-            fee, to_buyer, to_seller = 0, 0, r.amount + r.bond
-        else:
-            fee, to_buyer = 0, r.amount // 2
-            to_seller = r.amount - to_buyer + r.bond
         assert self._event(tx, self.arbitrator.Ruled, self.arbitrator) == {
             "disputeId": dispute_id,
             "ruling": ruling,
         }
+        assert self._event(tx, self.escrow.Ruling) == {
+            "_arbitrator": self.arbitrator.address,
+            "_disputeID": dispute_id,
+            "_ruling": ruling,
+        }
+        if tm.status != Status.DISPUTED:
+            event("ruling after a concession")
+            assert tx.decode_logs(self.escrow.TradeResolved) == []
+            assert self._transfers(tx) == []
+            assert tx.decode_logs(self.escrow.FeeDepositReturned) == []
+            return
+        to_buyer, to_seller, fee = self._ruled_payouts(tm.record, ruling)
         assert self._event(tx, self.escrow.TradeResolved) == {
             "tradeId": tm.trade_id,
             "disputeId": dispute_id,
@@ -763,8 +975,13 @@ class EscrowMachine(ChainMachine):
             "toBuyer": to_buyer,
             "toSeller": to_seller,
         }
+        held = tm.buyer_deposit
+        buyer_share = {sdk.Ruling.BUYER_WINS: held, sdk.Ruling.SELLER_WINS: 0}.get(
+            ruling, held // 2
+        )
         tm.ruling = ruling
-        self._settle(tx, tm, Status.RESOLVED, to_buyer, to_seller, fee)
+        returns = [(tm.buyer, buyer_share), (tm.seller, held - buyer_share)]
+        self._settle(tx, tm, Status.RESOLVED, to_buyer, to_seller, fee, returns)
 
     # ------------------------------------------------------------ upkeep
 
@@ -772,8 +989,23 @@ class EscrowMachine(ChainMachine):
     def upkeep(self, data):
         """Anyone sends the accrued fees to the treasury; governance changes the fee
         (snapshotted by trades opened after it), the guardian pauses and governance unpauses;
-        a maker cancels one offer (taken or not, even twice) or all below a nonce."""
+        a maker cancels one offer (taken or not, even twice) or all below a nonce; the
+        blacklist token's issuer blacklists or clears a trader; a trader withdraws its
+        credit."""
+        withdrawable = [
+            key for key, c in self.credits.items() if c and not self._frozen(key[1], key[0])
+        ]
         actions = ["collect"] * 3 * any(self.fees.values()) + ["fee"] * 3
+        # Parties of open trades in the blacklist token: blacklisting one can make a payout
+        # fail (and be credited).
+        exposed = [
+            party
+            for tm in self.trades.values()
+            if tm.status in OPEN and tm.record.token == self.blacklist_token.address
+            for party in (tm.buyer, tm.seller)
+        ]
+        actions += ["blacklist"] * (2 + 4 * bool(exposed))
+        actions += ["withdraw"] * 6 * bool(withdrawable)
         actions += ["cancel offer"] * bool(self.offers) + ["cancel nonces", "pause"]
         action = data.draw(st.sampled_from(self._rotated(actions)), label="action")
         e = self.escrow
@@ -807,6 +1039,38 @@ class EscrowMachine(ChainMachine):
             logged = self._event(tx, e.OfferCancelled)
             assert logged == {"offerHash": om.digest, "maker": maker.address}
             om.cancelled = True
+        elif action == "blacklist":
+            # Anyone; more often a party of an open trade in the token, and a blacklisted
+            # trader with a credit (cleared, it withdraws).
+            waiting = [
+                self._account(a)
+                for (a, asset), c in self.credits.items()
+                if c and self._frozen(asset, a)
+            ]
+            candidates = self.traders + tuple(exposed) * 2 + tuple(waiting) * 6
+            trader = data.draw(st.sampled_from(candidates), label="trader")
+            listed = trader.address not in self.blacklisted
+            token = self.blacklist_token
+            # The mock takes the list from anyone: the guardian stands for the token's issuer.
+            tx = self._send(token.setBlacklisted, trader, listed, sender=self.guardian)
+            assert self._transfers(tx) == []
+            if listed:
+                self.blacklisted.add(trader.address)
+            else:
+                self.blacklisted.discard(trader.address)
+        elif action == "withdraw":
+            address, asset = data.draw(st.sampled_from(sorted(withdrawable)), label="credit")
+            amount = self.credits[(address, asset)]
+            tx = self._send(e.withdraw, asset, address, sender=self._account(address))
+            assert self._event(tx, e.Withdrawn) == {
+                "account": address,
+                "token": asset,
+                "to": address,
+                "amount": amount,
+            }
+            moved = self._move(asset, e.address, address, amount)
+            assert self._transfers(tx) == [moved]
+            self.credits[(address, asset)] = 0
         elif action == "cancel nonces":
             maker = data.draw(st.sampled_from(self.makers), label="maker")
             nonce = self.min_nonce[maker.address] + data.draw(st.integers(1, 2), label="raise")
@@ -828,11 +1092,13 @@ class EscrowMachine(ChainMachine):
     @rule(data=st.data())
     def time_passes(self, data):
         """The next transaction lands at the second before, at or after a deadline (of a
-        trade's payment or confirmation window, or an offer's expiry), or up to a day later."""
+        trade's payment, confirmation or fee window, or an offer's expiry), or up to a day
+        later."""
         now, trades = self.now, self.trades.values()
         deadlines = {
             "trade": [t.record.payment_deadline for t in trades if t.status == Status.FUNDED]
-            + [t.record.confirm_deadline for t in trades if t.status == Status.PAID],
+            + [t.record.confirm_deadline for t in trades if t.status == Status.PAID]
+            + [t.fee_deadline for t in trades if t.status == Status.AWAITING_FEE],
             "offer": [om.offer.expiry for om in self.offers.values()],
         }
         kinds = ["trade"] * 2 * bool(deadlines["trade"]) + ["offer"] * bool(deadlines["offer"])
@@ -892,7 +1158,11 @@ class EscrowMachine(ChainMachine):
         for maker, floor in self.min_nonce.items():
             assert uint("minNonce", maker) == floor
 
-        # Conservation, token by token.
+        # Credits: what the model credited, as the escrow reports it.
+        for key, credit in self.credits.items():
+            assert uint("credit", *key) == credit
+
+        # Conservation, token by token: open trades' amounts and bonds, fees and credits.
         for token in self.tokens:
             t = token.address
             owed = sum(
@@ -900,16 +1170,23 @@ class EscrowMachine(ChainMachine):
                 for tm in self.trades.values()
                 if tm.record.token == t and tm.status in OPEN
             )
+            credited = sum(c for (_, asset), c in self.credits.items() if asset == t)
             assert uint("fees", t) == self.fees[t]
-            assert self.balances[(t, self.escrow.address)] == owed + self.fees[t]
+            assert self.balances[(t, self.escrow.address)] == owed + self.fees[t] + credited
             for (tk, holder), balance in self.balances.items():
                 if tk == t:
                     assert uint("balance", t, holder) == balance, (token.symbol(), holder)
 
-        # Ether: gas and arbitration costs only; the escrow never keeps any.
+        # Ether: gas and arbitration costs only; the escrow holds exactly the fee deposits of
+        # open trades and the ETH credits.
         for account, balance in self.eth.items():
             assert read[("eth", account)] == balance, account
-        assert self.eth[self.escrow.address] == 0
+        held = sum(tm.deposits for tm in self.trades.values() if tm.status in OPEN)
+        eth_credits = sum(c for (_, asset), c in self.credits.items() if asset == ZERO_ADDRESS)
+        assert self.eth[self.escrow.address] == held + eth_credits
+        for tm in self.trades.values():
+            if tm.status not in (Status.AWAITING_FEE, Status.DISPUTED):
+                assert tm.deposits == 0
 
         # Offers never fill past their maximum.
         for digest, om in self.offers.items():
@@ -952,7 +1229,8 @@ class EscrowMachine(ChainMachine):
         before, at and after it, each call it decides is dry-run and must succeed or fail
         exactly as the model says (a dry run that succeeds leaves no trace). A payment deadline
         decides the buyer's markPaid and the seller's cancel; a confirmation deadline the
-        buyer's releaseAfterTimeout and the seller's dispute; an expiry the offer's takes."""
+        buyer's releaseAfterTimeout and the seller's dispute; a fee window's deadline the
+        awaited party's deposit and anyone's settleByDefault; an expiry the offer's takes."""
         for tm in self.trades.values():
             if tm.status == Status.FUNDED:
                 calls = (("markPaid", tm.buyer), ("cancel", tm.seller))
@@ -962,6 +1240,11 @@ class EscrowMachine(ChainMachine):
                 calls = (("releaseAfterTimeout", tm.buyer), ("dispute", tm.seller))
                 probe = partial(self._expect_all, tm, calls)
                 self._around(tm.trade_id, tm.record.confirm_deadline, probe)
+            elif tm.status == Status.AWAITING_FEE:
+                awaited = tm.buyer if tm.awaiting_buyer else tm.seller
+                calls = (("dispute", awaited), ("settleByDefault", self.takers[0]))
+                probe = partial(self._expect_all, tm, calls)
+                self._around(tm.trade_id, tm.fee_deadline, probe)
         for om in self.offers.values():
             if not om.cancelled:
                 self._around(om.digest, om.offer.expiry, partial(self._expect_take, om))
@@ -1004,6 +1287,8 @@ def test_escrow_state_machine(
     create_market,
     usdc,
     dai,
+    project,
+    deployer,
     governance,
     guardian,
     params,
@@ -1012,7 +1297,8 @@ def test_escrow_state_machine(
 ):
     makers = (accounts[4], accounts[8], accounts[9])
     takers = (accounts[5], accounts[6], accounts[3])
-    for token in (usdc, dai):
+    blacklist_token = deployer.deploy(project.MockBlacklistToken)
+    for token in (usdc, dai, blacklist_token):
         funds = FUNDS_UNITS * 10 ** token.decimals()
         create_market(
             token, traders=makers + takers, funds=funds, list_token=not registry.isListed(token)
@@ -1025,7 +1311,7 @@ def test_escrow_state_machine(
     EscrowMachine.treasury = params.treasury
     EscrowMachine.makers = makers
     EscrowMachine.takers = takers
-    EscrowMachine.tokens = (usdc, dai)
+    EscrowMachine.tokens = (usdc, dai, blacklist_token)
 
     # Every step is a real transaction plus one batched read: half the profile's examples.
     profile = settings.default

@@ -54,6 +54,8 @@ trades = st.builds(
     token=addresses,
     amount=uint(128),
     bond=uint(128),
+    offer_hash=hashes,
+    policy_id=uint(32),
 )
 
 

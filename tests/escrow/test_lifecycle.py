@@ -244,6 +244,7 @@ def test_cancel__by_buyer_while_funded__returns_amount_and_bond_to_seller(
 
     assert tx.events == [
         escrow.TradeCancelled(funded, buyer.address),
+        escrow.OfferRefilled(book.record(funded).offer_hash, funded, AMOUNT),
         usdc.Transfer(escrow.address, seller.address, AMOUNT + BOND),
     ]
     after = balances(usdc, seller, buyer)
@@ -276,6 +277,7 @@ def test_cancel__by_seller_at_or_after_payment_deadline__returns_amount_and_bond
 
     assert tx.events == [
         escrow.TradeCancelled(funded, seller.address),
+        escrow.OfferRefilled(book.record(funded).offer_hash, funded, AMOUNT),
         usdc.Transfer(escrow.address, seller.address, AMOUNT + BOND),
     ]
     assert usdc.balanceOf(seller) - before == AMOUNT + BOND
@@ -289,14 +291,37 @@ def test_cancel__by_stranger__reverts_not_party(escrow, usdc, funded, act, stran
     assert usdc.balanceOf(escrow) == AMOUNT + BOND
 
 
-@pytest.mark.parametrize("role", ["buyer", "seller"])
-def test_cancel__after_paid__reverts_wrong_status_even_past_the_deadlines(
-    escrow, chain, book, paid, act, role, request, reverts
+def test_cancel__by_seller_after_paid__reverts_wrong_status_even_past_the_deadlines(
+    escrow, usdc, chain, book, paid, act, seller, reverts
 ):
-    caller = request.getfixturevalue(role)
     pin(chain, book.record(paid).confirm_deadline + 1)
     with reverts(escrow.EscrowWrongStatus, tradeId=paid, status=Status.PAID):
-        act("cancel", paid, sender=caller)
+        act("cancel", paid, sender=seller)
+    assert usdc.balanceOf(escrow) == AMOUNT + BOND
+    assert_committed(escrow, book, paid, Status.PAID)
+
+
+def test_cancel__by_buyer_after_paid__concedes_amount_and_bond_to_seller_refills_offer(
+    escrow, usdc, chain, book, paid, act, seller, buyer
+):
+    """The buyer may give up a paid trade at any time before it settles, even past the
+    deadlines: the seller gets amount and bond, and the amount returns to the offer."""
+    pin(chain, book.record(paid).confirm_deadline + 1)
+    offer_hash = book.record(paid).offer_hash
+    before = balances(usdc, seller, buyer)
+
+    tx = act("cancel", paid, sender=buyer)
+
+    assert tx.events == [
+        escrow.TradeCancelled(paid, buyer.address),
+        escrow.OfferRefilled(offer_hash, paid, AMOUNT),
+        usdc.Transfer(escrow.address, seller.address, AMOUNT + BOND),
+    ]
+    after = balances(usdc, seller, buyer)
+    assert (after[0] - before[0], after[1] - before[1]) == (AMOUNT + BOND, 0)
+    assert escrow.filled(offer_hash) == 0
+    assert escrow.accruedFees(usdc) == 0
+    assert_committed(escrow, book, paid, Status.CANCELLED)
 
 
 # ---------------------------------------------------------------- terminal states are final
@@ -574,18 +599,31 @@ def test_pause__settlement_still_works__mark_paid_release_and_cancel(
 
 
 def test_pause__settlement_still_works__release_after_timeout_and_dispute(
-    escrow, chain, book, offer, open_trade, paid, act, guardian, buyer, arbitration_cost
+    escrow,
+    chain,
+    book,
+    offer,
+    open_trade,
+    paid,
+    act,
+    dispute_to_arbitrator,
+    guardian,
+    buyer,
+    seller,
 ):
     disputed_id, _ = open_trade(*offer, 2 * AMOUNT)
     act("markPaid", disputed_id, PAYMENT_REFERENCE, sender=buyer)
     escrow.pause(sender=guardian)
 
-    dispute_tx = act("dispute", disputed_id, "ipfs://meta", sender=buyer, value=arbitration_cost)
+    _, (fee_tx, dispute_tx) = dispute_to_arbitrator(disputed_id, buyer, seller)
     pin(chain, book.record(paid).confirm_deadline)
     timeout_tx = act("releaseAfterTimeout", paid, sender=buyer)
 
-    assert [(e.tradeId, e.by) for e in dispute_tx.decode_logs(escrow.TradeDisputed)] == [
+    assert [(e.tradeId, e.by) for e in fee_tx.decode_logs(escrow.DisputeFeePaid)] == [
         (disputed_id, buyer.address)
+    ]
+    assert [(e.tradeId, e.by) for e in dispute_tx.decode_logs(escrow.TradeDisputed)] == [
+        (disputed_id, seller.address)
     ]
     assert [(e.tradeId, e.by) for e in timeout_tx.decode_logs(escrow.TradeReleased)] == [
         (paid, buyer.address)

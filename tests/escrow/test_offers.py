@@ -229,7 +229,9 @@ def test_open_trade__eip1271_wallet_maker_signed_by_its_owner__wallet_locks_amou
         before[2] + total,
     ]
     deadline = tx.timestamp + offer.payment_window
-    record = sdk.Trade.opened(wallet.address, taker.address, usdc.address, AMOUNT, 0, deadline)
+    record = sdk.Trade.opened(
+        wallet.address, taker.address, usdc.address, AMOUNT, 0, deadline, offer_hash=digest(offer)
+    )
     assert record.bond == total - AMOUNT
     trade_id = sdk.trade_id(digest(offer), 0)
     logs = tx.decode_logs(escrow.TradeOpened)

@@ -35,8 +35,11 @@ def checksummed(trade: sdk.Trade) -> sdk.Trade:
     )
 
 
-def funded_trade(seller, buyer, token, amount, payment_deadline, fee_bps=0) -> sdk.Trade:
-    """The record a fresh trade must carry: status Funded, nothing paid or reviewed yet."""
+def funded_trade(
+    seller, buyer, token, amount, payment_deadline, fee_bps=0, *, offer_hash, policy_id=0
+) -> sdk.Trade:
+    """The record a fresh trade must carry: status Funded, nothing paid or reviewed yet, the
+    offer it came from and the dispute policy in force (policy 0, published at deployment)."""
     return sdk.Trade(
         seller=to_checksum_address(str(getattr(seller, "address", seller))),
         payment_deadline=payment_deadline,
@@ -49,6 +52,8 @@ def funded_trade(seller, buyer, token, amount, payment_deadline, fee_bps=0) -> s
         token=to_checksum_address(str(token.address)),
         amount=amount,
         bond=bond_of(amount),
+        offer_hash=bytes(offer_hash),
+        policy_id=policy_id,
     )
 
 
@@ -65,9 +70,10 @@ def opened(receipt, escrow) -> list[tuple]:
     ]
 
 
-def assert_trade_opened(receipt, escrow, offer_digest, filled_before, taker, record) -> bytes:
-    """`receipt` opened exactly `record` under the SDK's trade id, and the escrow committed it."""
-    trade_id = sdk.trade_id(offer_digest, filled_before)
+def assert_trade_opened(receipt, escrow, offer_digest, takes_before, taker, record) -> bytes:
+    """`receipt` opened exactly `record` under the SDK's trade id (the offer's `takes_before`
+    earlier takes), and the escrow committed it."""
+    trade_id = sdk.trade_id(offer_digest, takes_before)
     assert opened(receipt, escrow) == [(trade_id, offer_digest, taker.address, record)]
     assert escrow.tradeCommitment(trade_id) == record.commitment()
     return trade_id
@@ -122,12 +128,14 @@ def verify(identity, governance, issuer, stranger, chain):
 
 @pytest.fixture
 def set_limit(identity, governance):
-    """`set_limit(token, level, amount)` through governance, asserting LimitSet."""
+    """`set_limit(token, level, amount, per_period=UNLIMITED)` through governance, asserting
+    LimitSet: a per-trade limit of `amount`, and no rolling limit unless `per_period` says."""
 
-    def set_(token, level, amount):
-        tx = identity.setLimit(token, level, amount, sender=governance)
-        assert [(e.token, e.level, e.amount) for e in tx.decode_logs(identity.LimitSet)] == [
-            (token.address, level, amount)
+    def set_(token, level, amount, per_period=UNLIMITED):
+        tx = identity.setLimit(token, level, amount, per_period, sender=governance)
+        logs = tx.decode_logs(identity.LimitSet)
+        assert [(e.token, e.level, e.perTransaction, e.perPeriod) for e in logs] == [
+            (token.address, level, amount, per_period)
         ]
 
     return set_
@@ -154,11 +162,22 @@ def test_open_trade__sell_crypto_offer__maker_locks_amount_and_bond_taker_buys(
         before[2] + total,
         before[3],
     ]
-    record = funded_trade(maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window, 50)
+    record = funded_trade(
+        maker,
+        taker,
+        usdc,
+        AMOUNT,
+        tx.timestamp + offer.payment_window,
+        50,
+        offer_hash=digest(offer),
+    )
     assert_trade_opened(tx, escrow, offer_digest, 0, taker, record)
     transfers = tx.decode_logs(usdc.Transfer)
+    # In through the proxy, then the escrow sends itself the amount: the outbound probe that
+    # refuses a token charging on transfer.
     assert [(t.event_arguments["from"], t.to, t.value) for t in transfers] == [
-        (maker.address, escrow.address, total)
+        (maker.address, escrow.address, total),
+        (escrow.address, escrow.address, total),
     ]
     assert escrow.filled(offer_digest) == AMOUNT
 
@@ -178,7 +197,9 @@ def test_open_trade__buy_crypto_offer__taker_locks_amount_and_bond_maker_buys(
         before[1] - total,
         before[2] + total,
     ]
-    record = funded_trade(taker, maker, usdc, AMOUNT, tx.timestamp + offer.payment_window)
+    record = funded_trade(
+        taker, maker, usdc, AMOUNT, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, offer_digest, 0, taker, record)
     assert escrow.filled(offer_digest) == AMOUNT
 
@@ -200,7 +221,13 @@ def test_open_trade__fee_changes_later__record_keeps_the_fee_at_opening(
     offer, signature = create_offer(usdc)
     first = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
     first_record = funded_trade(
-        maker, taker, usdc, AMOUNT, first.timestamp + offer.payment_window, 50
+        maker,
+        taker,
+        usdc,
+        AMOUNT,
+        first.timestamp + offer.payment_window,
+        50,
+        offer_hash=digest(offer),
     )
     first_id = sdk.trade_id(digest(offer), 0)
 
@@ -210,9 +237,15 @@ def test_open_trade__fee_changes_later__record_keeps_the_fee_at_opening(
 
     assert escrow.tradeCommitment(first_id) == first_record.commitment()
     second_record = funded_trade(
-        maker, taker, usdc, AMOUNT, second.timestamp + offer.payment_window, 100
+        maker,
+        taker,
+        usdc,
+        AMOUNT,
+        second.timestamp + offer.payment_window,
+        100,
+        offer_hash=digest(offer),
     )
-    assert_trade_opened(second, escrow, digest(offer), AMOUNT, taker, second_record)
+    assert_trade_opened(second, escrow, digest(offer), 1, taker, second_record)
 
 
 @pytest.mark.parametrize("token_name", ["usdc", "dai", "usdt"])
@@ -233,7 +266,9 @@ def test_open_trade__six_and_eighteen_decimals_and_usdt_like__locks_exact_amount
         before[1],
         before[2] + total,
     ]
-    record = funded_trade(maker, taker, token, amount, tx.timestamp + offer.payment_window)
+    record = funded_trade(
+        maker, taker, token, amount, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
 
@@ -250,10 +285,11 @@ def test_open_trade__partial_takes__fill_the_offer_up_to_its_max_with_distinct_i
 
     filled = 0
     ids = []
-    for amount in takes:
+    for takes_before, amount in enumerate(takes):
         tx = escrow.openTrade(offer.as_tuple(), signature, amount, sender=taker)
-        record = funded_trade(maker, taker, usdc, amount, tx.timestamp + offer.payment_window)
-        ids.append(assert_trade_opened(tx, escrow, offer_digest, filled, taker, record))
+        deadline = tx.timestamp + offer.payment_window
+        record = funded_trade(maker, taker, usdc, amount, deadline, offer_hash=offer_digest)
+        ids.append(assert_trade_opened(tx, escrow, offer_digest, takes_before, taker, record))
         filled += amount
         assert escrow.filled(offer_digest) == filled
 
@@ -371,7 +407,9 @@ def test_open_trade__token_reenters_the_escrow_during_the_pull__inner_call_refus
     other, other_signature = create_offer(token, nonce=2)
     now = chain.blocks.head.timestamp + 100  # pinned below, once the token is armed
     # The record and id the outer openTrade commits before pulling the tokens.
-    record = funded_trade(maker, taker, token, amount, now + offer.payment_window)
+    record = funded_trade(
+        maker, taker, token, amount, now + offer.payment_window, offer_hash=digest(offer)
+    )
     trade_id = sdk.trade_id(digest(offer), 0)
     payloads = {
         "openTrade": lambda: escrow.openTrade.encode_input(
@@ -419,7 +457,9 @@ def test_open_trade__paused_by_guardian__reverts_paused_until_governance_unpause
     tx = escrow.unpause(sender=governance)
     assert len(tx.decode_logs(escrow.Unpaused)) == 1
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
-    record = funded_trade(maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window)
+    record = funded_trade(
+        maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
 
@@ -449,7 +489,9 @@ def test_open_trade__block_a_second_before_expiry__opens(
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
 
     assert tx.timestamp == now
-    record = funded_trade(maker, taker, usdc, AMOUNT, now + offer.payment_window)
+    record = funded_trade(
+        maker, taker, usdc, AMOUNT, now + offer.payment_window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
 
@@ -475,7 +517,9 @@ def test_open_trade__nonce_equal_to_makers_floor__opens(
 
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
 
-    record = funded_trade(maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window)
+    record = funded_trade(
+        maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
 
@@ -527,7 +571,9 @@ def test_open_trade__amount_at_the_offers_bounds__opens(
 
     tx = escrow.openTrade(offer.as_tuple(), signature, amount, sender=taker)
 
-    record = funded_trade(maker, taker, usdc, amount, tx.timestamp + offer.payment_window)
+    record = funded_trade(
+        maker, taker, usdc, amount, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
     assert escrow.filled(digest(offer)) == amount
 
@@ -562,7 +608,9 @@ def test_open_trade__payment_window_at_its_bounds__sets_the_payment_deadline(
 
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
 
-    record = funded_trade(maker, taker, usdc, AMOUNT, tx.timestamp + window)
+    record = funded_trade(
+        maker, taker, usdc, AMOUNT, tx.timestamp + window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
 
@@ -604,7 +652,9 @@ def test_open_trade__taker_verified_at_or_above_min_level__opens(
     verify(taker, taker_level)
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
 
-    record = funded_trade(maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window)
+    record = funded_trade(
+        maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
 
@@ -629,7 +679,9 @@ def test_open_trade__amount_equal_to_the_limit__opens(
 
     tx = escrow.openTrade(offer.as_tuple(), signature, limit, sender=taker)
 
-    record = funded_trade(maker, taker, usdc, limit, tx.timestamp + offer.payment_window)
+    record = funded_trade(
+        maker, taker, usdc, limit, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+    )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
 
@@ -653,8 +705,8 @@ def test_open_trade__maker_over_its_levels_limit__reverts_limit_exceeded(
 def test_open_trade__zero_amount_even_when_offer_allows_it__reverts_zero_amount(
     escrow, usdc_market, usdc, create_offer, taker, reverts
 ):
-    # A zero take would leave `filled` unchanged, so the next take would get the same trade
-    # id, and a ruling on the zero trade's dispute would overwrite the real trade's record.
+    # A zero take would lock nothing (no amount, no bond) yet count as a take of the offer and
+    # open a trade record that nothing backs.
     offer, signature = create_offer(usdc, min_amount=0)
 
     with reverts(escrow.EscrowZeroAmount):
