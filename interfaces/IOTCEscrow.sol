@@ -244,7 +244,7 @@ interface IOTCEscrow is IArbitrable, IEvidence, IGoverned {
     error EscrowInvalidSignature(address maker);
     error EscrowTokenNotListed(address token);
     error EscrowAmountOutOfRange(uint256 amount, uint256 minAmount, uint256 maxAmount);
-    /// @notice A take of zero tokens (trade ids derive from the amount filled before a take).
+    /// @notice A take of zero tokens: it would lock nothing and only consume a trade id.
     error EscrowZeroAmount();
     error EscrowOfferOverfilled(bytes32 offerHash, uint256 requested, uint256 remaining);
     error EscrowInvalidPaymentWindow(uint32 paymentWindow);

@@ -510,6 +510,7 @@ class EscrowMachine(ChainMachine):
             self.fee_bps,
             self.head + o.payment_window,
             offer_hash=om.digest,
+            opened_at=self.head,
             policy_id=self.policy_id,
         )
         assert record.bond == bond

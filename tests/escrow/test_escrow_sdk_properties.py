@@ -56,6 +56,7 @@ trades = st.builds(
     bond=uint(128),
     offer_hash=hashes,
     policy_id=uint(32),
+    opened_at=uint(64),
 )
 
 

@@ -201,6 +201,30 @@ def test_cancel__gives_the_volume_back_to_both_parties(
     assert volume_of(escrow, taker, usdc) == (now, PER_PERIOD)
 
 
+def test_cancel_a_quarter_period_later__gives_back_only_what_cannot_have_drained(
+    chain, escrow, usdc_market, offers, take, now, act, taker
+):
+    """A trade cancelled after a quarter of the period gives back its amount less a quarter of
+    the limit: the bucket drained that much since it opened, at most all of it from this
+    trade. The later trade's volume stays counted."""
+    usdc = usdc_market
+    quarter = VOLUME_PERIOD // 4
+    receipt = take(offers[0], PER_TRADE, taker, now)
+    old_trade = bytes(receipt.decode_logs(escrow.TradeOpened)[0].tradeId)
+    take(offers[1], PER_TRADE, taker, now + quarter)
+    # 500 drained a quarter of 1,000 (250), then 500 more: 750 used, 250 of headroom.
+    assert volume_of(escrow, taker, usdc) == (now + quarter, PER_PERIOD * 3 // 4)
+
+    pin(chain, now + quarter)
+    act("cancel", old_trade, sender=taker)
+
+    # 500 - 250 given back: the newer trade's 500 remain.
+    assert volume_of(escrow, taker, usdc) == (now + quarter, PER_TRADE)
+    assert headroom_at(chain, escrow, taker, usdc, now + quarter + 1) == PER_PERIOD - PER_TRADE + (
+        PER_PERIOD // VOLUME_PERIOD
+    )
+
+
 def test_level_without_a_rolling_limit__is_not_counted(
     escrow, identity, governance, usdc_market, offers, take, now, maker, taker, reverts
 ):

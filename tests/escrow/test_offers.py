@@ -230,7 +230,14 @@ def test_open_trade__eip1271_wallet_maker_signed_by_its_owner__wallet_locks_amou
     ]
     deadline = tx.timestamp + offer.payment_window
     record = sdk.Trade.opened(
-        wallet.address, taker.address, usdc.address, AMOUNT, 0, deadline, offer_hash=digest(offer)
+        wallet.address,
+        taker.address,
+        usdc.address,
+        AMOUNT,
+        0,
+        deadline,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert record.bond == total - AMOUNT
     trade_id = sdk.trade_id(digest(offer), 0)

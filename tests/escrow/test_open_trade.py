@@ -36,10 +36,11 @@ def checksummed(trade: sdk.Trade) -> sdk.Trade:
 
 
 def funded_trade(
-    seller, buyer, token, amount, payment_deadline, fee_bps=0, *, offer_hash, policy_id=0
+    seller, buyer, token, amount, payment_deadline, fee_bps=0, *, offer_hash, opened_at, policy_id=0
 ) -> sdk.Trade:
     """The record a fresh trade must carry: status Funded, nothing paid or reviewed yet, the
-    offer it came from and the dispute policy in force (policy 0, published at deployment)."""
+    offer it came from, the dispute policy in force (policy 0, published at deployment) and
+    the opening block's time."""
     return sdk.Trade(
         seller=to_checksum_address(str(getattr(seller, "address", seller))),
         payment_deadline=payment_deadline,
@@ -54,6 +55,7 @@ def funded_trade(
         bond=bond_of(amount),
         offer_hash=bytes(offer_hash),
         policy_id=policy_id,
+        opened_at=opened_at,
     )
 
 
@@ -170,6 +172,7 @@ def test_open_trade__sell_crypto_offer__maker_locks_amount_and_bond_taker_buys(
         tx.timestamp + offer.payment_window,
         50,
         offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, offer_digest, 0, taker, record)
     transfers = tx.decode_logs(usdc.Transfer)
@@ -198,7 +201,13 @@ def test_open_trade__buy_crypto_offer__taker_locks_amount_and_bond_maker_buys(
         before[2] + total,
     ]
     record = funded_trade(
-        taker, maker, usdc, AMOUNT, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+        taker,
+        maker,
+        usdc,
+        AMOUNT,
+        tx.timestamp + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, offer_digest, 0, taker, record)
     assert escrow.filled(offer_digest) == AMOUNT
@@ -228,6 +237,7 @@ def test_open_trade__fee_changes_later__record_keeps_the_fee_at_opening(
         first.timestamp + offer.payment_window,
         50,
         offer_hash=digest(offer),
+        opened_at=first.timestamp,
     )
     first_id = sdk.trade_id(digest(offer), 0)
 
@@ -244,6 +254,7 @@ def test_open_trade__fee_changes_later__record_keeps_the_fee_at_opening(
         second.timestamp + offer.payment_window,
         100,
         offer_hash=digest(offer),
+        opened_at=second.timestamp,
     )
     assert_trade_opened(second, escrow, digest(offer), 1, taker, second_record)
 
@@ -267,7 +278,13 @@ def test_open_trade__six_and_eighteen_decimals_and_usdt_like__locks_exact_amount
         before[2] + total,
     ]
     record = funded_trade(
-        maker, taker, token, amount, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+        maker,
+        taker,
+        token,
+        amount,
+        tx.timestamp + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -288,7 +305,9 @@ def test_open_trade__partial_takes__fill_the_offer_up_to_its_max_with_distinct_i
     for takes_before, amount in enumerate(takes):
         tx = escrow.openTrade(offer.as_tuple(), signature, amount, sender=taker)
         deadline = tx.timestamp + offer.payment_window
-        record = funded_trade(maker, taker, usdc, amount, deadline, offer_hash=offer_digest)
+        record = funded_trade(
+            maker, taker, usdc, amount, deadline, offer_hash=offer_digest, opened_at=tx.timestamp
+        )
         ids.append(assert_trade_opened(tx, escrow, offer_digest, takes_before, taker, record))
         filled += amount
         assert escrow.filled(offer_digest) == filled
@@ -408,7 +427,13 @@ def test_open_trade__token_reenters_the_escrow_during_the_pull__inner_call_refus
     now = chain.blocks.head.timestamp + 100  # pinned below, once the token is armed
     # The record and id the outer openTrade commits before pulling the tokens.
     record = funded_trade(
-        maker, taker, token, amount, now + offer.payment_window, offer_hash=digest(offer)
+        maker,
+        taker,
+        token,
+        amount,
+        now + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=now,
     )
     trade_id = sdk.trade_id(digest(offer), 0)
     payloads = {
@@ -458,7 +483,13 @@ def test_open_trade__paused_by_guardian__reverts_paused_until_governance_unpause
     assert len(tx.decode_logs(escrow.Unpaused)) == 1
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
     record = funded_trade(
-        maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+        maker,
+        taker,
+        usdc,
+        AMOUNT,
+        tx.timestamp + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -490,7 +521,13 @@ def test_open_trade__block_a_second_before_expiry__opens(
 
     assert tx.timestamp == now
     record = funded_trade(
-        maker, taker, usdc, AMOUNT, now + offer.payment_window, offer_hash=digest(offer)
+        maker,
+        taker,
+        usdc,
+        AMOUNT,
+        now + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=now,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -518,7 +555,13 @@ def test_open_trade__nonce_equal_to_makers_floor__opens(
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
 
     record = funded_trade(
-        maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+        maker,
+        taker,
+        usdc,
+        AMOUNT,
+        tx.timestamp + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -572,7 +615,13 @@ def test_open_trade__amount_at_the_offers_bounds__opens(
     tx = escrow.openTrade(offer.as_tuple(), signature, amount, sender=taker)
 
     record = funded_trade(
-        maker, taker, usdc, amount, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+        maker,
+        taker,
+        usdc,
+        amount,
+        tx.timestamp + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
     assert escrow.filled(digest(offer)) == amount
@@ -609,7 +658,13 @@ def test_open_trade__payment_window_at_its_bounds__sets_the_payment_deadline(
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
 
     record = funded_trade(
-        maker, taker, usdc, AMOUNT, tx.timestamp + window, offer_hash=digest(offer)
+        maker,
+        taker,
+        usdc,
+        AMOUNT,
+        tx.timestamp + window,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -653,7 +708,13 @@ def test_open_trade__taker_verified_at_or_above_min_level__opens(
     tx = escrow.openTrade(offer.as_tuple(), signature, AMOUNT, sender=taker)
 
     record = funded_trade(
-        maker, taker, usdc, AMOUNT, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+        maker,
+        taker,
+        usdc,
+        AMOUNT,
+        tx.timestamp + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -680,7 +741,13 @@ def test_open_trade__amount_equal_to_the_limit__opens(
     tx = escrow.openTrade(offer.as_tuple(), signature, limit, sender=taker)
 
     record = funded_trade(
-        maker, taker, usdc, limit, tx.timestamp + offer.payment_window, offer_hash=digest(offer)
+        maker,
+        taker,
+        usdc,
+        limit,
+        tx.timestamp + offer.payment_window,
+        offer_hash=digest(offer),
+        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
