@@ -1,6 +1,6 @@
 """One party's inability to receive never blocks the other's funds: a token payment that fails
 (a USDC-style blacklist) or an ETH deposit return that a contract refuses is credited to its
-recipient (PaymentDeferred), who takes it later with `withdraw` (Withdrawn), to any address;
+payee (PaymentDeferred), who takes it later with `withdraw` (Withdrawn), to any address;
 the other party is paid as usual. The same in release, rule and cancel.
 
 Trades are of MockBlacklistToken (6 decimals, like USDC): the maker sells (seller), the taker
@@ -47,7 +47,7 @@ def blacklist(blacklist_token, stranger):
 
 
 @pytest.fixture
-def recipient(accounts):
+def payee(accounts):
     """An account that withdraws credits to it (it holds nothing and has no role)."""
     return accounts[8]
 
@@ -67,7 +67,7 @@ def assert_withdraws_once(escrow, token, account, to, amount, reverts):
 
 
 def test_release__buyer_blacklisted__seller_gets_the_bond__buyer_credited_and_withdraws(
-    escrow, blacklist_token, book, paid, act, buyer, seller, recipient, blacklist, reverts
+    escrow, blacklist_token, book, paid, act, buyer, seller, payee, blacklist, reverts
 ):
     token = blacklist_token
     blacklist(buyer)
@@ -88,7 +88,7 @@ def test_release__buyer_blacklisted__seller_gets_the_bond__buyer_credited_and_wi
     # Still blacklisted, the buyer cannot take it to itself; it takes it to another address.
     with reverts(token.Blacklisted, account=buyer.address):
         escrow.withdraw(token, buyer, sender=buyer)
-    assert_withdraws_once(escrow, token, buyer, recipient, AMOUNT - FEE, reverts)
+    assert_withdraws_once(escrow, token, buyer, payee, AMOUNT - FEE, reverts)
     assert token.balanceOf(escrow) == FEE == escrow.accruedFees(token)
 
 
@@ -106,7 +106,7 @@ def test_rule__blacklisted_party_credited__the_other_paid(
     buyer,
     seller,
     ruler,
-    recipient,
+    payee,
     blacklist,
     arbitration_cost,
     blacklisted,
@@ -134,7 +134,7 @@ def test_rule__blacklisted_party_credited__the_other_paid(
     assert escrow.creditOf(stuck, token) == stuck_share
     assert escrow.balance == 0  # the deposits went back as ETH: no blacklist there
     assert_committed(escrow, book, trade_id, Status.RESOLVED)
-    assert_withdraws_once(escrow, token, stuck, recipient, stuck_share, reverts)
+    assert_withdraws_once(escrow, token, stuck, payee, stuck_share, reverts)
 
 
 @pytest.mark.parametrize("canceller", ["buyer", "seller"])
@@ -147,7 +147,7 @@ def test_cancel__seller_blacklisted__credited_amount_and_bond__withdraws(
     act,
     buyer,
     seller,
-    recipient,
+    payee,
     blacklist,
     canceller,
     reverts,
@@ -168,7 +168,7 @@ def test_cancel__seller_blacklisted__credited_amount_and_bond__withdraws(
     ]
     assert escrow.creditOf(seller, token) == AMOUNT + BOND
     assert_committed(escrow, book, funded, Status.CANCELLED)
-    assert_withdraws_once(escrow, token, seller, recipient, AMOUNT + BOND, reverts)
+    assert_withdraws_once(escrow, token, seller, payee, AMOUNT + BOND, reverts)
     assert token.balanceOf(escrow) == 0
 
 
@@ -183,7 +183,7 @@ def test_fee_deposit_return_refused_by_a_contract__credited_in_eth__withdrawn_el
     act,
     seller,
     stranger,
-    recipient,
+    payee,
     arbitration_cost,
     reverts,
 ):
@@ -220,25 +220,21 @@ def test_fee_deposit_return_refused_by_a_contract__credited_in_eth__withdrawn_el
     refused = encode_error(escrow.EscrowTransferFailed, to=buyer.address, amount=arbitration_cost)
     with reverts(buyer.CallFailed, data=refused):
         buyer.execute(escrow, to_self, sender=stranger)
-    before = recipient.balance
-    tx = buyer.execute(
-        escrow, escrow.withdraw.encode_input(ZERO_ADDRESS, recipient), sender=stranger
-    )
+    before = payee.balance
+    tx = buyer.execute(escrow, escrow.withdraw.encode_input(ZERO_ADDRESS, payee), sender=stranger)
 
     assert tx.decode_logs(escrow.Withdrawn)[0].amount == arbitration_cost
     assert [(e.account, e.token, e.to) for e in tx.decode_logs(escrow.Withdrawn)] == [
-        (buyer.address, ZERO_ADDRESS, recipient.address)
+        (buyer.address, ZERO_ADDRESS, payee.address)
     ]
-    assert recipient.balance == before + arbitration_cost
+    assert payee.balance == before + arbitration_cost
     assert escrow.balance == 0
     assert escrow.creditOf(buyer, ZERO_ADDRESS) == 0
     nothing = encode_error(
         escrow.EscrowNothingToWithdraw, account=buyer.address, token=ZERO_ADDRESS
     )
     with reverts(buyer.CallFailed, data=nothing):
-        buyer.execute(
-            escrow, escrow.withdraw.encode_input(ZERO_ADDRESS, recipient), sender=stranger
-        )
+        buyer.execute(escrow, escrow.withdraw.encode_input(ZERO_ADDRESS, payee), sender=stranger)
 
 
 def test_withdraw__to_the_zero_address__reverts_zero_address__nothing_credited_reverts(
