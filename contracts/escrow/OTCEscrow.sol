@@ -505,7 +505,11 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
         uint256 amount = trade.amount;
         uint256 elapsed = block.timestamp - trade.openedAt;
         if (elapsed >= _volumePeriod) return;
+        // Rounded down, less one unit: the bucket's own drains (from each update) round down
+        // too, and their sum can fall one unit short of this one, which would keep a unit of
+        // the cancelled trade counted and refuse re-taking the same amount.
         uint256 drained = Math.mulDiv(limits.perPeriod, elapsed, _volumePeriod);
+        if (drained != 0) --drained;
         if (drained >= amount) return;
         Volume storage volume = _volumes[account][trade.token];
         uint256 used = volume.used;

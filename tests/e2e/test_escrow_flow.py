@@ -206,7 +206,7 @@ def test_trades__split_under_the_per_trade_limit__refused_past_the_rolling_limit
     ):
         escrow.openTrade(offer.as_tuple(), signature, 500 * USDC, sender=taker)
 
-    # The buyer cancels one trade: its amount leaves both parties' volume.
+    # The buyer cancels one trade: what is left of its amount leaves both parties' volume.
     first = next(iter(book.records))
     book.apply(escrow.cancel(first, book.record(first).as_tuple(), sender=taker))
     for trader in (taker, maker):
