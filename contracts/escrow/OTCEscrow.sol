@@ -189,7 +189,7 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
             if (was != Status.AwaitingFee && was != Status.Disputed) revert EscrowWrongStatus(tradeId, was);
         }
         // A concession during a dispute: the buyer, who wins, takes back what it deposited.
-        (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, was, true);
+        (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, was, Rulings.BUYER_WINS);
         _release(tradeId, trade);
         _returnEth(tradeId, trade.buyer, buyerEth);
         _returnEth(tradeId, trade.seller, sellerEth);
@@ -222,7 +222,7 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
         }
         trade.status = Status.Cancelled;
         _commitments[tradeId] = _hash(trade);
-        (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, was, false);
+        (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, was, Rulings.SELLER_WINS);
         // The trade did not happen: its amount goes back to the offer and to both volumes.
         _fills[trade.offerHash].filled -= trade.amount;
         _returnVolume(trade.seller, trade);
@@ -539,18 +539,6 @@ contract OTCEscrow is OTCEscrowStorage, IOTCEscrow, Governed, EIP712, Reentrancy
         emit TradeReleased(tradeId, msg.sender, amount - fee, fee);
         _pay(trade.token, trade.buyer, amount - fee);
         _pay(trade.token, trade.seller, trade.bond);
-    }
-
-    /// @dev Clears the fee deposits of a trade settled by concession while AwaitingFee (each
-    ///      deposit to its payer) or Disputed (the held deposit to the winner). Returns the
-    ///      wei due to the buyer and to the seller.
-    function _closeFees(bytes32 tradeId, Status was, bool buyerWins) private returns (uint256, uint256) {
-        if (was != Status.AwaitingFee && was != Status.Disputed) return (0, 0);
-        DisputeFees memory fees = _disputes[tradeId];
-        delete _disputes[tradeId];
-        if (was == Status.AwaitingFee) return (fees.buyer, fees.seller);
-        delete _disputed[tradeId];
-        return buyerWins ? (uint256(fees.buyer), uint256(0)) : (uint256(0), uint256(fees.seller));
     }
 
     function _publishPolicy(uint32 id, string memory uri) private {

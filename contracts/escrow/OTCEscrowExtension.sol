@@ -88,12 +88,9 @@ contract OTCEscrowExtension is OTCEscrowStorage, ReentrancyGuardTransient {
         if (block.timestamp < fees.deadline) revert IOTCEscrow.EscrowFeeWindowOpen(tradeId, fees.deadline);
         uint256 ruling = fees.awaitingBuyer ? Rulings.SELLER_WINS : Rulings.BUYER_WINS;
         (uint256 toBuyer, uint256 toSeller) = _decide(tradeId, trade, ruling);
-        delete _disputes[tradeId];
+        (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, IOTCEscrow.Status.AwaitingFee, ruling);
         emit IOTCEscrow.TradeResolvedByDefault(tradeId, ruling, toBuyer, toSeller);
-        _pay(trade.token, trade.buyer, toBuyer);
-        _pay(trade.token, trade.seller, toSeller);
-        _returnEth(tradeId, trade.buyer, fees.buyer);
-        _returnEth(tradeId, trade.seller, fees.seller);
+        _settle(tradeId, trade, toBuyer, toSeller, buyerEth, sellerEth);
     }
 
     /// @notice {IOTCEscrow-appeal}.
@@ -133,20 +130,10 @@ contract OTCEscrowExtension is OTCEscrowStorage, ReentrancyGuardTransient {
         if (trade.status != IOTCEscrow.Status.Disputed) return;
 
         (uint256 toBuyer, uint256 toSeller) = _decide(tradeId, trade, ruling);
-        uint256 held = _disputes[tradeId].buyer; // both deposits equal the cost; one is held
-        delete _disputed[tradeId];
-        delete _disputes[tradeId];
-        emit IOTCEscrow.TradeResolved(tradeId, disputeId, ruling, toBuyer, toSeller);
-        _pay(trade.token, trade.buyer, toBuyer);
-        _pay(trade.token, trade.seller, toSeller);
         // The winner's deposit comes back (the loser's paid the arbitrator); split if refused.
-        uint256 buyerShare = ruling == Rulings.BUYER_WINS
-            ? held
-            : ruling == Rulings.SELLER_WINS
-                ? 0
-                : held / 2;
-        _returnEth(tradeId, trade.buyer, buyerShare);
-        _returnEth(tradeId, trade.seller, held - buyerShare);
+        (uint256 buyerEth, uint256 sellerEth) = _closeFees(tradeId, IOTCEscrow.Status.Disputed, ruling);
+        emit IOTCEscrow.TradeResolved(tradeId, disputeId, ruling, toBuyer, toSeller);
+        _settle(tradeId, trade, toBuyer, toSeller, buyerEth, sellerEth);
     }
 
     /// @notice {IOTCEscrow-submitEvidence}.
@@ -291,6 +278,21 @@ contract OTCEscrowExtension is OTCEscrowStorage, ReentrancyGuardTransient {
         }
         trade.status = IOTCEscrow.Status.Resolved;
         _commitments[tradeId] = _hash(trade);
+    }
+
+    /// @dev Pays a decided trade's tokens and returns its parties' fee deposits.
+    function _settle(
+        bytes32 tradeId,
+        IOTCEscrow.Trade memory trade,
+        uint256 toBuyer,
+        uint256 toSeller,
+        uint256 buyerEth,
+        uint256 sellerEth
+    ) private {
+        _pay(trade.token, trade.buyer, toBuyer);
+        _pay(trade.token, trade.seller, toSeller);
+        _returnEth(tradeId, trade.buyer, buyerEth);
+        _returnEth(tradeId, trade.seller, sellerEth);
     }
 
     /// @dev Creates the dispute once both deposits cover `cost`; returns what exceeds it to

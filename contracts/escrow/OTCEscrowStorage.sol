@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IOTCEscrow} from "../../interfaces/IOTCEscrow.sol";
+import {Rulings} from "../libraries/Constants.sol";
 import {Transfers} from "../libraries/Transfers.sol";
 
 /// @title OTCEscrowStorage
@@ -66,6 +67,25 @@ abstract contract OTCEscrowStorage {
 
     function _hash(IOTCEscrow.Trade memory trade) internal pure returns (bytes32) {
         return keccak256(abi.encode(trade));
+    }
+
+    /// @dev Clears the fee deposits of a trade that settles while its status `was` AwaitingFee
+    ///      (each deposit back to its payer: a concession or a default) or Disputed (the held
+    ///      deposit to the side `ruling` favours, split if refused: a concession or a ruling).
+    ///      Returns the wei due to the buyer and to the seller; nothing for any other status.
+    function _closeFees(bytes32 tradeId, IOTCEscrow.Status was, uint256 ruling) internal returns (uint256, uint256) {
+        if (was != IOTCEscrow.Status.AwaitingFee && was != IOTCEscrow.Status.Disputed) return (0, 0);
+        IOTCEscrow.DisputeFees memory fees = _disputes[tradeId];
+        delete _disputes[tradeId];
+        if (was == IOTCEscrow.Status.AwaitingFee) return (fees.buyer, fees.seller);
+        delete _disputed[tradeId];
+        uint256 held = fees.buyer; // both deposits equal the cost; the escrow holds one
+        uint256 toBuyer = ruling == Rulings.BUYER_WINS
+            ? held
+            : ruling == Rulings.SELLER_WINS
+                ? 0
+                : held / 2;
+        return (toBuyer, held - toBuyer);
     }
 
     /// @dev Pays `amount` of `token`, or credits it to `to` if the transfer fails.
