@@ -36,14 +36,14 @@ def checksummed(trade: sdk.Trade) -> sdk.Trade:
 
 
 def funded_trade(
-    seller, buyer, token, amount, payment_deadline, fee_bps=0, *, offer_hash, opened_at, policy_id=0
+    seller, buyer, token, amount, opened_at, payment_window, fee_bps=0, *, offer_hash, policy_id=0
 ) -> sdk.Trade:
-    """The record a fresh trade must carry: status Funded, nothing paid or reviewed yet, the
-    offer it came from, the dispute policy in force (policy 0, published at deployment) and
-    the opening block's time."""
+    """The record a fresh trade opened at `opened_at` must carry: status Funded, the payment
+    deadline `payment_window` later, nothing paid or reviewed yet, the offer it came from and
+    the dispute policy in force (policy 0, published at deployment)."""
     return sdk.Trade(
         seller=to_checksum_address(str(getattr(seller, "address", seller))),
-        payment_deadline=payment_deadline,
+        payment_deadline=opened_at + payment_window,
         fee_bps=fee_bps,
         status=sdk.Status.FUNDED,
         seller_reviewed=False,
@@ -169,10 +169,10 @@ def test_open_trade__sell_crypto_offer__maker_locks_amount_and_bond_taker_buys(
         taker,
         usdc,
         AMOUNT,
-        tx.timestamp + offer.payment_window,
+        tx.timestamp,
+        offer.payment_window,
         50,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, offer_digest, 0, taker, record)
     transfers = tx.decode_logs(usdc.Transfer)
@@ -205,9 +205,9 @@ def test_open_trade__buy_crypto_offer__taker_locks_amount_and_bond_maker_buys(
         maker,
         usdc,
         AMOUNT,
-        tx.timestamp + offer.payment_window,
+        tx.timestamp,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, offer_digest, 0, taker, record)
     assert escrow.filled(offer_digest) == AMOUNT
@@ -234,10 +234,10 @@ def test_open_trade__fee_changes_later__record_keeps_the_fee_at_opening(
         taker,
         usdc,
         AMOUNT,
-        first.timestamp + offer.payment_window,
+        first.timestamp,
+        offer.payment_window,
         50,
         offer_hash=digest(offer),
-        opened_at=first.timestamp,
     )
     first_id = sdk.trade_id(digest(offer), 0)
 
@@ -251,10 +251,10 @@ def test_open_trade__fee_changes_later__record_keeps_the_fee_at_opening(
         taker,
         usdc,
         AMOUNT,
-        second.timestamp + offer.payment_window,
+        second.timestamp,
+        offer.payment_window,
         100,
         offer_hash=digest(offer),
-        opened_at=second.timestamp,
     )
     assert_trade_opened(second, escrow, digest(offer), 1, taker, second_record)
 
@@ -282,9 +282,9 @@ def test_open_trade__six_and_eighteen_decimals_and_usdt_like__locks_exact_amount
         taker,
         token,
         amount,
-        tx.timestamp + offer.payment_window,
+        tx.timestamp,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -304,9 +304,8 @@ def test_open_trade__partial_takes__fill_the_offer_up_to_its_max_with_distinct_i
     ids = []
     for takes_before, amount in enumerate(takes):
         tx = escrow.openTrade(offer.as_tuple(), signature, amount, sender=taker)
-        deadline = tx.timestamp + offer.payment_window
         record = funded_trade(
-            maker, taker, usdc, amount, deadline, offer_hash=offer_digest, opened_at=tx.timestamp
+            maker, taker, usdc, amount, tx.timestamp, offer.payment_window, offer_hash=offer_digest
         )
         ids.append(assert_trade_opened(tx, escrow, offer_digest, takes_before, taker, record))
         filled += amount
@@ -431,9 +430,9 @@ def test_open_trade__token_reenters_the_escrow_during_the_pull__inner_call_refus
         taker,
         token,
         amount,
-        now + offer.payment_window,
+        now,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=now,
     )
     trade_id = sdk.trade_id(digest(offer), 0)
     payloads = {
@@ -487,9 +486,9 @@ def test_open_trade__paused_by_guardian__reverts_paused_until_governance_unpause
         taker,
         usdc,
         AMOUNT,
-        tx.timestamp + offer.payment_window,
+        tx.timestamp,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -525,9 +524,9 @@ def test_open_trade__block_a_second_before_expiry__opens(
         taker,
         usdc,
         AMOUNT,
-        now + offer.payment_window,
+        now,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=now,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -559,9 +558,9 @@ def test_open_trade__nonce_equal_to_makers_floor__opens(
         taker,
         usdc,
         AMOUNT,
-        tx.timestamp + offer.payment_window,
+        tx.timestamp,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -619,9 +618,9 @@ def test_open_trade__amount_at_the_offers_bounds__opens(
         taker,
         usdc,
         amount,
-        tx.timestamp + offer.payment_window,
+        tx.timestamp,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
     assert escrow.filled(digest(offer)) == amount
@@ -662,9 +661,9 @@ def test_open_trade__payment_window_at_its_bounds__sets_the_payment_deadline(
         taker,
         usdc,
         AMOUNT,
-        tx.timestamp + window,
+        tx.timestamp,
+        window,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -712,9 +711,9 @@ def test_open_trade__taker_verified_at_or_above_min_level__opens(
         taker,
         usdc,
         AMOUNT,
-        tx.timestamp + offer.payment_window,
+        tx.timestamp,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
@@ -745,9 +744,9 @@ def test_open_trade__amount_equal_to_the_limit__opens(
         taker,
         usdc,
         limit,
-        tx.timestamp + offer.payment_window,
+        tx.timestamp,
+        offer.payment_window,
         offer_hash=digest(offer),
-        opened_at=tx.timestamp,
     )
     assert_trade_opened(tx, escrow, digest(offer), 0, taker, record)
 
