@@ -11,9 +11,9 @@ SOLIDITY := 'contracts/**/*.sol' 'interfaces/**/*.sol'
 # anvil (from npm) and the venv's tools first on PATH, for ape-foundry and the scripts.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup test test-deep demo gas gas-trace slither lint format clean
+.PHONY: setup deps test test-deep demo gas gas-trace slither lint format clean
 
-setup: $(STAMPS)/python $(STAMPS)/node solc
+setup: $(STAMPS)/python $(STAMPS)/node solc deps
 
 $(STAMPS)/python: pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -31,6 +31,11 @@ $(STAMPS)/node: package.json package-lock.json
 # Cheap and always run, so the compiler wrapper follows this checkout wherever it lives.
 solc: $(STAMPS)/node
 	@tools/install-solc.sh > /dev/null
+
+# Also always run: keeps the dependency copies ape makes small enough for ape to see every
+# contract of the project (see the script).
+deps: $(STAMPS)/node
+	@tools/prune-deps.sh
 
 test: setup
 	$(BIN)/ape test --network $(NETWORK) -p no:cacheprovider
