@@ -60,6 +60,10 @@ class ProposalRunner:
     def proposal_id(self, proposal: Proposal) -> int:
         return self.governor.getProposalId(*proposal.args(), proposal.description_hash)
 
+    def exists(self, proposal: Proposal) -> bool:
+        """Whether `proposal` (same calls, same description) was proposed already."""
+        return self.governor.proposalSnapshot(self.proposal_id(proposal)) != 0
+
     def propose(self, proposal: Proposal, proposer) -> int:
         self.governor.propose(*proposal.args(), proposal.description, sender=proposer)
         return self.proposal_id(proposal)

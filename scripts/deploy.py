@@ -1,9 +1,20 @@
 """`ape run deploy --network <ecosystem:network:provider>`: deploys OpenOTC.
 
-Thin wrapper: the logic lives in `openotc.deployment.deploy` (tested by the suite's fixtures)."""
+Thin wrapper: the logic lives in `openotc.deployment` (tested by the suite's fixtures, and
+rehearsed end to end on a local node posing as a live network by
+tests/e2e/test_live_deployment.py).
+
+On a live network the run asks once ("Broadcast these deployments?", skipped with `--yes`);
+a keyfile account then signs every transaction without asking again. Its passphrase comes from
+`APE_ACCOUNTS_<alias>_PASSPHRASE` (ape's own variable), or is asked once; with `--yes` and no
+terminal the variable is required. Interrupted at any point, the same command resumes from the
+deployment record."""
+
+import os
+import sys
 
 import click
-from ape import chain, project
+from ape import chain, networks, project
 from ape.cli import ConnectedProviderCommand, account_option
 
 from openotc.deployment.deploy import (
@@ -16,6 +27,7 @@ from openotc.deployment.deploy import (
     open_record,
 )
 from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
+from openotc.deployment.verify import verify_deployment
 from openotc.governance import ProposalRunner, delegate_votes
 
 
@@ -70,8 +82,13 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
     click.echo(f"record     {record.path}")
     if not local and not yes:
         click.confirm("Broadcast these deployments?", abort=True)
+    explorer, unreachable = explorer_of(networks.provider.network)
+    if unreachable:
+        click.echo(f"explorer   not reachable ({unreachable}); deploying without it")
+    if not local:
+        sign_unprompted(account)
 
-    deployer = Deployer(project, chain, account, record=record, log=click.echo, publish=verify)
+    deployer = Deployer(project, chain, account, record=record, log=click.echo)
     foundation = deploy_foundation(deployer, foundation_params)
     court_layer = deploy_court(deployer, foundation, foundation_params.treasury, court_params)
     layer = deploy_escrow(
@@ -87,11 +104,47 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
     for name, contract in deployed.items():
         click.echo(f"  {name:<10} {contract.address}")
 
-    proposal = escrow_authorization(foundation, layer.escrow, escrow_params)
+    authorize_escrow(foundation, layer.escrow, escrow_params, account, local)
+    if verify:
+        click.echo("\nexplorer verification:")
+        verify_deployment(project, chain, record, explorer, click.echo, unreachable)
+
+
+def explorer_of(network) -> tuple:
+    """The network's block explorer and, if finding it failed, why. ape looks the explorer up
+    when it logs each live transaction, and ape-etherscan's lookup asks the explorer's chain
+    list over the network with no fallback: unreachable, every transaction would stop after
+    broadcasting. A failed lookup is recorded as "no explorer" for this run instead."""
+    try:
+        return network.explorer, None
+    except Exception as error:  # noqa: BLE001 - any failure to reach the explorer
+        network.__dict__["explorer"] = None  # ape caches the lookup per network (cached_property)
+        return None, f"{type(error).__name__}: {str(error).splitlines()[0][:120]}"
+
+
+def sign_unprompted(account) -> None:
+    """After the one confirmation, a keyfile account signs without asking per transaction."""
+    if not hasattr(account, "set_autosign"):
+        return  # test and node accounts sign without prompting
+    variable = f"APE_ACCOUNTS_{account.alias}_PASSPHRASE"
+    if variable not in os.environ and not sys.stdin.isatty():
+        raise click.UsageError(f"set {variable} to deploy with '{account.alias}' unattended")
+    account.set_autosign(True)
+
+
+def authorize_escrow(foundation, escrow, escrow_params, account, local) -> None:
+    """Authorizes the escrow on the asset proxy and sets its fee: voted through on a local
+    chain where the deployer holds the supply; elsewhere proposed if the deployer can, or the
+    calls printed for the token holders."""
+    proposal = escrow_authorization(foundation, escrow, escrow_params)
     if proposal is None:
         click.echo("the escrow is authorized on the asset proxy and its fee is set")
         return
     runner = ProposalRunner(foundation.governor, foundation.timelock, chain, log=click.echo)
+    if runner.exists(proposal):
+        state = foundation.governor.state(runner.proposal_id(proposal))
+        click.echo(f"the escrow's proposal {runner.proposal_id(proposal)} exists (state {state})")
+        return
     if local and foundation.token.balanceOf(account) >= foundation.governor.proposalThreshold():
         # A local chain: the deployer holds the supply, votes it through and moves time.
         delegate_votes(foundation.token, account, sender=account)

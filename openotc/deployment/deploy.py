@@ -10,17 +10,21 @@ needs wiring after deployment except the timelock's own roles:
 - and finally the deployer renounces DEFAULT_ADMIN_ROLE, leaving no deployer privilege.
 
 Each step is idempotent: a contract already in the deployment record (with code on chain) is
-reused, and a role already held is not granted again, so re-running resumes a broken deploy.
+reused, one whose deployment was in flight when a run stopped is found at its CREATE address,
+and a role already held is not granted again, so re-running resumes a broken deploy.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from eth_utils import keccak
+import rlp
+from eth_utils import keccak, to_checksum_address
+from hexbytes import HexBytes
 
 from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
 from openotc.deployment.records import DeploymentRecord
@@ -96,7 +100,11 @@ ALL_CONTRACTS = {**FOUNDATION_CONTRACTS, **COURT_CONTRACTS, **ESCROW_CONTRACTS, 
 
 
 class Deployer:
-    """Deploys contracts from one account, reusing what the record already holds."""
+    """Deploys contracts from one account, reusing what the record already holds.
+
+    A deployment is noted in the record as pending before it is broadcast, so a run cut off
+    while the transaction was in flight adopts the contract on resuming instead of deploying
+    it twice; one still in the node's pool is waited for (up to `wait` seconds)."""
 
     def __init__(
         self,
@@ -105,31 +113,75 @@ class Deployer:
         account,
         record: DeploymentRecord | None = None,
         log: Callable[[str], None] = print,
-        publish: bool = False,
+        wait: float = 300,
     ):
         self.project = project
         self.chain = chain
         self.account = account
         self.record = record
         self.log = log
-        self.publish = publish
+        self.wait = wait
 
     def deploy(self, contract_type: str, *args) -> ContractInstance:
         container = getattr(self.project, contract_type)
-        known = self.record.address_of(contract_type) if self.record else None
-        if known and self.chain.provider.get_code(known):
-            self.log(f"  {contract_type:<18} already at {known}, skipped")
+        known = self._deployed(contract_type, args)
+        if known:
             return container.at(known)
-        contract = self.account.deploy(container, *args, publish=self.publish)
+        nonce = self.account.nonce
+        if self.record is not None:
+            self.record.expect(contract_type, nonce, created_address(self.account.address, nonce))
+        contract = self.account.deploy(container, *args, nonce=nonce)
         tx_hash = contract.txn_hash if hasattr(contract, "txn_hash") else ""
         if self.record is not None:
             self.record.add(contract_type, str(contract.address), str(tx_hash), list(args))
         self.log(f"  {contract_type:<18} deployed at {contract.address}")
         return contract
 
+    def _deployed(self, contract_type: str, args: tuple) -> str | None:
+        """The address of `contract_type` if this deployment made it already: recorded, or
+        pending in the record and found on chain."""
+        if self.record is None:
+            return None
+        known = self.record.address_of(contract_type)
+        if known and self.chain.provider.get_code(known):
+            self.log(f"  {contract_type:<18} already at {known}, skipped")
+            return known
+        pending = self.record.pending
+        if not pending or pending["name"] != contract_type:
+            return None
+        address, nonce = pending["address"], pending["nonce"]
+        self._await_nonce(nonce)
+        if not self.chain.provider.get_code(address):
+            return None  # dropped or reverted: deploy it again
+        self.record.add(contract_type, address, "", list(args))
+        self.log(f"  {contract_type:<18} found at {address}, deployed by the interrupted run")
+        return address
+
+    def _await_nonce(self, nonce: int) -> None:
+        """Waits while the account's transaction `nonce` is in the node's pool."""
+        web3 = self.chain.provider.web3
+        address = self.account.address
+        deadline = time.monotonic() + self.wait
+        while web3.eth.get_transaction_count(address) <= nonce:
+            if web3.eth.get_transaction_count(address, "pending") <= nonce:
+                return  # not in the pool
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"transaction {nonce} of {address} is still pending after {self.wait} s; "
+                    "run again once it is mined or replaced"
+                )
+            self.log(f"  waiting for transaction {nonce} of {address} to be mined")
+            time.sleep(2)
+
     def transact(self, description: str, method, *args):
         self.log(f"  {description}")
         return method(*args, sender=self.account)
+
+
+def created_address(creator: str, nonce: int) -> str:
+    """The address of the contract `creator` makes with CREATE at `nonce` (a contract's first
+    creation uses nonce 1, EIP-161)."""
+    return to_checksum_address(keccak(rlp.encode([HexBytes(creator), nonce]))[12:])
 
 
 def deploy_foundation(deployer: Deployer, params: FoundationParams) -> Foundation:

@@ -3,16 +3,26 @@
 One file per chain, holding for each deployed contract its address, the transaction that
 created it and its constructor arguments, plus the chain's genesis hash so that a record left
 behind by a previous local chain is recognised as stale rather than trusted.
+
+Before a deployment is broadcast, the record notes it as `pending` (contract type, the account's
+nonce and the address CREATE gives it): a run interrupted while the transaction is in flight
+(Ctrl-C while waiting for the receipt, a dropped connection) finds the contract there when it
+resumes, instead of deploying it a second time.
+
+The folder is `deployments/` in the repository, or `$OPENOTC_DEPLOYMENTS_DIR`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 # The repository root: openotc/deployment/records.py -> three levels up.
-DEPLOYMENTS_DIR = Path(__file__).resolve().parents[2] / "deployments"
+DEPLOYMENTS_DIR = Path(
+    os.environ.get("OPENOTC_DEPLOYMENTS_DIR") or Path(__file__).resolve().parents[2] / "deployments"
+)
 
 
 @dataclass
@@ -21,6 +31,7 @@ class DeploymentRecord:
     genesis_hash: str
     contracts: dict[str, dict] = field(default_factory=dict)
     path: Path | None = None
+    pending: dict | None = None  # {"name", "nonce", "address"} of a deployment in flight
 
     @classmethod
     def load(cls, chain_id: int, genesis_hash: str, directory: Path | None = None):
@@ -31,9 +42,18 @@ class DeploymentRecord:
             data = json.loads(path.read_text())
             if data.get("genesis_hash") == genesis_hash:
                 record.contracts = data.get("contracts", {})
+                record.pending = data.get("pending")
         return record
 
+    def expect(self, name: str, nonce: int, address: str) -> None:
+        """Notes, before it is broadcast, that `name` is being deployed at `nonce` to
+        `address`."""
+        self.pending = {"name": name, "nonce": nonce, "address": address}
+        self.save()
+
     def add(self, name: str, address: str, tx_hash: str, args: list) -> None:
+        if self.pending and self.pending["name"] == name:
+            self.pending = None
         self.contracts[name] = {
             "address": address,
             "tx_hash": tx_hash,
@@ -54,6 +74,8 @@ class DeploymentRecord:
             "genesis_hash": self.genesis_hash,
             "contracts": self.contracts,
         }
+        if self.pending:
+            data["pending"] = self.pending
         self.path.write_text(json.dumps(data, indent=2) + "\n")
 
 
@@ -62,6 +84,8 @@ def _jsonable(value):
         return [_jsonable(v) for v in value]
     if isinstance(value, int | str | bool) or value is None:
         return value
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
     if hasattr(value, "address"):
         return str(value.address)
     return str(value)

@@ -16,15 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import rlp
 from eth_utils import keccak, to_checksum_address, to_hex
-from hexbytes import HexBytes
 
 from openotc import court as court_sdk
 from openotc import escrow as escrow_sdk
 from openotc import identity as identity_sdk
 from openotc.deployment.deploy import (
     Deployer,
+    created_address,
     deploy_court,
     deploy_escrow,
     deploy_foundation,
@@ -101,12 +100,6 @@ CREATED_IN_CONSTRUCTOR = {
     "JurorCourt": ["JurorCourtExtension"],
     "OTCEscrow": ["OTCEscrowExtension"],
 }
-
-
-def created_address(creator: str, nonce: int) -> str:
-    """The address of the contract `creator` made with CREATE at `nonce` (a contract's first
-    creation uses nonce 1, EIP-161)."""
-    return to_checksum_address(keccak(rlp.encode([HexBytes(creator), nonce]))[12:])
 
 
 def code_sizes(chain, contracts: dict[str, ContractInstance]) -> dict[str, int]:

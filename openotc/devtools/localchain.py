@@ -20,7 +20,7 @@ def _free_port() -> int:
 class LocalChain:
     """`with LocalChain(chain_id=31338) as web3:` runs anvil on a free port for the block."""
 
-    def __init__(self, chain_id: int, block_time: int | None = None):
+    def __init__(self, chain_id: int, block_time: float | None = None):
         self.chain_id = chain_id
         self.block_time = block_time
         self.process: subprocess.Popen | None = None

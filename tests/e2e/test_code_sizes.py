@@ -6,7 +6,7 @@ Each stays at most SIZE_GOAL bytes: 4 KiB of headroom under EIP-170."""
 import ape
 import pytest
 
-from openotc.deployment.deploy import ALL_CONTRACTS
+from openotc.deployment.deploy import ALL_CONTRACTS, created_address
 from openotc.devtools import gas
 
 EIP170_LIMIT = 24_576  # bytes of runtime code
@@ -37,7 +37,7 @@ def test_code_sizes__contract_created_in_a_constructor__measured_at_the_address_
 ):
     host = gas.deploy_all(project, chain, ape.accounts)[role]
     assert gas.CREATED_IN_CONSTRUCTOR[creator] == [created]
-    extension = gas.created_address(str(host.address), 1)
+    extension = created_address(str(host.address), 1)
 
     sizes = gas.code_sizes(chain, {role: host})
 

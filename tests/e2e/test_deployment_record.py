@@ -7,6 +7,7 @@ from openotc.deployment.deploy import (
     FOUNDATION_CONTRACTS,
     ZERO_ADDRESS,
     Deployer,
+    created_address,
     deploy_foundation,
     load_deployed,
     open_record,
@@ -85,3 +86,49 @@ def test_load_deployed__after_deploy__returns_contracts_by_type(
     assert {name: c.address for name, c in loaded.items()} == {
         FOUNDATION_CONTRACTS[role]: c.address for role, c in foundation.by_name().items()
     }
+
+
+def test_deploy__cut_off_after_broadcasting__resume_adopts_the_contract_without_a_transaction(
+    project, chain, deployer, tmp_path
+):
+    record = open_record(chain, tmp_path)
+    nonce = deployer.nonce
+    # The run noted the deployment, broadcast it, and stopped before recording the receipt.
+    record.expect("AtomicSwap", nonce, created_address(deployer.address, nonce))
+    sent = deployer.deploy(project.AtomicSwap)
+    lines = []
+
+    resumed = Deployer(
+        project, chain, deployer, record=open_record(chain, tmp_path), log=lines.append
+    )
+    swap = resumed.deploy("AtomicSwap")
+
+    assert swap.address == sent.address
+    assert deployer.nonce == nonce + 1
+    assert lines == [
+        f"  {'AtomicSwap':<18} found at {sent.address}, deployed by the interrupted run"
+    ]
+    data = json.loads((tmp_path / f"{chain.chain_id}.json").read_text())
+    assert "pending" not in data
+    assert data["contracts"]["AtomicSwap"]["address"] == sent.address
+
+
+def test_deploy__pending_deployment_never_mined__deploys_it(project, chain, deployer, tmp_path):
+    record = open_record(chain, tmp_path)
+    nonce = deployer.nonce
+    record.expect("AtomicSwap", nonce, created_address(deployer.address, nonce))
+
+    resumed = Deployer(project, chain, deployer, record=open_record(chain, tmp_path), log=print)
+    swap = resumed.deploy("AtomicSwap")
+
+    assert deployer.nonce == nonce + 1
+    assert swap.address == created_address(deployer.address, nonce)
+    assert chain.provider.get_code(swap.address)
+
+
+def test_record__bytes_argument__stored_as_hex_that_encodes_back(chain, tmp_path):
+    record = DeploymentRecord(chain.chain_id, "00" * 32, path=tmp_path / "record.json")
+
+    record.add("OTCEscrow", "0x" + "11" * 20, "0x" + "22" * 32, [b"", b"\x01\xff"])
+
+    assert record.contracts["OTCEscrow"]["constructor_args"] == ["0x", "0x01ff"]
