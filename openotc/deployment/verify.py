@@ -2,10 +2,10 @@
 
 For every contract in the deployment record, the request an Etherscan-style explorer takes
 (`module=contract&action=verifysourcecode`) is built from what produced the deployed code: the
-standard-JSON compiler input ape-solidity compiles the contract with (same source ids, same
-remappings, same optimizer and EVM settings), the compiler's full version, and the constructor
-arguments recorded at deployment (checked against the creation transaction when its hash is
-known). ape-etherscan's client submits it.
+standard-JSON compiler input ape-solidity compiles the project with (every source, same source
+ids, same remappings, same optimizer and EVM settings), the compiler's full version, and the
+constructor arguments recorded at deployment (checked against the creation transaction when its
+hash is known). ape-etherscan's client submits it.
 
 Verification never stops a deployment: each contract's outcome is reported on its own line, and
 a failure to reach the explorer names the contract, the explorer's address and the error. The
@@ -42,18 +42,28 @@ class VerificationRequest:
     license_type: int | None
 
 
-def build_request(project, chain, name: str, entry: dict) -> VerificationRequest:
+def compiler_input(project) -> dict:
+    """The standard-JSON input ape compiles the project's contracts from: every source, as one
+    compilation (the metadata hash at the end of each contract's code covers the whole input,
+    so only that input reproduces the code exactly)."""
+    solidity = project.compiler_manager.registered_compilers[".sol"]
+    sources = [path for path in project.sources.paths if path.suffix == ".sol"]
+    return next(iter(solidity.get_standard_input_json(sources, project=project).values()))
+
+
+def build_request(
+    project, chain, name: str, entry: dict, standard_json: dict | None = None
+) -> VerificationRequest:
     """The request for the contract type `name` recorded as `entry` (address, tx_hash,
-    constructor_args) in the deployment record."""
+    constructor_args) in the deployment record; `standard_json` is `compiler_input(project)`
+    (computed here if not given: it is the same for every contract)."""
     container = getattr(project, name)
     contract_type = container.contract_type
     source_id = contract_type.source_id
     compiler = project.manifest.get_contract_compiler(name)
     if compiler is None or source_id is None:
         raise VerificationError(f"{name}: not compiled in this project")
-    solidity = project.compiler_manager.registered_compilers[".sol"]
-    inputs = solidity.get_standard_input_json([project.path / source_id], project=project)
-    standard_json = next(iter(inputs.values()))
+    standard_json = standard_json or compiler_input(project)
     settings = standard_json["settings"]
     arguments = bytes(container.constructor.encode_input(*entry["constructor_args"]))
     if entry.get("tx_hash"):
@@ -106,9 +116,11 @@ def verify_deployment(
     `unreachable` is why the explorer could not be found, if it could not."""
     where = _explorer_address(explorer) if unreachable is None else unreachable
     outcomes = {}
+    standard_json = None
     for name, entry in record.contracts.items():
         try:
-            request = build_request(project, chain, name, entry)
+            standard_json = standard_json or compiler_input(project)
+            request = build_request(project, chain, name, entry, standard_json)
         except Exception as error:  # noqa: BLE001 - reported; the other contracts go on
             outcomes[name] = f"failed: request not built ({_reason(error)})"
         else:
