@@ -20,14 +20,19 @@ pragma solidity ^0.8.24;
 /// sha256, not keccak256, so the same secret also unlocks Bitcoin-style HTLCs.
 ///
 /// Storage: one slot per open swap: `swapId = keccak256(abi.encode(swap))`, a commitment to
-/// all its terms. Every call about a swap passes its {Swap} terms (as emitted when locked).
+/// all its terms. Every call about a swap passes its terms (as emitted when locked): the whole
+/// {Swap}, or, when the recipient claims ({claim}, {claimToken}) or the sender refunds
+/// ({refund}, {refundToken}) for itself, all but what the contract derives (the caller's own
+/// address, and on a claim the hashlock, sha256(preimage)); the id is the same either way.
 /// Claiming or refunding clears the slot (its gas refund keeps both cheap), so identical terms
 /// could be locked again, which only a careless sender would do: the preimage of a claimed
 /// hashlock is public. A swap refunded with the recipient's signature is marked instead and
 /// can never be locked again, or the old signature would refund the new lock too.
 ///
-/// Claims: anyone may submit {claim} (a relayer, a watchtower); the funds always go to the
-/// swap's recipient, so seeing a preimage in the mempool gains an attacker nothing.
+/// Claims: anyone may submit {claimFor} (a relayer, a watchtower), and anyone {refundFor}; the
+/// funds always go to the swap's recipient on a claim and to its sender on a refund, so seeing
+/// a preimage in the mempool gains an attacker nothing. A caller's own {claim} or {refund}
+/// names itself as the recipient or the sender: nobody else can use it to move the swap.
 /// Claims are accepted while block.timestamp < timelock; refunds from timelock on.
 ///
 /// Nothing privileged: the contract has no owner, no fee and no upgrade path.
@@ -105,15 +110,52 @@ interface IAtomicSwap {
         uint256 timelock
     ) external returns (bytes32);
 
+    /// @notice Pays an ETH swap to its recipient, the caller, given the preimage of its
+    ///         hashlock, before the timelock. The terms not passed are derived: the hashlock is
+    ///         sha256(preimage), the recipient is the caller. A wrong preimage or a caller that
+    ///         is not the recipient names a swap that was never locked ({SwapNotFound}).
+    /// @param preimage The secret whose sha256 is the swap's hashlock.
+    /// @param amount The swap's amount of wei.
+    /// @param sender The swap's sender.
+    /// @param timelock The swap's timelock.
+    function claim(bytes32 preimage, uint256 amount, address sender, uint256 timelock) external;
+
+    /// @notice {claim} for an ERC-20 swap: pays `amount` of `token` to the caller, the recipient.
+    /// @param preimage The secret whose sha256 is the swap's hashlock.
+    /// @param token The swap's token.
+    /// @param amount The swap's amount of `token`.
+    /// @param sender The swap's sender.
+    /// @param timelock The swap's timelock.
+    function claimToken(bytes32 preimage, address token, uint256 amount, address sender, uint256 timelock) external;
+
     /// @notice Pays the swap to its recipient, given the preimage of its hashlock, before the
-    ///         timelock. Anyone may call.
+    ///         timelock. Anyone may call (a relayer, a watchtower); a preimage whose sha256 is
+    ///         not the hashlock is refused with {SwapWrongPreimage}.
     /// @param preimage The secret whose sha256 is the swap's hashlock.
     /// @param swap The swap's terms, as emitted when locked.
-    function claim(bytes32 preimage, Swap calldata swap) external;
+    function claimFor(bytes32 preimage, Swap calldata swap) external;
+
+    /// @notice Returns an ETH swap to its sender, the caller, once the timelock has passed. The
+    ///         sender is the caller: another caller names a swap that was never locked
+    ///         ({SwapNotFound}).
+    /// @param hashlock The swap's hashlock.
+    /// @param amount The swap's amount of wei.
+    /// @param recipient The swap's recipient.
+    /// @param timelock The swap's timelock.
+    function refund(bytes32 hashlock, uint256 amount, address recipient, uint256 timelock) external;
+
+    /// @notice {refund} for an ERC-20 swap: returns `amount` of `token` to the caller, the
+    ///         sender.
+    /// @param hashlock The swap's hashlock.
+    /// @param token The swap's token.
+    /// @param amount The swap's amount of `token`.
+    /// @param recipient The swap's recipient.
+    /// @param timelock The swap's timelock.
+    function refundToken(bytes32 hashlock, address token, uint256 amount, address recipient, uint256 timelock) external;
 
     /// @notice Returns the swap to its sender once the timelock has passed. Anyone may call.
     /// @param swap The swap's terms, as emitted when locked.
-    function refund(Swap calldata swap) external;
+    function refundFor(Swap calldata swap) external;
 
     /// @notice Returns the swap to its sender at any time (and bars its terms for ever), with
     ///         the recipient's EIP-712
@@ -123,12 +165,12 @@ interface IAtomicSwap {
     /// @param recipientSignature The recipient's signature of {refundDigest} of the swap id.
     function refundCooperatively(Swap calldata swap, bytes calldata recipientSignature) external;
 
-    /// @notice {claim} for each (preimage, swap) pair, in one transaction.
+    /// @notice {claimFor} for each (preimage, swap) pair, in one transaction.
     /// @param preimages The preimage of each swap, in the order of `swaps`.
     /// @param swaps The swaps' terms.
     function claimBatch(bytes32[] calldata preimages, Swap[] calldata swaps) external;
 
-    /// @notice {refund} for each swap, in one transaction.
+    /// @notice {refundFor} for each swap, in one transaction.
     /// @param swaps The swaps' terms.
     function refundBatch(Swap[] calldata swaps) external;
 

@@ -275,12 +275,48 @@ class SwapChain:
         return self.contract.functions.isOpen(terms.swap_id).call()
 
     def claim(self, caller, preimage: bytes, terms: SwapTerms):
+        """Claims the swap with `preimage`, for its recipient. The recipient itself sends the
+        short call the contract derives the hashlock and the recipient for (`claim`,
+        `claimToken`); anyone else submits the whole terms (`claimFor`)."""
         return send_transaction(
-            self.web3, self.contract.functions.claim(preimage, terms.as_tuple()), caller
+            self.web3, claim_call(self.contract, caller, preimage, terms), caller
         )
 
     def refund(self, caller, terms: SwapTerms):
-        return send_transaction(self.web3, self.contract.functions.refund(terms.as_tuple()), caller)
+        """Refunds the swap to its sender, after its timelock: the sender itself sends the
+        short call (`refund`, `refundToken`); anyone else submits the whole terms
+        (`refundFor`)."""
+        return send_transaction(self.web3, refund_call(self.contract, caller, terms), caller)
+
+
+def _same_address(a: str, b: str) -> bool:
+    return a.lower() == b.lower()
+
+
+def claim_call(contract, caller, preimage: bytes, terms: SwapTerms):
+    """The contract call that claims `terms` with `preimage` when `caller` sends it: the
+    recipient's own claim (`claim` for ETH, `claimToken` for a token: the contract takes the
+    recipient from the caller and the hashlock from the preimage), else `claimFor`."""
+    functions = contract.functions
+    if not _same_address(caller.address, terms.recipient):
+        return functions.claimFor(preimage, terms.as_tuple())
+    _, token, amount, sender, _, timelock = terms.as_tuple()
+    if terms.is_ether:
+        return functions.claim(preimage, amount, sender, timelock)
+    return functions.claimToken(preimage, token, amount, sender, timelock)
+
+
+def refund_call(contract, caller, terms: SwapTerms):
+    """The contract call that refunds `terms` when `caller` sends it: the sender's own refund
+    (`refund` for ETH, `refundToken` for a token: the contract takes the sender from the
+    caller), else `refundFor`."""
+    functions = contract.functions
+    if not _same_address(caller.address, terms.sender):
+        return functions.refundFor(terms.as_tuple())
+    hashlock, token, amount, _, recipient, timelock = terms.as_tuple()
+    if terms.is_ether:
+        return functions.refund(hashlock, amount, recipient, timelock)
+    return functions.refundToken(hashlock, token, amount, recipient, timelock)
 
 
 class Initiator:

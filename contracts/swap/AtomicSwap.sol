@@ -26,14 +26,20 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
     /// @dev 0: never locked, or claimed or refunded (cleared for the gas refund); _OPEN;
     ///      _RELEASED: the recipient's refund signature names this id, so it can never be
     ///      locked again (the signature would refund the new lock too).
-    mapping(bytes32 swapId => uint256) private _state;
+    ///      A struct of one word, so that a function that reads and then writes the slot takes a
+    ///      storage reference and hashes the key once.
+    mapping(bytes32 swapId => SwapState) private _state;
+
+    struct SwapState {
+        uint256 value;
+    }
 
     constructor() EIP712("OpenOTC AtomicSwap", "1") {}
 
     /// @inheritdoc IAtomicSwap
     function lock(bytes32 hashlock, address recipient, uint256 timelock) external payable returns (bytes32 swapId) {
         _checkTerms(hashlock, msg.value, recipient, timelock);
-        swapId = keccak256(abi.encode(hashlock, address(0), msg.value, msg.sender, recipient, timelock));
+        swapId = _id(hashlock, address(0), msg.value, msg.sender, recipient, timelock);
         _record(swapId);
         emit EtherSwapLocked(hashlock, recipient, msg.sender, msg.value, timelock);
     }
@@ -52,18 +58,56 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
         // (to lock the same terms, or anything else) changes the balance seen here or meets
         // the duplicate check, and the whole call reverts.
         Transfers.pullExact(IERC20(token), msg.sender, amount, _transferIn, SwapFeeOnTransferToken.selector);
-        swapId = keccak256(abi.encode(hashlock, token, amount, msg.sender, recipient, timelock));
+        swapId = _id(hashlock, token, amount, msg.sender, recipient, timelock);
         _record(swapId);
         emit TokenSwapLocked(hashlock, recipient, msg.sender, token, amount, timelock);
     }
 
     /// @inheritdoc IAtomicSwap
-    function claim(bytes32 preimage, Swap calldata swap) external {
+    function claim(bytes32 preimage, uint256 amount, address sender, uint256 timelock) external {
+        bytes32 hashlock = _sha256(preimage);
+        _settleClaim(_id(hashlock, address(0), amount, sender, msg.sender, timelock), timelock);
+        emit SwapClaimed(hashlock, preimage);
+        Transfers.sendEth(msg.sender, amount, SwapTransferFailed.selector);
+    }
+
+    /// @inheritdoc IAtomicSwap
+    function claimToken(bytes32 preimage, address token, uint256 amount, address sender, uint256 timelock) external {
+        bytes32 hashlock = _sha256(preimage);
+        _settleClaim(_id(hashlock, token, amount, sender, msg.sender, timelock), timelock);
+        emit SwapClaimed(hashlock, preimage);
+        _pay(token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IAtomicSwap
+    function claimFor(bytes32 preimage, Swap calldata swap) external {
         _claim(preimage, swap);
     }
 
     /// @inheritdoc IAtomicSwap
-    function refund(Swap calldata swap) external {
+    function refund(bytes32 hashlock, uint256 amount, address recipient, uint256 timelock) external {
+        bytes32 swapId = _id(hashlock, address(0), amount, msg.sender, recipient, timelock);
+        _settleRefund(swapId, timelock);
+        emit SwapRefunded(swapId);
+        Transfers.sendEth(msg.sender, amount, SwapTransferFailed.selector);
+    }
+
+    /// @inheritdoc IAtomicSwap
+    function refundToken(
+        bytes32 hashlock,
+        address token,
+        uint256 amount,
+        address recipient,
+        uint256 timelock
+    ) external {
+        bytes32 swapId = _id(hashlock, token, amount, msg.sender, recipient, timelock);
+        _settleRefund(swapId, timelock);
+        emit SwapRefunded(swapId);
+        _pay(token, msg.sender, amount);
+    }
+
+    /// @inheritdoc IAtomicSwap
+    function refundFor(Swap calldata swap) external {
         _refund(swap);
     }
 
@@ -73,8 +117,9 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
         if (!SignatureChecker.isValidSignatureNow(swap.recipient, refundDigest(swapId), recipientSignature)) {
             revert SwapInvalidRefundSignature(swapId, swap.recipient);
         }
-        if (_state[swapId] != _OPEN) revert SwapNotFound(swapId);
-        _state[swapId] = _RELEASED;
+        SwapState storage state = _state[swapId];
+        if (state.value != _OPEN) revert SwapNotFound(swapId);
+        state.value = _RELEASED;
         emit SwapRefunded(swapId);
         _pay(swap.token, swap.sender, swap.amount);
     }
@@ -101,7 +146,7 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
 
     /// @inheritdoc IAtomicSwap
     function isOpen(bytes32 swapId) external view returns (bool) {
-        return _state[swapId] == _OPEN;
+        return _state[swapId].value == _OPEN;
     }
 
     /// @inheritdoc IAtomicSwap
@@ -110,21 +155,72 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
     }
 
     function _claim(bytes32 preimage, Swap calldata swap) private {
-        bytes32 preimageHash = sha256(abi.encodePacked(preimage));
+        bytes32 preimageHash = _sha256(preimage);
         if (preimageHash != swap.hashlock) revert SwapWrongPreimage(swap.hashlock, preimageHash);
-        bytes32 swapId = _idOf(swap);
-        if (block.timestamp >= swap.timelock) revert SwapExpired(swapId, swap.timelock);
-        _settle(swapId);
+        _settleClaim(_idOf(swap), swap.timelock);
         emit SwapClaimed(swap.hashlock, preimage);
         _pay(swap.token, swap.recipient, swap.amount);
     }
 
     function _refund(Swap calldata swap) private {
         bytes32 swapId = _idOf(swap);
-        if (block.timestamp < swap.timelock) revert SwapNotExpired(swapId, swap.timelock);
-        _settle(swapId);
+        _settleRefund(swapId, swap.timelock);
         emit SwapRefunded(swapId);
         _pay(swap.token, swap.sender, swap.amount);
+    }
+
+    /// @dev Closes an open swap for its recipient: only before the timelock.
+    function _settleClaim(bytes32 swapId, uint256 timelock) private {
+        if (block.timestamp >= timelock) revert SwapExpired(swapId, timelock);
+        _settle(swapId);
+    }
+
+    /// @dev Closes an open swap for its sender: only from the timelock on.
+    function _settleRefund(bytes32 swapId, uint256 timelock) private {
+        if (block.timestamp < timelock) revert SwapNotExpired(swapId, timelock);
+        _settle(swapId);
+    }
+
+    /// @dev sha256(abi.encodePacked(preimage)) through the precompile, in the scratch space.
+    function _sha256(bytes32 preimage) private view returns (bytes32 hash) {
+        // Safe: the precompile reads its one-word input from and writes its one-word answer to
+        // the scratch space (0x00-0x3f), which Solidity leaves free for such use. It fails
+        // only when out of gas, and then so does the call.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, preimage)
+            if iszero(staticcall(gas(), 0x02, 0x00, 0x20, 0x00, 0x20)) {
+                revert(0x00, 0x00)
+            }
+            hash := mload(0x00)
+        }
+    }
+
+    /// @dev keccak256(abi.encode(Swap(hashlock, token, amount, sender, recipient, timelock))),
+    ///      the id {_idOf} gives for the same terms, hashed from free memory without moving the
+    ///      free-memory pointer.
+    function _id(
+        bytes32 hashlock,
+        address token,
+        uint256 amount,
+        address sender,
+        address recipient,
+        uint256 timelock
+    ) private pure returns (bytes32 id) {
+        // Safe: writes six words at the free-memory pointer, which stays where it was (the
+        // memory above it is free for any later use); the addresses are clean (ABI-decoded
+        // arguments or msg.sender), so each word is what abi.encode writes.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let pointer := mload(0x40)
+            mstore(pointer, hashlock)
+            mstore(add(pointer, 0x20), token)
+            mstore(add(pointer, 0x40), amount)
+            mstore(add(pointer, 0x60), sender)
+            mstore(add(pointer, 0x80), recipient)
+            mstore(add(pointer, 0xa0), timelock)
+            id := keccak256(pointer, 0xc0)
+        }
     }
 
     /// @dev keccak256(abi.encode(swap)) without the ABI encoder's copy and checks: a static
@@ -139,24 +235,51 @@ contract AtomicSwap is IAtomicSwap, EIP712 {
         }
     }
 
+    /// @dev One branch for terms that pass, which nearly every lock has: the five tests are
+    ///      combined without jumps, and {_refuseTerms} names the first that failed.
     function _checkTerms(bytes32 hashlock, uint256 amount, address recipient, uint256 timelock) private view {
+        uint256 latest;
+        // Safe: block.timestamp + 30 days is nowhere near 2**256.
+        unchecked {
+            latest = block.timestamp + MAX_TIMELOCK;
+        }
+        bool refused;
+        // Safe: arithmetic and comparisons on the arguments only; nothing is read or written.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            refused := or(
+                or(or(iszero(amount), iszero(recipient)), iszero(hashlock)),
+                or(iszero(gt(timelock, timestamp())), gt(timelock, latest))
+            )
+        }
+        if (refused) _refuseTerms(hashlock, amount, recipient, timelock, latest);
+    }
+
+    /// @dev Reverts with the error of the first term {_checkTerms} refused, in this order.
+    function _refuseTerms(
+        bytes32 hashlock,
+        uint256 amount,
+        address recipient,
+        uint256 timelock,
+        uint256 latest
+    ) private view {
         if (amount == 0) revert SwapZeroAmount();
         if (recipient == address(0)) revert SwapZeroAddress();
         if (hashlock == bytes32(0)) revert SwapZeroHashlock();
         if (timelock <= block.timestamp) revert SwapTimelockInPast(timelock, block.timestamp);
-        if (timelock > block.timestamp + MAX_TIMELOCK) {
-            revert SwapTimelockTooFar(timelock, block.timestamp + MAX_TIMELOCK);
-        }
+        revert SwapTimelockTooFar(timelock, latest);
     }
 
     function _record(bytes32 swapId) private {
-        if (_state[swapId] != 0) revert SwapAlreadyExists(swapId);
-        _state[swapId] = _OPEN;
+        SwapState storage state = _state[swapId];
+        if (state.value != 0) revert SwapAlreadyExists(swapId);
+        state.value = _OPEN;
     }
 
     function _settle(bytes32 swapId) private {
-        if (_state[swapId] != _OPEN) revert SwapNotFound(swapId);
-        delete _state[swapId];
+        SwapState storage state = _state[swapId];
+        if (state.value != _OPEN) revert SwapNotFound(swapId);
+        delete state.value;
     }
 
     function _pay(address token, address to, uint256 amount) private {

@@ -436,13 +436,19 @@ def measure_swap(project, chain, accounts, book: GasBook) -> None:
         "htlc.lock_eth",
         swap.lock(eth_terms[0], recipient, eth_terms[5], sender=sender, value=ETHER // 10),
     )
-    book.record("htlc.claim_eth", swap.claim(eth, eth_terms, sender=recipient))
+    book.record(
+        "htlc.claim_eth",
+        swap.claim(eth, ETHER // 10, sender, eth_terms[5], sender=recipient),
+    )
     refund_terms = terms(eth_refund, ZERO_ADDRESS, ETHER // 10, timelock())
     swap.lock(refund_terms[0], recipient, refund_terms[5], sender=sender, value=ETHER // 10)
     chain.pending_timestamp = refund_terms[5]
-    book.record("htlc.refund_eth", swap.refund(refund_terms, sender=sender))
+    book.record(
+        "htlc.refund_eth",
+        swap.refund(refund_terms[0], ETHER // 10, recipient, refund_terms[5], sender=sender),
+    )
 
-    token = b"\x04" * 32
+    token, token_refund = b"\x04" * 32, b"\x05" * 32
     token_terms = terms(token, usdc.address, 100 * USDC_UNIT, timelock())
     book.record(
         "htlc.lock_erc20",
@@ -450,7 +456,21 @@ def measure_swap(project, chain, accounts, book: GasBook) -> None:
             token_terms[0], usdc, 100 * USDC_UNIT, recipient, token_terms[5], sender=sender
         ),
     )
-    book.record("htlc.claim_erc20", swap.claim(token, token_terms, sender=recipient))
+    book.record(
+        "htlc.claim_erc20",
+        swap.claimToken(token, usdc, 100 * USDC_UNIT, sender, token_terms[5], sender=recipient),
+    )
+    refund_terms = terms(token_refund, usdc.address, 100 * USDC_UNIT, timelock())
+    swap.lockToken(
+        refund_terms[0], usdc, 100 * USDC_UNIT, recipient, refund_terms[5], sender=sender
+    )
+    chain.pending_timestamp = refund_terms[5]
+    book.record(
+        "htlc.refund_erc20",
+        swap.refundToken(
+            refund_terms[0], usdc, 100 * USDC_UNIT, recipient, refund_terms[5], sender=sender
+        ),
+    )
 
 
 def run(project, chain, accounts, out: Callable[[str], None] = print) -> GasBook:

@@ -81,6 +81,45 @@ def test_swap__eth_on_a_for_usdc_on_b__both_sides_paid(chain, chain_b, parties, 
     assert web3_a.eth.get_balance(leg_a.address) == 0
 
 
+def test_swap__relayer_claims_and_refunds_for_the_parties__the_parties_paid(
+    chain, chain_b, parties, legs
+):
+    """A third party (here the deployer, as a watchtower would) claims the participant's side
+    with the revealed preimage and refunds a lapsed lock: the SDK submits the whole terms
+    (`claimFor`, `refundFor`), and the funds go to the swap's recipient and sender. The
+    parties' own calls use the short forms (`claim`, `claimToken`, `refund`)."""
+    alice, bob, relayer = parties
+    leg_a, leg_b, usdc = legs
+    web3_a = chain.provider.web3
+    initiator = sdk.Initiator(leg_a, leg_b, alice, PLAN)
+    participant = sdk.Participant(leg_b, leg_a, bob, PLAN)
+    lock_a = initiator.start(bob.address, ETH // 4)
+    participant.find_initiator_lock(lock_a.hashlock, ETH // 4)
+    lock_b = participant.lock(alice.address, 100 * USDC, token=usdc.address)
+    preimage = initiator.preimage
+    assert sdk.claim_call(leg_b.contract, alice, preimage, lock_b).fn_name == "claimToken"
+    assert sdk.claim_call(leg_a.contract, bob, preimage, lock_a).fn_name == "claim"
+    assert sdk.claim_call(leg_a.contract, relayer, preimage, lock_a).fn_name == "claimFor"
+    assert sdk.refund_call(leg_a.contract, alice, lock_a).fn_name == "refund"
+    assert sdk.refund_call(leg_a.contract, relayer, lock_a).fn_name == "refundFor"
+    assert initiator.check_counterparty(100 * USDC, token=usdc.address) == lock_b
+    initiator.claim()
+    bob_before = web3_a.eth.get_balance(bob.address)
+
+    leg_a.claim(relayer, participant.learn_preimage(), lock_a)
+
+    assert not leg_a.is_open(lock_a) and not leg_b.is_open(lock_b)
+    assert web3_a.eth.get_balance(bob.address) == bob_before + ETH // 4
+    lapsed = initiator.start(bob.address, ETH // 8)
+    advance(web3_a, PLAN.initiator_window)
+    alice_before = web3_a.eth.get_balance(alice.address)
+
+    leg_a.refund(relayer, lapsed)
+
+    assert not leg_a.is_open(lapsed)
+    assert web3_a.eth.get_balance(alice.address) == alice_before + ETH // 8
+
+
 def test_swap__participant_never_locks__initiator_refunds_after_timelock(chain, parties, legs):
     alice, bob, _ = parties
     leg_a, leg_b, usdc = legs

@@ -1,13 +1,16 @@
-"""AtomicSwap.claim, refund, claimBatch and refundBatch: who gets paid (always the recipient
-on claim, the sender on refund, whoever calls), the events, the timelock to the second
-(claims while now < timelock, refunds from it), altered terms, settling twice, re-entering
-and ether-rejecting recipients and senders, tokens failing on the payout, and batches that
-settle all of their entries or none."""
+"""AtomicSwap.claimFor, refundFor, claimBatch and refundBatch (anyone submits the terms) and
+claim, claimToken, refund and refundToken (the recipient claims, the sender refunds, each for
+itself): who gets paid (always the recipient on claim, the sender on refund, whoever calls),
+the events, the timelock to the second (claims while now < timelock, refunds from it),
+altered terms, settling twice, re-entering and ether-rejecting recipients and senders, tokens
+failing on the payout, and batches that settle all of their entries or none."""
+
+import hashlib
 
 import pytest
 from eth_utils import keccak
 
-from openotc.units import DAY, ETHER
+from openotc.units import DAY, ETHER, ZERO_ADDRESS
 
 AMOUNT = 1_000 * 10**6  # of a 6-decimal token
 ASSETS = ["ether", "token"]
@@ -77,6 +80,28 @@ def lock_as_contract(swap, contract, terms, operator):
     )
 
 
+def own_claim(swap, preimage, terms, caller):
+    """`caller` claims `terms` for itself: `claim` for ether, `claimToken` for a token. The
+    contract derives the hashlock from the preimage and the recipient from the caller."""
+    if terms.token == ZERO_ADDRESS:
+        return swap.claim(preimage, terms.amount, terms.sender, terms.timelock, sender=caller)
+    return swap.claimToken(
+        preimage, terms.token, terms.amount, terms.sender, terms.timelock, sender=caller
+    )
+
+
+def own_refund(swap, terms, caller):
+    """`caller` refunds `terms` to itself: `refund` for ether, `refundToken` for a token. The
+    contract takes the sender from the caller."""
+    if terms.token == ZERO_ADDRESS:
+        return swap.refund(
+            terms.hashlock, terms.amount, terms.recipient, terms.timelock, sender=caller
+        )
+    return swap.refundToken(
+        terms.hashlock, terms.token, terms.amount, terms.recipient, terms.timelock, sender=caller
+    )
+
+
 # ---------------------------------------------------------------- claim
 
 
@@ -87,7 +112,7 @@ def test_claim__recipient_submits_preimage__recipient_paid(
     preimage, terms = lock_asset(locked, asset, usdc)
     ledger = Ledger(usdc, sender, recipient, swap)
 
-    tx = ledger.paid_gas(recipient, swap.claim(preimage, terms, sender=recipient))
+    tx = ledger.paid_gas(recipient, swap.claimFor(preimage, terms, sender=recipient))
 
     assert tx.events == [
         swap.SwapClaimed(hashlock=terms.hashlock, preimage=preimage),
@@ -107,7 +132,7 @@ def test_claim__third_party_submits_preimage__recipient_paid_caller_gets_nothing
     preimage, terms = lock_asset(locked, asset, usdc)
     ledger = Ledger(usdc, sender, recipient, stranger, swap)
 
-    tx = ledger.paid_gas(stranger, swap.claim(preimage, terms, sender=stranger))
+    tx = ledger.paid_gas(stranger, swap.claimFor(preimage, terms, sender=stranger))
 
     assert tx.events == [
         swap.SwapClaimed(terms.hashlock, preimage),
@@ -123,7 +148,7 @@ def test_claim__wrong_preimage__reverts_wrong_preimage(swap, locked, secret, rec
     wrong, wrong_hash = secret("wrong")
 
     with reverts(swap.SwapWrongPreimage, hashlock=terms.hashlock, preimageHash=wrong_hash):
-        swap.claim(wrong, terms, sender=recipient)
+        swap.claimFor(wrong, terms, sender=recipient)
 
     assert swap.isOpen(terms.id) is True
     assert swap.balance == terms.amount
@@ -138,7 +163,7 @@ def test_claim__keccak_of_the_preimage_as_hashlock__reverts_wrong_preimage(
     lock_terms(keccak_terms)
 
     with reverts(swap.SwapWrongPreimage, hashlock=keccak(preimage), preimageHash=terms.hashlock):
-        swap.claim(preimage, keccak_terms, sender=recipient)
+        swap.claimFor(preimage, keccak_terms, sender=recipient)
 
     assert swap.isOpen(keccak_terms.id) is True
 
@@ -162,7 +187,7 @@ def test_claim__terms_altered__reverts_not_found_for_the_altered_terms(
     submitted = other_preimage if field == "hashlock" else preimage
 
     with reverts(swap.SwapNotFound, swapId=altered.id):
-        swap.claim(submitted, altered, sender=recipient)
+        swap.claimFor(submitted, altered, sender=recipient)
 
     assert swap.isOpen(terms.id) is True
     assert swap.balance == terms.amount
@@ -176,7 +201,7 @@ def test_claim__one_second_before_timelock__pays_recipient(
     ledger = Ledger(usdc, sender, recipient)
     chain.pending_timestamp = terms.timelock - 1
 
-    tx = swap.claim(preimage, terms, sender=stranger)
+    tx = swap.claimFor(preimage, terms, sender=stranger)
 
     assert tx.timestamp == terms.timelock - 1
     assert tx.events == [
@@ -196,7 +221,7 @@ def test_claim__at_or_after_timelock__reverts_expired(
     chain.pending_timestamp = terms.timelock + offset
 
     with reverts(swap.SwapExpired, swapId=terms.id, timelock=terms.timelock):
-        swap.claim(preimage, terms, sender=recipient)
+        swap.claimFor(preimage, terms, sender=recipient)
 
     assert swap.isOpen(terms.id) is True
     assert ledger.changes() == [(0, 0)]
@@ -205,17 +230,17 @@ def test_claim__at_or_after_timelock__reverts_expired(
 @pytest.mark.parametrize("asset", ASSETS)
 def test_claim__twice__reverts_not_found(swap, usdc, locked, recipient, asset, reverts):
     preimage, terms = lock_asset(locked, asset, usdc)
-    swap.claim(preimage, terms, sender=recipient)
+    swap.claimFor(preimage, terms, sender=recipient)
 
     with reverts(swap.SwapNotFound, swapId=terms.id):
-        swap.claim(preimage, terms, sender=recipient)
+        swap.claimFor(preimage, terms, sender=recipient)
 
 
 def test_claim__never_locked_terms__reverts_not_found(swap, make_terms, recipient, reverts):
     preimage, terms = make_terms()
 
     with reverts(swap.SwapNotFound, swapId=terms.id):
-        swap.claim(preimage, terms, sender=recipient)
+        swap.claimFor(preimage, terms, sender=recipient)
 
 
 def test_claim__after_cooperative_refund__reverts_not_found(
@@ -225,7 +250,7 @@ def test_claim__after_cooperative_refund__reverts_not_found(
     swap.refundCooperatively(terms, sign_refund(recipient, terms.id), sender=stranger)
 
     with reverts(swap.SwapNotFound, swapId=terms.id):
-        swap.claim(preimage, terms, sender=recipient)
+        swap.claimFor(preimage, terms, sender=recipient)
 
 
 def test_claim__after_refund_at_timelock__reverts_expired(
@@ -234,10 +259,10 @@ def test_claim__after_refund_at_timelock__reverts_expired(
     """A refunded swap is past its timelock: the expiry is checked before the swap's record."""
     preimage, terms = locked()
     chain.pending_timestamp = terms.timelock
-    swap.refund(terms, sender=stranger)
+    swap.refundFor(terms, sender=stranger)
 
     with reverts(swap.SwapExpired, swapId=terms.id, timelock=terms.timelock):
-        swap.claim(preimage, terms, sender=recipient)
+        swap.claimFor(preimage, terms, sender=recipient)
 
 
 # ---------------------------------------------------------------- refund
@@ -252,7 +277,7 @@ def test_refund__one_second_before_timelock__reverts_not_expired(
     chain.pending_timestamp = terms.timelock - 1
 
     with reverts(swap.SwapNotExpired, swapId=terms.id, timelock=terms.timelock):
-        swap.refund(terms, sender=sender)
+        swap.refundFor(terms, sender=sender)
 
     assert swap.isOpen(terms.id) is True
     assert ledger.changes() == [(0, 0)]
@@ -269,7 +294,7 @@ def test_refund__at_or_after_timelock__by_anyone__returns_funds_to_sender(
     ledger = Ledger(usdc, sender, recipient, stranger, swap)
     chain.pending_timestamp = terms.timelock + offset
 
-    tx = ledger.paid_gas(by, swap.refund(terms, sender=by))
+    tx = ledger.paid_gas(by, swap.refundFor(terms, sender=by))
 
     assert tx.timestamp == terms.timelock + offset
     assert tx.events == [
@@ -287,10 +312,10 @@ def test_refund__at_or_after_timelock__by_anyone__returns_funds_to_sender(
 def test_refund__twice__reverts_not_found(swap, chain, usdc, locked, stranger, asset, reverts):
     _, terms = lock_asset(locked, asset, usdc)
     chain.pending_timestamp = terms.timelock
-    swap.refund(terms, sender=stranger)
+    swap.refundFor(terms, sender=stranger)
 
     with reverts(swap.SwapNotFound, swapId=terms.id):
-        swap.refund(terms, sender=stranger)
+        swap.refundFor(terms, sender=stranger)
 
 
 @pytest.mark.parametrize("asset", ASSETS)
@@ -298,12 +323,12 @@ def test_refund__after_claim__reverts_not_found(
     swap, chain, usdc, locked, sender, recipient, asset, reverts
 ):
     preimage, terms = lock_asset(locked, asset, usdc)
-    swap.claim(preimage, terms, sender=recipient)
+    swap.claimFor(preimage, terms, sender=recipient)
     chain.pending_timestamp = terms.timelock
     ledger = Ledger(usdc, swap)
 
     with reverts(swap.SwapNotFound, swapId=terms.id):
-        swap.refund(terms, sender=sender)
+        swap.refundFor(terms, sender=sender)
 
     assert ledger.changes() == [(0, 0)]
 
@@ -314,10 +339,10 @@ def test_refund__never_locked_terms__reverts_not_expired_then_not_found(
     _, terms = make_terms()
 
     with reverts(swap.SwapNotExpired, swapId=terms.id, timelock=terms.timelock):
-        swap.refund(terms, sender=stranger)
+        swap.refundFor(terms, sender=stranger)
     chain.pending_timestamp = terms.timelock
     with reverts(swap.SwapNotFound, swapId=terms.id):
-        swap.refund(terms, sender=stranger)
+        swap.refundFor(terms, sender=stranger)
 
 
 @pytest.mark.parametrize("field", ["sender", "timelock"])
@@ -333,7 +358,7 @@ def test_refund__terms_altered__reverts_not_found_for_the_altered_terms(
     chain.pending_timestamp = altered.timelock
 
     with reverts(swap.SwapNotFound, swapId=altered.id):
-        swap.refund(altered, sender=stranger)
+        swap.refundFor(altered, sender=stranger)
 
     assert swap.isOpen(terms.id) is True
     assert swap.balance == terms.amount
@@ -347,9 +372,9 @@ def test_claim__recipient_contract_reenters_claim__inner_call_refused_and_paid_o
 ):
     _, bystander = locked("bystander", amount=5 * ETHER)  # ether the attacker would like
     preimage, terms = locked(recipient=reentrant_recipient)
-    reentrant_recipient.arm(swap, swap.claim.encode_input(preimage, terms), sender=stranger)
+    reentrant_recipient.arm(swap, swap.claimFor.encode_input(preimage, terms), sender=stranger)
 
-    tx = swap.claim(preimage, terms, sender=stranger)
+    tx = swap.claimFor(preimage, terms, sender=stranger)
 
     assert tx.events == [swap.SwapClaimed(terms.hashlock, preimage)]
     assert reentrant_recipient.armed() is False  # the re-entry was attempted ...
@@ -368,10 +393,10 @@ def test_refund__sender_contract_reenters_refund__inner_call_refused_and_paid_on
     _, terms = make_terms(sender=reentrant_recipient)
     lock_as_contract(swap, reentrant_recipient, terms, deployer)
     assert swap.isOpen(terms.id) is True
-    reentrant_recipient.arm(swap, swap.refund.encode_input(terms), sender=stranger)
+    reentrant_recipient.arm(swap, swap.refundFor.encode_input(terms), sender=stranger)
     chain.pending_timestamp = terms.timelock
 
-    tx = swap.refund(terms, sender=stranger)
+    tx = swap.refundFor(terms, sender=stranger)
 
     assert tx.events == [swap.SwapRefunded(terms.id)]
     assert reentrant_recipient.lastCallSucceeded() is False
@@ -389,9 +414,9 @@ def test_claim__token_reenters_claim_during_payout__inner_call_refused_and_paid_
     token.approve(swap, 3 * AMOUNT, sender=sender)
     _, bystander = locked("bystander", token=token, amount=2 * AMOUNT)
     preimage, terms = locked(token=token, amount=AMOUNT)
-    token.arm(swap, swap.claim.encode_input(preimage, terms), sender=stranger)
+    token.arm(swap, swap.claimFor.encode_input(preimage, terms), sender=stranger)
 
-    tx = swap.claim(preimage, terms, sender=stranger)
+    tx = swap.claimFor(preimage, terms, sender=stranger)
 
     assert tx.events == [
         swap.SwapClaimed(terms.hashlock, preimage),
@@ -410,14 +435,14 @@ def test_claim__recipient_rejects_ether__reverts_transfer_failed_and_stays_refun
     reentrant_recipient.setRejecting(True, sender=stranger)
 
     with reverts(swap.SwapTransferFailed, to=reentrant_recipient.address, amount=terms.amount):
-        swap.claim(preimage, terms, sender=stranger)
+        swap.claimFor(preimage, terms, sender=stranger)
 
     assert swap.isOpen(terms.id) is True
     assert swap.balance == terms.amount
     sender_before = sender.balance
     chain.pending_timestamp = terms.timelock
 
-    tx = swap.refund(terms, sender=stranger)
+    tx = swap.refundFor(terms, sender=stranger)
 
     assert tx.events == [swap.SwapRefunded(terms.id)]
     assert sender.balance == sender_before + terms.amount
@@ -433,11 +458,11 @@ def test_refund__sender_rejects_ether__reverts_transfer_failed_until_it_accepts(
     chain.pending_timestamp = terms.timelock
 
     with reverts(swap.SwapTransferFailed, to=reentrant_recipient.address, amount=terms.amount):
-        swap.refund(terms, sender=stranger)
+        swap.refundFor(terms, sender=stranger)
 
     assert swap.isOpen(terms.id) is True
     reentrant_recipient.setRejecting(False, sender=stranger)
-    tx = swap.refund(terms, sender=stranger)
+    tx = swap.refundFor(terms, sender=stranger)
     assert tx.events == [swap.SwapRefunded(terms.id)]
     assert reentrant_recipient.balance == terms.amount
 
@@ -452,15 +477,319 @@ def test_claim__token_returns_false_on_payout__reverts_and_swap_stays_open(
     token.setFailing(True, sender=stranger)
 
     with reverts(swap.SafeERC20FailedOperation, token=token.address):
-        swap.claim(preimage, terms, sender=stranger)
+        swap.claimFor(preimage, terms, sender=stranger)
 
     assert swap.isOpen(terms.id) is True
     token.setFailing(False, sender=stranger)
-    tx = swap.claim(preimage, terms, sender=stranger)
+    tx = swap.claimFor(preimage, terms, sender=stranger)
     assert tx.events == [
         swap.SwapClaimed(terms.hashlock, preimage),
         token.Transfer(swap.address, recipient.address, AMOUNT),
     ]
+
+
+# ---------------------------------------------------------------- the parties' own calls
+
+
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_claim__recipient_claims_for_itself__recipient_paid(
+    swap, usdc, locked, sender, recipient, asset
+):
+    preimage, terms = lock_asset(locked, asset, usdc)
+    ledger = Ledger(usdc, sender, recipient, swap)
+
+    tx = ledger.paid_gas(recipient, own_claim(swap, preimage, terms, recipient))
+
+    assert tx.events == [
+        swap.SwapClaimed(hashlock=terms.hashlock, preimage=preimage),
+        *paid_event(asset, usdc, swap, recipient, terms.amount),
+    ]
+    amount = amount_of(asset)
+    assert ledger.changes() == [(0, 0), change(asset, amount), change(asset, -amount)]
+    assert swap.isOpen(terms.id) is False
+
+
+@pytest.mark.parametrize("by_whom", ["sender", "stranger"])
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_claim__caller_not_the_recipient__reverts_not_found_for_the_caller_as_recipient(
+    swap, usdc, locked, asset, by_whom, request, reverts
+):
+    """The recipient is the caller: anyone else names a swap that was never locked."""
+    preimage, terms = lock_asset(locked, asset, usdc)
+    by = request.getfixturevalue(by_whom)
+    ledger = Ledger(usdc, swap)
+
+    with reverts(swap.SwapNotFound, swapId=terms._replace(recipient=by.address).id):
+        own_claim(swap, preimage, terms, by)
+
+    assert swap.isOpen(terms.id) is True
+    assert ledger.changes() == [(0, 0)]
+
+
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_claim__wrong_preimage__reverts_not_found_for_its_hash(
+    swap, usdc, locked, secret, recipient, asset, reverts
+):
+    """The hashlock is sha256(preimage): a wrong preimage names a swap never locked."""
+    _, terms = lock_asset(locked, asset, usdc)
+    wrong, wrong_hash = secret("wrong")
+
+    with reverts(swap.SwapNotFound, swapId=terms._replace(hashlock=wrong_hash).id):
+        own_claim(swap, wrong, terms, recipient)
+
+    assert swap.isOpen(terms.id) is True
+
+
+def test_own_claim__keccak_of_the_preimage_as_hashlock__reverts_not_found(
+    swap, make_terms, lock_terms, recipient, reverts
+):
+    preimage, terms = make_terms("keccak")
+    keccak_terms = terms._replace(hashlock=keccak(preimage))
+    lock_terms(keccak_terms)
+
+    with reverts(swap.SwapNotFound, swapId=terms.id):
+        own_claim(swap, preimage, keccak_terms, recipient)
+
+    assert swap.isOpen(keccak_terms.id) is True
+
+
+@pytest.mark.parametrize("field", ["token", "amount", "sender", "timelock"])
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_claim__terms_altered__reverts_not_found_for_the_altered_terms(
+    swap, usdc, usdt, locked, stranger, recipient, asset, field, reverts
+):
+    """Claiming an ether swap as a token (or a token swap as ether, or as another token), more
+    than was locked, or with another sender or timelock, finds no swap."""
+    preimage, terms = lock_asset(locked, asset, usdc)
+    other_token = usdc.address if asset == "ether" else ZERO_ADDRESS
+    altered = {
+        "token": terms._replace(token=other_token),
+        "amount": terms._replace(amount=terms.amount + 1),
+        "sender": terms._replace(sender=stranger.address),
+        "timelock": terms._replace(timelock=terms.timelock + 1),
+    }[field]
+
+    with reverts(swap.SwapNotFound, swapId=altered.id):
+        own_claim(swap, preimage, altered, recipient)
+    if asset == "token" and field == "token":
+        with reverts(swap.SwapNotFound, swapId=terms._replace(token=usdt.address).id):
+            own_claim(swap, preimage, terms._replace(token=usdt.address), recipient)
+
+    assert swap.isOpen(terms.id) is True
+
+
+def test_own_claim__claim_token_of_the_zero_token__pays_the_ether_swap_in_ether(
+    swap, locked, sender, recipient, usdc
+):
+    """The id commits to the token: `claimToken` naming address(0) claims the ether swap of
+    those terms, and pays ether, as `claim` would."""
+    preimage, terms = locked()
+    ledger = Ledger(usdc, recipient, swap)
+
+    tx = ledger.paid_gas(
+        recipient,
+        swap.claimToken(
+            preimage, ZERO_ADDRESS, terms.amount, sender, terms.timelock, sender=recipient
+        ),
+    )
+
+    assert tx.events == [swap.SwapClaimed(terms.hashlock, preimage)]
+    assert ledger.changes() == [(terms.amount, 0), (-terms.amount, 0)]
+
+
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_claim__one_second_before_timelock__pays_recipient(
+    swap, chain, usdc, locked, recipient, asset
+):
+    preimage, terms = lock_asset(locked, asset, usdc)
+    chain.pending_timestamp = terms.timelock - 1
+
+    tx = own_claim(swap, preimage, terms, recipient)
+
+    assert tx.timestamp == terms.timelock - 1
+    assert tx.events == [
+        swap.SwapClaimed(terms.hashlock, preimage),
+        *paid_event(asset, usdc, swap, recipient, terms.amount),
+    ]
+    assert swap.isOpen(terms.id) is False
+
+
+@pytest.mark.parametrize("offset", [0, 1], ids=["at_timelock", "after_timelock"])
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_claim__at_or_after_timelock__reverts_expired(
+    swap, chain, usdc, locked, recipient, asset, offset, reverts
+):
+    preimage, terms = lock_asset(locked, asset, usdc)
+    ledger = Ledger(usdc, swap)
+    chain.pending_timestamp = terms.timelock + offset
+
+    with reverts(swap.SwapExpired, swapId=terms.id, timelock=terms.timelock):
+        own_claim(swap, preimage, terms, recipient)
+
+    assert swap.isOpen(terms.id) is True
+    assert ledger.changes() == [(0, 0)]
+
+
+@pytest.mark.parametrize("first", ["own", "for"], ids=["after_own_claim", "after_claim_for"])
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_claim__twice__reverts_not_found(
+    swap, usdc, locked, recipient, stranger, asset, first, reverts
+):
+    preimage, terms = lock_asset(locked, asset, usdc)
+    if first == "own":
+        own_claim(swap, preimage, terms, recipient)
+    else:
+        swap.claimFor(preimage, terms, sender=stranger)
+
+    with reverts(swap.SwapNotFound, swapId=terms.id):
+        own_claim(swap, preimage, terms, recipient)
+    with reverts(swap.SwapNotFound, swapId=terms.id):
+        swap.claimFor(preimage, terms, sender=stranger)
+
+
+@pytest.mark.parametrize("offset", [0, 1], ids=["at_timelock", "after_timelock"])
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_refund__sender_at_or_after_timelock__returns_funds_to_sender(
+    swap, chain, usdc, locked, sender, recipient, asset, offset
+):
+    _, terms = lock_asset(locked, asset, usdc)
+    ledger = Ledger(usdc, sender, recipient, swap)
+    chain.pending_timestamp = terms.timelock + offset
+
+    tx = ledger.paid_gas(sender, own_refund(swap, terms, sender))
+
+    assert tx.timestamp == terms.timelock + offset
+    assert tx.events == [
+        swap.SwapRefunded(swapId=terms.id),
+        *paid_event(asset, usdc, swap, sender, terms.amount),
+    ]
+    amount = amount_of(asset)
+    assert ledger.changes() == [change(asset, amount), (0, 0), change(asset, -amount)]
+    assert swap.isOpen(terms.id) is False
+
+
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_refund__one_second_before_timelock__reverts_not_expired(
+    swap, chain, usdc, locked, sender, asset, reverts
+):
+    _, terms = lock_asset(locked, asset, usdc)
+    chain.pending_timestamp = terms.timelock - 1
+
+    with reverts(swap.SwapNotExpired, swapId=terms.id, timelock=terms.timelock):
+        own_refund(swap, terms, sender)
+
+    assert swap.isOpen(terms.id) is True
+
+
+@pytest.mark.parametrize("by_whom", ["recipient", "stranger"])
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_refund__caller_not_the_sender__reverts_not_found_for_the_caller_as_sender(
+    swap, chain, usdc, locked, asset, by_whom, request, reverts
+):
+    """The sender is the caller: anyone else names a swap that was never locked."""
+    _, terms = lock_asset(locked, asset, usdc)
+    by = request.getfixturevalue(by_whom)
+    ledger = Ledger(usdc, swap)
+    chain.pending_timestamp = terms.timelock
+
+    with reverts(swap.SwapNotFound, swapId=terms._replace(sender=by.address).id):
+        own_refund(swap, terms, by)
+
+    assert swap.isOpen(terms.id) is True
+    assert ledger.changes() == [(0, 0)]
+
+
+@pytest.mark.parametrize("field", ["hashlock", "token", "amount", "recipient", "timelock"])
+def test_own_refund__terms_altered__reverts_not_found_for_the_altered_terms(
+    swap, chain, usdc, locked, secret, sender, stranger, field, reverts
+):
+    _, terms = locked()
+    _, other_hashlock = secret("other")
+    altered = {
+        "hashlock": terms._replace(hashlock=other_hashlock),
+        "token": terms._replace(token=usdc.address),
+        "amount": terms._replace(amount=terms.amount - 1),
+        "recipient": terms._replace(recipient=stranger.address),
+        "timelock": terms._replace(timelock=terms.timelock - 1),
+    }[field]
+    chain.pending_timestamp = terms.timelock
+
+    with reverts(swap.SwapNotFound, swapId=altered.id):
+        own_refund(swap, altered, sender)
+
+    assert swap.isOpen(terms.id) is True
+    assert swap.balance == terms.amount
+
+
+@pytest.mark.parametrize("first", ["own_refund", "refund_for", "own_claim"])
+@pytest.mark.parametrize("asset", ASSETS)
+def test_own_refund__swap_already_ended__reverts_not_found(
+    swap, chain, usdc, locked, sender, recipient, stranger, asset, first, reverts
+):
+    preimage, terms = lock_asset(locked, asset, usdc)
+    if first == "own_claim":
+        own_claim(swap, preimage, terms, recipient)
+    chain.pending_timestamp = terms.timelock
+    if first == "own_refund":
+        own_refund(swap, terms, sender)
+    elif first == "refund_for":
+        swap.refundFor(terms, sender=stranger)
+    ledger = Ledger(usdc, swap)
+
+    with reverts(swap.SwapNotFound, swapId=terms.id):
+        own_refund(swap, terms, sender)
+
+    assert ledger.changes() == [(0, 0)]
+
+
+def test_own_claim__recipient_contract_claims_and_reenters__inner_call_refused_paid_once(
+    swap, locked, reentrant_recipient, sender, stranger, error_data
+):
+    _, bystander = locked("bystander", amount=5 * ETHER)
+    preimage, terms = locked(recipient=reentrant_recipient)
+    claim = swap.claim.encode_input(preimage, terms.amount, terms.sender, terms.timelock)
+    reentrant_recipient.arm(swap, claim, sender=stranger)
+
+    tx = reentrant_recipient.execute(swap, claim, sender=stranger)
+
+    assert tx.decode_logs(swap.SwapClaimed) == [swap.SwapClaimed(terms.hashlock, preimage)]
+    assert reentrant_recipient.armed() is False
+    assert reentrant_recipient.lastCallSucceeded() is False
+    assert reentrant_recipient.lastRevertData() == error_data(swap.SwapNotFound, swapId=terms.id)
+    assert reentrant_recipient.receipts() == 1
+    assert reentrant_recipient.balance == terms.amount
+    assert swap.balance == bystander.amount
+    assert swap.isOpen(terms.id) is False and swap.isOpen(bystander.id) is True
+
+
+def test_own_refund__sender_contract_refunds_and_reenters__inner_call_refused_paid_once(
+    swap, chain, make_terms, locked, reentrant_recipient, deployer, stranger, error_data
+):
+    _, bystander = locked("bystander", amount=5 * ETHER)
+    _, terms = make_terms(sender=reentrant_recipient)
+    lock_as_contract(swap, reentrant_recipient, terms, deployer)
+    refund = swap.refund.encode_input(terms.hashlock, terms.amount, terms.recipient, terms.timelock)
+    reentrant_recipient.arm(swap, refund, sender=stranger)
+    chain.pending_timestamp = terms.timelock
+
+    tx = reentrant_recipient.execute(swap, refund, sender=stranger)
+
+    assert tx.decode_logs(swap.SwapRefunded) == [swap.SwapRefunded(terms.id)]
+    assert reentrant_recipient.lastCallSucceeded() is False
+    assert reentrant_recipient.lastRevertData() == error_data(swap.SwapNotFound, swapId=terms.id)
+    assert reentrant_recipient.receipts() == 1
+    assert reentrant_recipient.balance == terms.amount
+    assert swap.balance == bystander.amount
+
+
+def test_own_claim__hashlock_is_sha256_of_the_preimage(swap, locked, recipient):
+    """The SwapClaimed event carries the hashlock the contract derived: sha256(preimage)."""
+    preimage, terms = locked()
+
+    tx = own_claim(swap, preimage, terms, recipient)
+
+    (log,) = tx.decode_logs(swap.SwapClaimed)
+    assert bytes(log.hashlock) == hashlib.sha256(preimage).digest() == terms.hashlock
 
 
 # ---------------------------------------------------------------- batches

@@ -105,7 +105,7 @@ def test_refund_cooperatively__swap_already_ended__reverts_not_found(
     if ended_by == "refund":  # the same signature replayed
         swap.refundCooperatively(terms, signature, sender=stranger)
     else:
-        swap.claim(preimage, terms, sender=recipient)
+        swap.claimFor(preimage, terms, sender=recipient)
 
     with reverts(swap.SwapNotFound, swapId=terms.id):
         swap.refundCooperatively(terms, signature, sender=stranger)

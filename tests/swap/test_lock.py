@@ -150,7 +150,7 @@ def test_lock_token__usdt_like_token__locks_claims_and_refunds(
     assert usdt.balanceOf(swap) == 3 * AMOUNT
     recipient_before, sender_before = usdt.balanceOf(recipient), usdt.balanceOf(sender)
 
-    tx = swap.claim(preimage, claimed, sender=stranger)
+    tx = swap.claimFor(preimage, claimed, sender=stranger)
 
     assert tx.events == [
         swap.SwapClaimed(claimed.hashlock, preimage),
@@ -159,7 +159,7 @@ def test_lock_token__usdt_like_token__locks_claims_and_refunds(
     assert usdt.balanceOf(recipient) == recipient_before + AMOUNT
 
     chain.pending_timestamp = refunded.timelock
-    tx = swap.refund(refunded, sender=stranger)
+    tx = swap.refundFor(refunded, sender=stranger)
 
     assert tx.events == [
         swap.SwapRefunded(refunded.id),
@@ -399,7 +399,7 @@ def test_lock__same_terms_after_claim__locks_again(swap, make_terms, lock_terms,
     """A settled swap's slot is cleared: the same terms can be locked again (IAtomicSwap)."""
     preimage, terms = make_terms()
     lock_terms(terms)
-    swap.claim(preimage, terms, sender=taker)
+    swap.claimFor(preimage, terms, sender=taker)
     assert swap.isOpen(terms.id) is False
 
     tx = lock_terms(terms)

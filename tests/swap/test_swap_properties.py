@@ -1,9 +1,11 @@
 """Stateful properties of AtomicSwap: random sequences of ETH and USDC locks by two senders for
 two recipients (a few shared secrets, so hashlocks repeat across swaps; identical terms locked
-again), claims with the right or a wrong preimage, refunds, cooperative refunds signed by the
-recipient or by someone else, claim and refund batches (duplicates included), by any of five
-accounts, and time jumps (to the second before, at and after a swap's timelock), checked
-against a model of every lock and of every account's ether and USDC.
+again), claims with the right or a wrong preimage, refunds (each either submitting the terms,
+`claimFor` / `refundFor`, or as the caller's own claim or refund, `claim` / `claimToken` /
+`refund` / `refundToken`, whose derived terms may name another lock or none), cooperative
+refunds signed by the recipient or by someone else, claim and refund batches (duplicates
+included), by any of five accounts, and time jumps (to the second before, at and after a
+swap's timelock), checked against a model of every lock and of every account's ether and USDC.
 
 Invariants, re-read from the chain after every transaction (refusals are dry runs and time
 jumps move nothing):
@@ -297,37 +299,102 @@ class SwapMachine(ChainMachine):
         right=st.sampled_from([True, True, False]),
         secret=st.integers(0, SECRETS),
         by=anyone,
+        own=st.sampled_from(["no", "no", "party", "party", "caller"]),
     )
-    def claim(self, i, right, secret, by):
+    def claim(self, i, right, secret, by, own):
+        """`claimFor` by anyone, or an own claim by the lock's recipient or by anyone."""
         lock, caller = self._pick(i), self.people[by]
         preimage = lock.preimage if right else keccak(text=f"wrong:{secret}")
         if not right and secret < SECRETS:
             preimage = self.secrets[secret]  # another swap's secret, maybe this one's
+        if own != "no":
+            party = self.by_address[lock.recipient] if own == "party" else caller
+            self._own_claim(lock, preimage, party)
+            return
         expected = self._claim_error(lock, preimage)
         if expected is not None:
-            self._refused(expected, self.swap.claim, preimage, lock.terms, sender=caller)
+            self._refused(expected, self.swap.claimFor, preimage, lock.terms, sender=caller)
             return
 
-        tx = self._send(self.swap.claim, preimage, lock.terms, sender=caller)
+        tx = self._send(self.swap.claimFor, preimage, lock.terms, sender=caller)
 
         self._settle(lock, "claimed")
         assert tx.events == [self.swap.SwapClaimed(lock.hashlock, preimage)] + self._pay(
             lock, lock.recipient
         )
 
-    @precondition(lambda self: self.locks)
-    @rule(i=pick, by=anyone)
-    def refund(self, i, by):
-        lock, caller = self._pick(i), self.people[by]
-        expected = self._refund_error(lock)
+    def _own_claim(self, lock: Lock, preimage: bytes, caller):
+        """`caller` claims `lock`'s token, amount, sender and timelock for itself: the contract
+        derives the hashlock from the preimage and the recipient from the caller, and those
+        terms may be another lock's, or none."""
+        _, token, amount, sender, _, timelock = lock.terms
+        terms = (hashlib.sha256(preimage).digest(), token, amount, sender, caller.address, timelock)
+        swap_id = keccak(encode(_SWAP_ABI, terms))
+        if token == ZERO_ADDRESS:
+            method, args = self.swap.claim, (preimage, amount, sender, timelock)
+        else:
+            method, args = self.swap.claimToken, (preimage, token, amount, sender, timelock)
+        if self.now >= timelock:
+            expected = self.error_data(self.swap.SwapExpired, swapId=swap_id, timelock=timelock)
+        elif swap_id not in self.current or self.current[swap_id].status != "open":
+            expected = self.error_data(self.swap.SwapNotFound, swapId=swap_id)
+        else:
+            expected = None
         if expected is not None:
-            self._refused(expected, self.swap.refund, lock.terms, sender=caller)
+            self._refused(expected, method, *args, sender=caller)
             return
 
-        tx = self._send(self.swap.refund, lock.terms, sender=caller)
+        tx = self._send(method, *args, sender=caller)
+
+        event("own claim settled a lock")
+        claimed = self._settle(self.current[swap_id], "claimed")
+        assert tx.events == [self.swap.SwapClaimed(terms[0], preimage)] + self._pay(
+            claimed, caller.address
+        )
+
+    @precondition(lambda self: self.locks)
+    @rule(i=pick, by=anyone, own=st.sampled_from(["no", "no", "party", "party", "caller"]))
+    def refund(self, i, by, own):
+        """`refundFor` by anyone, or an own refund by the lock's sender or by anyone."""
+        lock, caller = self._pick(i), self.people[by]
+        if own != "no":
+            party = self.by_address[lock.sender] if own == "party" else caller
+            self._own_refund(lock, party)
+            return
+        expected = self._refund_error(lock)
+        if expected is not None:
+            self._refused(expected, self.swap.refundFor, lock.terms, sender=caller)
+            return
+
+        tx = self._send(self.swap.refundFor, lock.terms, sender=caller)
 
         self._settle(lock, "refunded")
         assert tx.events == [self.swap.SwapRefunded(lock.swap_id)] + self._pay(lock, lock.sender)
+
+    def _own_refund(self, lock: Lock, caller):
+        """`caller` refunds `lock`'s other terms to itself, as their sender."""
+        hashlock, token, amount, _, recipient, timelock = lock.terms
+        terms = (hashlock, token, amount, caller.address, recipient, timelock)
+        swap_id = keccak(encode(_SWAP_ABI, terms))
+        if token == ZERO_ADDRESS:
+            method, args = self.swap.refund, (hashlock, amount, recipient, timelock)
+        else:
+            method, args = self.swap.refundToken, (hashlock, token, amount, recipient, timelock)
+        if self.now < timelock:
+            expected = self.error_data(self.swap.SwapNotExpired, swapId=swap_id, timelock=timelock)
+        elif swap_id not in self.current or self.current[swap_id].status != "open":
+            expected = self.error_data(self.swap.SwapNotFound, swapId=swap_id)
+        else:
+            expected = None
+        if expected is not None:
+            self._refused(expected, method, *args, sender=caller)
+            return
+
+        tx = self._send(method, *args, sender=caller)
+
+        event("own refund settled a lock")
+        refunded = self._settle(self.current[swap_id], "refunded")
+        assert tx.events == [self.swap.SwapRefunded(swap_id)] + self._pay(refunded, caller.address)
 
     @precondition(lambda self: self.locks)
     @rule(i=pick, signer=anyone, by=anyone)
