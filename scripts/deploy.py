@@ -45,8 +45,25 @@ from openotc.governance import ProposalRunner, delegate_votes
 )
 @click.option("--initial-supply", type=int, default=None, help="Initial supply in token wei.")
 @click.option("--verify", is_flag=True, help="Publish sources to the explorer (ape-etherscan).")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Compile every source in one compilation first, as a fresh checkout does (exact "
+    "explorer verification after an incremental `ape compile`).",
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation on a live network.")
-def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_supply, verify, yes):
+def cli(
+    network,
+    account,
+    treasury,
+    guardian,
+    ruler,
+    arbitration_cost,
+    initial_supply,
+    verify,
+    rebuild,
+    yes,
+):
     """Deploy the suite (foundation, juror court, escrow, atomic swap), wire roles, renounce every
     deployer privilege, and submit the proposal that authorizes the escrow on the asset proxy
     and sets its fee (EscrowParams.fee_bps)."""
@@ -82,12 +99,18 @@ def cli(network, account, treasury, guardian, ruler, arbitration_cost, initial_s
     click.echo(f"record     {record.path}")
     if not local and not yes:
         click.confirm("Broadcast these deployments?", abort=True)
-    explorer, unreachable = explorer_of(networks.provider.network)
+    explorer, unreachable = (None, None) if local else explorer_of(networks.provider.network)
     if unreachable:
         click.echo(f"explorer   not reachable ({unreachable}); deploying without it")
     if not local:
         sign_unprompted(account)
 
+    if rebuild:
+        # One compilation of every source: the request `--verify` submits then reproduces
+        # exactly this code (the metadata hash covers the whole compiler input, which an
+        # incremental build does not have).
+        click.echo("compiling the whole project in one compilation")
+        project.load_contracts(use_cache=False)
     deployer = Deployer(project, chain, account, record=record, log=click.echo)
     foundation = deploy_foundation(deployer, foundation_params)
     court_layer = deploy_court(deployer, foundation, foundation_params.treasury, court_params)
