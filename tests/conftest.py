@@ -22,7 +22,7 @@ from tests.utils.fixtures import attribute, item
 from tests.utils.reverts import dry_runner, encode_error
 from tests.utils.reverts import reverts as exact_reverts
 
-pytest_plugins = ["tests.utils.ape_workarounds"]
+pytest_plugins = ["tests.utils.ape_workarounds", "tests.utils.benchmark"]
 
 # Stateful suites run real transactions (tens of ms each): a small profile for `make test`
 # and CI, a deeper one for `make test-deep`.

@@ -49,9 +49,12 @@ def error_names(*contracts) -> dict[bytes, str]:
 class ChainMachine(RuleBasedStateMachine):
     chain = None  # ape's chain manager
     error_data = None  # the `error_data` fixture: exact revert data of an error
+    # What every machine of the session did, for `make bench-properties` (tests/utils/benchmark).
+    counts = {"examples": 0, "transactions": 0}
 
     def __init__(self):
         super().__init__()
+        ChainMachine.counts["examples"] += 1
         # Ape isolates each pytest test, not each hypothesis example: isolate examples here.
         self.snapshot = self.chain.snapshot()
         self.w3 = self.chain.provider.web3
@@ -98,6 +101,7 @@ class ChainMachine(RuleBasedStateMachine):
         tx = method(*args, **kwargs)
         assert tx.timestamp == now
         self._mined(tx)
+        ChainMachine.counts["transactions"] += 1
         event(f"sent {method.abis[0].name}")
         return tx
 
