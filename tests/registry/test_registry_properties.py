@@ -16,12 +16,13 @@ invariants compare the chain with the model:
 Ape isolates each pytest test with one chain snapshot, but hypothesis runs many examples in a
 single test: the machine snapshots the chain when it starts and restores it in `teardown`.
 
-Every change the model predicts is a real transaction through ape, its event checked exactly;
-every refusal it predicts is checked with the shared `dry_run` (an eth_call from governance:
-the exact revert data, nothing mined), as the project's stateful suites do - the unit tests in
-test_token_registry.py send the same refusals as transactions. The invariants make some twenty
-reads after every step, so they go through `RawReads`: eth_calls encoded and decoded with
-eth_abi and sent as one JSON-RPC batch per invariant, about a tenth of the cost through ape.
+Every change the model predicts is a real transaction (the harness's `_send`), its event checked
+exactly; every refusal it predicts is checked with the harness's `_dry_run` (an eth_call from
+governance: the exact revert data, nothing mined), as the project's stateful suites do - the
+unit tests in test_token_registry.py send the same refusals as transactions. The invariants
+make some twenty reads after every step, so they go through `RawReads`: eth_calls encoded and
+decoded with eth_abi and sent as one JSON-RPC batch per invariant, about a tenth of the cost
+through ape.
 """
 
 from functools import lru_cache
@@ -144,7 +145,6 @@ class TokenRegistryMachine(ChainMachine):
     governance = None
     chain = None
     tokens = ()  # the pool: (token contract, its decimals)
-    dry_run = None  # staticmethod(fixture)
     error_data = None  # staticmethod(fixture)
     reads = None  # RawReads of the registry
 
@@ -168,8 +168,9 @@ class TokenRegistryMachine(ChainMachine):
 
     def assert_refused(self, method, *args, error, **inputs):
         """Governance's transaction would revert with exactly `error(**inputs)` - checked with
-        eth_call, nothing mined (the unit tests send the same refusals as transactions)."""
-        reverted_with = self.dry_run(method, *args, sender=self.governance)
+        eth_call on the pending block, nothing mined (the unit tests send the same refusals as
+        transactions)."""
+        reverted_with = self._dry_run(method, *args, sender=self.governance)
         assert reverted_with == self.error_data(
             error, **inputs
         ), f"expected {error.abi.signature} {inputs}, got {reverted_with!r}"
@@ -219,7 +220,9 @@ class TokenRegistryMachine(ChainMachine):
             )
             return
 
-        tx = self.registry.addToken(token, name, symbol, decimals, hash_, sender=self.governance)
+        tx = self._send(
+            self.registry.addToken, token, name, symbol, decimals, hash_, sender=self.governance
+        )
 
         assert tx.events == [
             self.registry.TokenAdded(
@@ -247,7 +250,8 @@ class TokenRegistryMachine(ChainMachine):
             )
             return
 
-        tx = self.registry.updateToken(token, name, symbol, hash_, sender=self.governance)
+        update = self.registry.updateToken
+        tx = self._send(update, token, name, symbol, hash_, sender=self.governance)
 
         assert tx.events == [
             self.registry.TokenUpdated(
@@ -261,7 +265,7 @@ class TokenRegistryMachine(ChainMachine):
     def remove_listed_token(self, data):
         token, _ = data.draw(st.sampled_from(self.listed()), label="token")
 
-        tx = self.registry.removeToken(token, sender=self.governance)
+        tx = self._send(self.registry.removeToken, token, sender=self.governance)
 
         removed = self.entries.pop(token.address)
         assert tx.events == [self.registry.TokenRemoved(token=token.address, symbol=removed[2])]
@@ -326,7 +330,7 @@ class TokenRegistryMachine(ChainMachine):
 
 
 def test_token_registry__random_governance_sequences__keep_the_listing_consistent(
-    registry, governance, chain, usdc, dai, usdt, fee_token, spare_tokens, dry_run, error_data
+    registry, governance, chain, usdc, dai, usdt, fee_token, spare_tokens, error_data
 ):
     pool = [usdc, dai, usdt, fee_token, *spare_tokens[:2]]
     assert len(pool) == POOL_SIZE
@@ -334,7 +338,6 @@ def test_token_registry__random_governance_sequences__keep_the_listing_consisten
     TokenRegistryMachine.governance = governance
     TokenRegistryMachine.chain = chain
     TokenRegistryMachine.tokens = [(token, token.decimals()) for token in pool]
-    TokenRegistryMachine.dry_run = staticmethod(dry_run)
     TokenRegistryMachine.error_data = staticmethod(error_data)
     TokenRegistryMachine.reads = RawReads(registry, chain.provider.web3)
 

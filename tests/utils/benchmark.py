@@ -6,10 +6,10 @@ timed, and one JSON line per test is appended to that file with:
 - `seconds`: wall time of the call phase;
 - `transactions` and `examples`: what `ChainMachine` counted in it (transactions it mined,
   machines it ran);
-- `rpc_calls`, `rpc_sends` and `methods`: every JSON-RPC call any client in the process made
-  in it over HTTP (ape's web3 and the harness's own session alike; a batch counts each call),
-  the transactions sent among them (`eth_sendTransaction`, `eth_sendRawTransaction`), and the
-  calls per method.
+- `rpc_calls`, `rpc_sends` and `methods`: every JSON-RPC call made in it (ape's, through
+  `requests`, and the harness's own; a batch counts each of its calls),
+  the transactions sent among them (`eth_sendTransaction`, `eth_sendRawTransaction`,
+  `eth_sendTransactionSync`), and the calls per method.
 `openotc.devtools.bench_properties` runs the property suites with it and prints the table.
 """
 
@@ -23,16 +23,17 @@ from collections import Counter
 import pytest
 import requests.adapters
 
-from tests.utils.stateful import ChainMachine
+from tests.utils.stateful import ChainMachine, JsonRpc
 
 ENV = "OPENOTC_BENCH_FILE"
-SENDS = ("eth_sendTransaction", "eth_sendRawTransaction")
+SENDS = ("eth_sendTransaction", "eth_sendRawTransaction", "eth_sendTransactionSync")
 
 _methods: Counter = Counter()
 
 
 def _count_rpc_calls() -> None:
-    """Counts the JSON-RPC methods of every HTTP request sent through `requests`."""
+    """Counts the JSON-RPC methods of every HTTP request sent through `requests` (ape's web3);
+    the harness counts its own (`JsonRpc.methods`)."""
     send = requests.adapters.HTTPAdapter.send
 
     def counting_send(self, request, *args, **kwargs):
@@ -56,7 +57,7 @@ def pytest_configure(config):
 
 
 def _counts() -> dict:
-    return {**ChainMachine.counts, "methods": Counter(_methods)}
+    return {**ChainMachine.counts, "methods": _methods + JsonRpc.methods}
 
 
 @pytest.hookimpl(hookwrapper=True)
