@@ -3,9 +3,11 @@ a local anvil, and prints per suite the transactions its machines mined, the wal
 hypothesis run and the transactions per second, with the JSON-RPC calls per transaction.
 
 The counts come from the test session itself (tests/utils/benchmark.py, switched on by
-`OPENOTC_BENCH_FILE`): transactions are what `ChainMachine` mined, not an estimate; the time is
-the whole call phase of the suite's test (every example, its snapshot, rules, invariants and
-restore), not only the sends. Fixtures set up before the test (deployments) are not timed.
+`OPENOTC_BENCH_FILE`): transactions are what `ChainMachine` mined, not an estimate. `run s` is
+the wall time of the machine's whole run (`ChainMachine.run`: every example, its snapshot,
+rules, dry runs, invariants, restore, and hypothesis' own work), not only the sends; tx/s is
+transactions over it. `test s` is the whole test function besides: the set-up transactions it
+sends through ape before the run. Fixtures set up before the test (deployments) are not timed.
 The loaded hypothesis profile decides how many examples run (`HYPOTHESIS_PROFILE`, `ci` by
 default: the work `make test` does).
 
@@ -54,13 +56,20 @@ def run(suites: list[str], extra: list[str]) -> tuple[list[dict], int, float]:
 def table(records: list[dict]) -> list[dict]:
     """One row per suite: the tests of a module in which a machine ran, added up."""
     rows: dict[str, dict] = defaultdict(
-        lambda: {"examples": 0, "transactions": 0, "seconds": 0.0, "rpc_calls": 0, "passed": True}
+        lambda: {
+            "examples": 0,
+            "transactions": 0,
+            "run_seconds": 0.0,
+            "seconds": 0.0,
+            "rpc_calls": 0,
+            "passed": True,
+        }
     )
     for record in records:
         if not record["examples"]:
             continue  # not a stateful test (e.g. a plain @given test in the same module)
         row = rows[record["module"]]
-        for key in ("examples", "transactions", "seconds", "rpc_calls"):
+        for key in ("examples", "transactions", "run_seconds", "seconds", "rpc_calls"):
             row[key] += record[key]
         row["passed"] &= record["passed"]
     return [{"suite": suite, **row} for suite, row in rows.items()]
@@ -68,21 +77,26 @@ def table(records: list[dict]) -> list[dict]:
 
 def report(rows: list[dict], wall: float) -> bool:
     """Prints the table; whether every suite passed and ran at least TARGET tx/s."""
-    print(f"\n{'suite':44} {'examples':>8} {'txs':>6} {'seconds':>8} {'tx/s':>6} {'rpc/tx':>6}")
+    print(
+        f"\n{'suite':44} {'examples':>8} {'txs':>6} {'run s':>7} {'tx/s':>6} {'rpc/tx':>6} "
+        f"{'test s':>7}"
+    )
     ok = True
     for row in rows:
-        txs, seconds = row["transactions"], row["seconds"]
+        txs, seconds = row["transactions"], row["run_seconds"]
         rate = txs / seconds if seconds else 0.0
         per_tx = row["rpc_calls"] / txs if txs else float("nan")
         flags = ("" if row["passed"] else "  FAILED") + ("" if rate >= TARGET else "  SLOW")
         ok &= row["passed"] and rate >= TARGET
         print(
-            f"{row['suite']:44} {row['examples']:8d} {txs:6d} {seconds:8.1f} {rate:6.1f} "
-            f"{per_tx:6.1f}{flags}"
+            f"{row['suite']:44} {row['examples']:8d} {txs:6d} {seconds:7.1f} {rate:6.1f} "
+            f"{per_tx:6.1f} {row['seconds']:7.1f}{flags}"
         )
     txs = sum(row["transactions"] for row in rows)
-    seconds = sum(row["seconds"] for row in rows)
-    print(f"{'all suites':44} {'':8} {txs:6d} {seconds:8.1f} {txs / max(seconds, 1e-9):6.1f}")
+    seconds = sum(row["run_seconds"] for row in rows)
+    tests = sum(row["seconds"] for row in rows)
+    rate = txs / max(seconds, 1e-9)
+    print(f"{'all suites':44} {'':8} {txs:6d} {seconds:7.1f} {rate:6.1f} {'':6} {tests:7.1f}")
     print(f"(the whole `ape test` run, start-up and fixtures included: {wall:.1f} s)")
     return ok
 

@@ -59,7 +59,7 @@ from eth_utils import keccak, to_checksum_address, to_hex
 from hexbytes import HexBytes
 from hypothesis import event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import invariant, precondition, rule
 
 from openotc import court as sdk
 from openotc.court import Period
@@ -1193,13 +1193,12 @@ def test_court_state_machine(
     provider.make_request("anvil_setBlockTimestampInterval", [1])
     try:
         profile = settings.default
-        run_state_machine_as_test(
-            CourtMachine,
-            settings=settings(
+        CourtMachine.run(
+            settings(
                 profile,
                 max_examples=profile.max_examples,
                 stateful_step_count=max(profile.stateful_step_count, STEPS),
-            ),
+            )
         )
     finally:
         provider.make_request("anvil_removeBlockTimestampInterval", [])

@@ -54,7 +54,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from openotc import escrow as sdk
@@ -1339,11 +1338,10 @@ def test_escrow_state_machine(
 
     # Every step is a real transaction plus one batched read: half the profile's examples.
     profile = settings.default
-    run_state_machine_as_test(
-        EscrowMachine,
-        settings=settings(
+    EscrowMachine.run(
+        settings(
             profile,
             max_examples=max(profile.max_examples // 2, 1),
             stateful_step_count=max(profile.stateful_step_count, STEPS),
-        ),
+        )
     )

@@ -8,7 +8,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from openotc.identity import Attestation, digest, sign
@@ -193,8 +192,4 @@ def test_identity_state_machine(
     IdentityMachine.issuers = (issuer, second_issuer)
     IdentityMachine.subjects = (maker, taker, stranger)
 
-    # Every step is a real transaction plus three calls: half the profile's examples.
-    profile = settings.default
-    run_state_machine_as_test(
-        IdentityMachine, settings=settings(profile, max_examples=max(profile.max_examples // 2, 1))
-    )
+    IdentityMachine.run()

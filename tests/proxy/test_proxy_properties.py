@@ -17,7 +17,7 @@ cover the same refusals as real transactions.
 from eth_abi import decode
 from eth_utils import to_checksum_address
 from hypothesis import strategies as st
-from hypothesis.stateful import invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import invariant, rule
 
 from openotc.units import USDC_UNIT
 from tests.utils.stateful import ChainMachine
@@ -148,4 +148,4 @@ def test_proxy_state_machine(
     ProxyMachine.recipient_funds = funded_usdc.balanceOf(recipient)
     assert funded_usdc.allowance(user, proxy) == ProxyMachine.user_funds
 
-    run_state_machine_as_test(ProxyMachine)
+    ProxyMachine.run()

@@ -37,7 +37,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from tests.utils.stateful import ChainMachine
@@ -100,9 +99,9 @@ class RawReads:
     a `Revert` with the decoded custom error; `reads.call(name, *args)` is a batch of one.
     """
 
-    def __init__(self, contract, web3):
+    def __init__(self, contract, rpc):
         self.address = contract.address
-        self.web3 = web3
+        self.rpc = rpc  # the machine's JSON-RPC connection
         self.methods = {abi.name: abi for abi in contract.contract_type.view_methods}
         self.errors = {_selector(abi): abi for abi in contract.contract_type.errors}
 
@@ -113,12 +112,18 @@ class RawReads:
         if not calls:
             return []
         abis = [self.methods[name] for name, *_ in calls]
-        requests = [
-            ("eth_call", [{"to": self.address, "data": self._calldata(abi, args)}, "latest"])
-            for abi, (_, *args) in zip(abis, calls, strict=True)
+        batch = [
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "eth_call",
+                "params": [{"to": self.address, "data": self._calldata(abi, args)}, "latest"],
+            }
+            for i, (abi, (_, *args)) in enumerate(zip(abis, calls, strict=True))
         ]
-        responses = self.web3.provider.make_batch_request(requests)
-        assert isinstance(responses, list), f"batch refused: {responses}"
+        answers = self.rpc.post(batch)
+        assert isinstance(answers, list), f"batch refused: {answers}"
+        responses = sorted(answers, key=lambda answer: answer["id"])  # answered in any order
         return [self._outcome(abi, r) for abi, r in zip(abis, responses, strict=True)]
 
     @staticmethod
@@ -146,10 +151,10 @@ class TokenRegistryMachine(ChainMachine):
     chain = None
     tokens = ()  # the pool: (token contract, its decimals)
     error_data = None  # staticmethod(fixture)
-    reads = None  # RawReads of the registry
 
     def __init__(self):
         super().__init__()
+        self.reads = RawReads(self.registry, self.rpc)
         # The model: address -> entry as the registry returns it, and the listing order.
         self.entries = {}
         self.order = []
@@ -339,6 +344,5 @@ def test_token_registry__random_governance_sequences__keep_the_listing_consisten
     TokenRegistryMachine.chain = chain
     TokenRegistryMachine.tokens = [(token, token.decimals()) for token in pool]
     TokenRegistryMachine.error_data = staticmethod(error_data)
-    TokenRegistryMachine.reads = RawReads(registry, chain.provider.web3)
 
-    run_state_machine_as_test(TokenRegistryMachine)
+    TokenRegistryMachine.run()

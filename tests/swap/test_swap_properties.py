@@ -38,7 +38,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from openotc.units import DAY, ETHER, HOUR, USDC_UNIT, ZERO_ADDRESS
@@ -506,7 +505,4 @@ def test_swap_state_machine(chain, accounts, swap, usdc, stranger, error_data, s
     SwapMachine.sign_refund = staticmethod(sign_refund)
 
     profile = settings()
-    run_state_machine_as_test(
-        SwapMachine,
-        settings=settings(profile, stateful_step_count=max(profile.stateful_step_count, STEPS)),
-    )
+    SwapMachine.run(settings(profile, stateful_step_count=max(profile.stateful_step_count, STEPS)))

@@ -13,14 +13,12 @@ the pending block, at the second the mint would run, and compared with the exact
 the unit tests send the same refusals as transactions.
 """
 
-from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     initialize,
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from openotc.deployment.params import DAY
@@ -159,4 +157,4 @@ def test_inflation_cap__holds_for_any_sequence_of_mints_and_time_jumps(
 ):
     InflationCap.bind(request, "token chain governance guardian error_data")
     InflationCap.actors = tuple(accounts[i] for i in ACTORS)
-    run_state_machine_as_test(InflationCap, settings=settings())
+    InflationCap.run()

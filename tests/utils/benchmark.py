@@ -3,9 +3,11 @@
 Off unless `OPENOTC_BENCH_FILE` names a file. Then every test's call phase (for a stateful
 suite: all its hypothesis examples, from the machine's first snapshot to its last restore) is
 timed, and one JSON line per test is appended to that file with:
-- `seconds`: wall time of the call phase;
-- `transactions` and `examples`: what `ChainMachine` counted in it (transactions it mined,
-  machines it ran);
+- `seconds`: wall time of the call phase (the test function: its own set-up transactions,
+  through ape, and the machine's run);
+- `transactions`, `examples` and `run_seconds`: what `ChainMachine` counted in it
+  (transactions it mined, machines it ran, and the wall time of `ChainMachine.run`: every
+  example from its snapshot to its restore, hypothesis' own work included);
 - `rpc_calls`, `rpc_sends` and `methods`: every JSON-RPC call made in it (ape's, through
   `requests`, and the harness's own; a batch counts each of its calls),
   the transactions sent among them (`eth_sendTransaction`, `eth_sendRawTransaction`,
@@ -77,7 +79,8 @@ def pytest_runtest_call(item):
         "module": item.nodeid.split("::", 1)[0],
         "passed": outcome.excinfo is None,
         "seconds": seconds,
-        **{key: after[key] - before[key] for key in before},
+        **{key: after[key] - before[key] for key in before if key != "seconds"},
+        "run_seconds": after["seconds"] - before["seconds"],
         "rpc_calls": sum(methods.values()),
         "rpc_sends": sum(methods[m] for m in SENDS),
         "methods": dict(methods.most_common()),

@@ -30,6 +30,7 @@ import http.client
 import inspect
 import json
 import socket
+import time
 from collections import Counter
 from functools import cache, cached_property
 from urllib.parse import urlsplit
@@ -38,8 +39,8 @@ from ape.types import ContractLogContainer
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address, to_hex
 from hexbytes import HexBytes
-from hypothesis import event
-from hypothesis.stateful import RuleBasedStateMachine
+from hypothesis import event, settings
+from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 # Every transaction's fee per gas (wei), as priority fee and fee cap: with the local chain's
 # base fee at 0 it is the price paid, so gas costs ether and the suites' ether books must
@@ -197,7 +198,7 @@ class ChainMachine(RuleBasedStateMachine):
     chain = None  # ape's chain manager
     error_data = None  # the `error_data` fixture: exact revert data of an error
     # What every machine of the session did, for `make bench-properties` (tests/utils/benchmark).
-    counts = {"examples": 0, "transactions": 0}
+    counts = {"examples": 0, "transactions": 0, "seconds": 0.0}
 
     def __init__(self):
         super().__init__()
@@ -223,6 +224,17 @@ class ChainMachine(RuleBasedStateMachine):
         for name in fixtures.split():
             value = request.getfixturevalue(name)
             setattr(cls, name, staticmethod(value) if inspect.isfunction(value) else value)
+
+    @classmethod
+    def run(cls, run_settings: settings | None = None) -> None:
+        """Runs the machine's examples (`run_settings`, else the loaded hypothesis profile);
+        the wall time of the whole run, every example from its snapshot to its restore, goes
+        to `counts`."""
+        start = time.perf_counter()
+        try:
+            run_state_machine_as_test(cls, settings=run_settings or settings())
+        finally:
+            ChainMachine.counts["seconds"] += time.perf_counter() - start
 
     def teardown(self):
         for address in self.impersonated:
