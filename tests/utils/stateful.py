@@ -35,6 +35,7 @@ from collections import Counter
 from functools import cache, cached_property
 from urllib.parse import urlsplit
 
+from ape.api.address import BaseAddress
 from ape.types import ContractLogContainer
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address, to_hex
@@ -88,14 +89,26 @@ class RpcError(Exception):
 
 class JsonRpc:
     """A keep-alive HTTP connection to the node for raw JSON-RPC (requests' per-call overhead
-    is about as large as the node's answer). Counts the calls by method, for the benchmark."""
+    is about as large as the node's answer). Counts the calls by method, for the benchmark.
+
+    Reads repeat: invariants re-read everything after every step, and most steps change
+    nothing (a refusal is a dry run). A request made only of reads is answered from the
+    answer to the same request since the chain last changed; any other call (a transaction, a
+    pinned timestamp, a mined block, a storage write), or `changed()` for what is sent another
+    way (a transaction sent through ape), forgets every answer."""
 
     methods: Counter = Counter()  # every call any machine of the session made
+    READS = frozenset({"eth_call", "eth_getBalance", "eth_getBlockByNumber", "eth_chainId"})
 
     def __init__(self, endpoint: str):
         url = urlsplit(endpoint)
         self.host, self.port, self.path = url.hostname, url.port, url.path or "/"
         self.connection: http.client.HTTPConnection | None = None
+        self.answers: dict[bytes, object] = {}  # request -> answer, while the chain is unchanged
+
+    def changed(self) -> None:
+        """The chain changed behind this connection's back: forget every answer."""
+        self.answers.clear()
 
     def _connect(self) -> http.client.HTTPConnection:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
@@ -106,8 +119,19 @@ class JsonRpc:
     def post(self, payload):
         """The node's answer to one request or a batch (a list)."""
         calls = payload if isinstance(payload, list) else [payload]
-        JsonRpc.methods.update(call["method"] for call in calls)
         body = json.dumps(payload).encode()
+        reads = all(call["method"] in self.READS for call in calls)
+        if reads and body in self.answers:
+            return self.answers[body]
+        if not reads:
+            self.answers.clear()
+        answer = self._post(calls, body)
+        if reads:
+            self.answers[body] = answer
+        return answer
+
+    def _post(self, calls: list, body: bytes):
+        JsonRpc.methods.update(call["method"] for call in calls)
         headers = {"Content-Type": "application/json"}
         for attempt in (1, 2):  # once more on a fresh connection if the node dropped this one
             try:
@@ -192,6 +216,24 @@ class Mined:
 
     def __repr__(self) -> str:
         return f"<Mined {self.txn_hash} block {self.block_number} at {self.timestamp}>"
+
+
+class RawSender(BaseAddress):
+    """An account as ape's contract calls see a sender (`sender=`): ape builds the transaction
+    (`contract.method(*args, sender=...)` calls `sender.call(txn)`), the machine sends it."""
+
+    def __init__(self, machine, account):
+        self.machine, self.account = machine, account
+
+    @property
+    def address(self) -> str:
+        return self.account.address
+
+    def call(self, txn, **kwargs) -> Mined:
+        request = {"from": self.address, "to": str(txn.receiver), "data": to_hex(txn.data)}
+        if txn.value:
+            request["value"] = hex(txn.value)
+        return self.machine._transact(request, f"call from {self.address}")
 
 
 class ChainMachine(RuleBasedStateMachine):
@@ -316,6 +358,7 @@ class ChainMachine(RuleBasedStateMachine):
         """Called with every transaction the machine mined (by `_send`, or a receipt of ape's
         from an SDK call the rule made)."""
         ChainMachine.counts["transactions"] += 1
+        self.rpc.changed()
         self.head, self.pinned = tx.timestamp, None
 
     # ------------------------------------------------------------ transactions and dry runs
@@ -333,7 +376,20 @@ class ChainMachine(RuleBasedStateMachine):
     def _send(self, method, *args, sender, value=0) -> Mined:
         """Sends the call as a transaction from `sender` at `now`; it must succeed."""
         now = self._pin()
-        request = self._request(method, args, sender, value)
+        tx = self._transact(self._request(method, args, sender, value), method.abis[0].name)
+        assert tx.timestamp == now, (tx.timestamp, now)
+        self._mined(tx)
+        event(f"sent {method.abis[0].name}")
+        return tx
+
+    def sender(self, account) -> RawSender:
+        """`account` as the sender of an ape contract call made by code under test (the SDK):
+        `court.commit(..., sender=machine.sender(juror))` builds the call through ape as
+        always and sends it as `_send` does, at the next block's time; the rule pins the time
+        and hands the receipt to `_mined`, as for a receipt of ape's."""
+        return RawSender(self, account)
+
+    def _transact(self, request: dict, name: str) -> Mined:
         request |= {
             "gas": hex(self.gas_limit),
             "maxFeePerGas": hex(GAS_PRICE),
@@ -347,14 +403,9 @@ class ChainMachine(RuleBasedStateMachine):
             self._rpc("anvil_impersonateAccount", [request["from"]])
             self.impersonated.append(request["from"])
             receipt = self._rpc("eth_sendTransactionSync", [request])
-        name = method.abis[0].name
         if _int(receipt["status"]) != 1:
             raise AssertionError(f"{name} reverted: {self._revert_of(receipt)}")
-        tx = Mined(receipt, self.logs)
-        assert tx.timestamp == now, (tx.timestamp, now)
-        self._mined(tx)
-        event(f"sent {name}")
-        return tx
+        return Mined(receipt, self.logs)
 
     def _revert_of(self, receipt: dict) -> str:
         """What a failed transaction reverted with (its error's name when known)."""
