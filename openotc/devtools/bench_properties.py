@@ -76,7 +76,8 @@ def table(records: list[dict]) -> list[dict]:
 
 
 def report(rows: list[dict], wall: float) -> bool:
-    """Prints the table; whether every suite passed and ran at least TARGET tx/s."""
+    """Prints the table (a suite below TARGET tx/s marked SLOW); whether every suite passed.
+    A benchmark, not a timed test: the machine's load moves the figures."""
     print(
         f"\n{'suite':44} {'examples':>8} {'txs':>6} {'run s':>7} {'tx/s':>6} {'rpc/tx':>6} "
         f"{'test s':>7}"
@@ -87,7 +88,7 @@ def report(rows: list[dict], wall: float) -> bool:
         rate = txs / seconds if seconds else 0.0
         per_tx = row["rpc_calls"] / txs if txs else float("nan")
         flags = ("" if row["passed"] else "  FAILED") + ("" if rate >= TARGET else "  SLOW")
-        ok &= row["passed"] and rate >= TARGET
+        ok &= row["passed"]
         print(
             f"{row['suite']:44} {row['examples']:8d} {txs:6d} {seconds:7.1f} {rate:6.1f} "
             f"{per_tx:6.1f} {row['seconds']:7.1f}{flags}"
