@@ -9,7 +9,7 @@ timestamp to it, so a dry run (`eth_call` on the pending block) sees what the ne
 will see; `_send` asserts the transaction ran at `now` and moves `head`.
 
 Speed: everything the machine does between a snapshot and its restore goes straight to the
-node over JSON-RPC (the harness's own HTTP session), not through ape, which spends about ten
+node over JSON-RPC (`JsonRpc`, one keep-alive connection), not through ape, which spends ten
 calls per transaction on fees, nonces, the chain id, automine, a receipt and a trace. `_send`
 is one `eth_sendTransactionSync` from the sender (the test accounts and impersonated accounts
 are unlocked in the node, which signs and numbers the transaction itself, so nothing ape or
@@ -18,7 +18,9 @@ impersonated for the example), with a fixed gas limit (the block's, as ape gives
 a local network) and a fixed fee, and it returns the receipt: `Mined`, whose logs are decoded
 only when a rule asks (`events`, `decode_logs`), exactly as ape decodes them. Snapshots and
 restores stay with ape's chain manager (once per example), so ape's own isolation between
-tests is untouched.
+tests is untouched. Reads repeated on an unchanged chain are answered from the last answer
+(see `JsonRpc`). Code under test that sends through ape's contract objects (the SDK) gets
+`sender(account)` as its sender: ape builds the call, the machine sends it.
 
 Hypothesis cannot pass fixtures to a machine: the test function sets the class attributes
 (`chain`, `error_data`, the contracts) before it runs the machine, or calls `bind`.
