@@ -11,7 +11,7 @@ SOLIDITY := 'contracts/**/*.sol' 'interfaces/**/*.sol'
 # anvil (from npm) and the venv's tools first on PATH, for ape-foundry and the scripts.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup deps test test-deep demo gas gas-trace slither lint format clean
+.PHONY: setup deps test test-deep bench-properties demo gas gas-trace slither lint format clean
 
 setup: $(STAMPS)/python $(STAMPS)/node solc deps
 
@@ -43,6 +43,12 @@ test: setup
 # The stateful suites with many more examples (run on demand, not in CI).
 test-deep: setup
 	HYPOTHESIS_PROFILE=deep $(BIN)/ape test --network $(NETWORK) -p no:cacheprovider -k properties
+
+# Every stateful suite once (the CI profile unless HYPOTHESIS_PROFILE says otherwise): per suite
+# the transactions mined, the wall time of its run, transactions per second, RPC calls per
+# transaction; a suite below 60 per second is marked SLOW. Fails only if a suite fails.
+bench-properties: setup
+	$(BIN)/python -m openotc.devtools.bench_properties
 
 demo: setup
 	$(BIN)/ape run demo --network $(NETWORK) -v WARNING

@@ -36,7 +36,6 @@ class CourtChain(ChainMachine):
 
     def __init__(self):
         super().__init__()
-        self.chain_id = self.chain.chain_id
         self.params = self.court_params  # in force now; a dispute keeps its own
         self.lookahead = self.params.randomness_lookahead
         self.window = self.params.randomness_window
@@ -44,14 +43,14 @@ class CourtChain(ChainMachine):
 
         # The clock counts blocks too (the randomness window): `head_ts` and `head_no` are the
         # last block's, `next_ts` the next transaction's (later than `head_ts + 1` after a jump).
-        head = self.chain.blocks.head
-        self.head_ts, self.head_no = head.timestamp, head.number
+        head = self._rpc("eth_getBlockByNumber", ["latest", False])
+        self.head_ts, self.head_no = int(head["timestamp"], 16), int(head["number"], 16)
         self.next_ts = self.head_ts + 1
 
         # The court as the test function left it: jurors staked, no dispute.
         read = self._read()
         assert read["params"] == self.params.as_tuple()
-        assert self.court.disputeCount() == 0
+        assert self._uint(self.court.disputeCount) == 0
         assert read["pending"] == 0
         self.jurors = [JurorModel(account) for account in self.juror_accounts]
         self.by_address = {j.address: j for j in self.jurors}
@@ -94,6 +93,7 @@ class CourtChain(ChainMachine):
             event("time jump")
 
     def _mined(self, tx) -> None:
+        super()._mined(tx)
         self.head_ts, self.head_no = tx.timestamp, tx.block_number
         self.next_ts, self.pinned = self.head_ts + 1, None
         juror = self.by_address.get(tx.sender)
@@ -102,17 +102,17 @@ class CourtChain(ChainMachine):
 
     def _mine(self, blocks: int) -> None:
         start = self._pin()
-        self.chain.mine(blocks)
-        head = self.chain.blocks.head
-        assert head.timestamp == start + blocks - 1  # one second per block
-        self.head_ts, self.head_no = head.timestamp, head.number
+        self._rpc("anvil_mine", [hex(blocks)])
+        head = self._rpc("eth_getBlockByNumber", ["latest", False])
+        self.head_ts, self.head_no = int(head["timestamp"], 16), int(head["number"], 16)
+        assert self.head_ts == start + blocks - 1  # one second per block
         self.next_ts, self.pinned = self.head_ts + 1, None
 
     def _call(self, method, *args) -> bytes:
         """A view's return data on the pending block (at `now`)."""
         self._pin()
         request = {"to": str(method.contract.address), "data": to_hex(method.encode_input(*args))}
-        return bytes(self.w3.eth.call(request, "pending"))
+        return bytes(HexBytes(self._rpc("eth_call", [request, "pending"])))
 
     def _err(self, error, **inputs) -> HexBytes:
         return self.error_data(error, **inputs)

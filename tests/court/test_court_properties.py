@@ -59,7 +59,7 @@ from eth_utils import keccak, to_checksum_address, to_hex
 from hexbytes import HexBytes
 from hypothesis import event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import invariant, precondition, rule
 
 from openotc import court as sdk
 from openotc.court import Period
@@ -333,12 +333,12 @@ class CourtMachine(CourtChain):
         then returns; the court's draw runs unchanged."""
         slot = keccak(encode(["uint256", "uint256"], [ticket, 0]))
         packed = (value << 64) | target
-        self.w3.provider.make_request(
+        self._rpc(
             "anvil_setStorageAt",
             [self.randomness.address, to_hex(slot), to_hex(packed.to_bytes(32, "big"))],
         )
-        assert self.randomness.valueOf(ticket) == value
-        assert self.randomness.targetBlock(ticket) == target
+        assert self._uint(self.randomness.valueOf, ticket) == value
+        assert self._uint(self.randomness.targetBlock, ticket) == target
 
     def _draw(self, d: DisputeModel, timing: str, value: int) -> None:
         """Anyone draws a pending round: in the randomness window, before it, or after it
@@ -346,7 +346,7 @@ class CourtMachine(CourtChain):
         r, index = d.current, len(d.rounds) - 1
         c = self.court
         target = r.request_block + self.lookahead
-        assert self.randomness.targetBlock(r.ticket) == target
+        assert self._uint(self.randomness.targetBlock, r.ticket) == target
         stale = r.request_block <= self.stale_before
 
         if timing == "early" and not stale and self.head_no + 1 < target:
@@ -381,7 +381,7 @@ class CourtMachine(CourtChain):
         assert weights == requested, "the tree changed after the ticket was requested"
         self._fix_random_value(r.ticket, target, value)
         tx = self._send(c.draw, d.id, sender=self.stranger)
-        assert self.randomness.valueOf(r.ticket) == value
+        assert self._uint(self.randomness.valueOf, r.ticket) == value
         expected = []
         for seat in range(r.seats):
             seed = keccak(encode(["uint256"] * 4, [value, d.id, index, seat]))
@@ -506,7 +506,7 @@ class CourtMachine(CourtChain):
                 assert (committed["juror"], committed["seats"]) == (address, ballot.seats)
             event("split vote committed")
         else:
-            juror = sdk.Juror(c, sender, self.salts, self.chain_id)
+            juror = sdk.Juror(c, self.sender(sender), self.salts, self.chain_id)
             self._pin()
             tx = juror.commit(d.id, choice)
             self._mined(tx)
@@ -552,7 +552,7 @@ class CourtMachine(CourtChain):
             return
 
         if ballot.salt is None:  # sealed by the SDK, for all the juror's seats
-            juror = sdk.Juror(c, account, self.salts, self.chain_id)
+            juror = sdk.Juror(c, self.sender(account), self.salts, self.chain_id)
             self._pin()
             tx = juror.reveal(d.id)
             self._mined(tx)
@@ -754,11 +754,12 @@ class CourtMachine(CourtChain):
         c = self.court
         if mode == "sdk" and not self.frozen():
             start = self._pin()
-            receipts = sdk.settle_dispute(c, d.id, self.stranger)
+            receipts = sdk.settle_dispute(c, d.id, self.sender(self.stranger))
             # One second per block (see the test function): the chain's clock stays the
             # model's, whatever the wall clock did meanwhile.
             assert [tx.timestamp for tx in receipts] == list(range(start, start + len(receipts)))
-            self._mined(receipts[-1])
+            for tx in receipts:
+                self._mined(tx)
             ruling = d.ruling
             for tx in receipts:
                 logs = self._logs(tx, c.SeatSettled)
@@ -819,7 +820,8 @@ class CourtMachine(CourtChain):
             error = self._err(c.CourtNothingToWithdraw, account=j.address)
             self._refused(error, c.withdrawRewards, sender=j.account)
             return
-        tokens_before, eth_before = self.token.balanceOf(j.account), j.account.balance
+        tokens_before = self._uint(self.token.balanceOf, j.address)
+        eth_before = self._balance(j.address)
         tx = self._send(c.withdrawRewards, sender=j.account)
         assert self._one(tx, c.RewardsWithdrawn) == {
             "juror": j.address,
@@ -827,8 +829,8 @@ class CourtMachine(CourtChain):
             "eth": j.reward_eth,
         }
         # Invariant 4 counts what the juror actually received.
-        self.paid_tokens += self.token.balanceOf(j.account) - tokens_before
-        self.paid_eth += j.account.balance - eth_before + tx.total_fees_paid
+        self.paid_tokens += self._uint(self.token.balanceOf, j.address) - tokens_before
+        self.paid_eth += self._balance(j.address) - eth_before + tx.total_fees_paid
         self.totals["rewardTokensOwed"] -= j.reward_tokens
         self.totals["rewardEthOwed"] -= j.reward_eth
         j.tokens += j.reward_tokens
@@ -848,16 +850,16 @@ class CourtMachine(CourtChain):
             error = self._err(c.CourtNothingToWithdraw, account=self.treasury)
             self._refused(error, c.sweepResidual, sender=self.stranger)
             return
-        tokens_before = self.token.balanceOf(self.treasury)
-        eth_before = self.chain.provider.get_balance(self.treasury)
+        tokens_before = self._uint(self.token.balanceOf, self.treasury)
+        eth_before = self._balance(self.treasury)
         tx = self._send(c.sweepResidual, sender=self.stranger)
         assert self._one(tx, c.ResidualSwept) == {
             "treasury": self.treasury,
             "tokens": tokens,
             "eth": eth,
         }
-        self.paid_tokens += self.token.balanceOf(self.treasury) - tokens_before
-        self.paid_eth += self.chain.provider.get_balance(self.treasury) - eth_before
+        self.paid_tokens += self._uint(self.token.balanceOf, self.treasury) - tokens_before
+        self.paid_eth += self._balance(self.treasury) - eth_before
         self.treasury_tokens += tokens
         self.treasury_eth += eth
         self.totals["residualTokens"] = self.totals["residualEth"] = 0
@@ -1191,13 +1193,12 @@ def test_court_state_machine(
     provider.make_request("anvil_setBlockTimestampInterval", [1])
     try:
         profile = settings.default
-        run_state_machine_as_test(
-            CourtMachine,
-            settings=settings(
+        CourtMachine.run(
+            settings(
                 profile,
                 max_examples=profile.max_examples,
                 stateful_step_count=max(profile.stateful_step_count, STEPS),
-            ),
+            )
         )
     finally:
         provider.make_request("anvil_removeBlockTimestampInterval", [])

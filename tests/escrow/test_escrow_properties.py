@@ -54,7 +54,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from openotc import escrow as sdk
@@ -161,7 +160,30 @@ class EscrowMachine(ChainMachine):
     def __init__(self):
         super().__init__()
         self.traders = self.makers + self.takers
-        self.units = {t.address: 10 ** t.decimals() for t in self.tokens}
+        e = self.escrow.address
+        start = [(("decimals", t.address), t.address, call_data("decimals()")) for t in self.tokens]
+        start += [
+            (("minNonce", m.address), e, call_data("minNonce(address)", m.address))
+            for m in self.makers
+        ]
+        start += [
+            (("fees", t.address), e, call_data("accruedFees(address)", t.address))
+            for t in self.tokens
+        ]
+        start += [
+            (("feeBps",), e, call_data("feeBps()")),
+            (("paused",), e, call_data("paused()")),
+            (("policyId",), e, call_data("policyId()")),
+            (("disputeCount",), self.arbitrator.address, call_data("disputeCount()")),
+        ]
+        read = {
+            key: int(result, 16)
+            for key, result in self._batch(
+                [(key, *self.eth_call(to, data)) for key, to, data in start]
+            ).items()
+        }
+
+        self.units = {t.address: 10 ** read[("decimals", t.address)] for t in self.tokens}
         self.blacklist_token = self.tokens[-1]
         self.blacklisted: set[str] = set()  # of the blacklist token
         self.book = sdk.TradeBook(self.escrow)
@@ -169,17 +191,17 @@ class EscrowMachine(ChainMachine):
 
         self.turn = 0  # calls of `_rotated`
         self.probed: set[tuple[bytes, int]] = set()  # (trade id or offer hash, deadline)
-        self.fee_bps = self.escrow.feeBps()
-        self.paused = self.escrow.paused()
-        self.min_nonce = {m.address: self.escrow.minNonce(m) for m in self.makers}
-        self.next_dispute = self.arbitrator.disputeCount()
-        self.policy_id = self.escrow.policyId()
+        self.fee_bps = read[("feeBps",)]
+        self.paused = bool(read[("paused",)])
+        self.min_nonce = {m.address: read[("minNonce", m.address)] for m in self.makers}
+        self.next_dispute = read[("disputeCount",)]
+        self.policy_id = read[("policyId",)]
 
         self.offers: dict[bytes, OfferModel] = {}
         self.trades: dict[bytes, TradeModel] = {}
         self.disputes: dict[int, TradeModel] = {}
         self.ruled: set[int] = set()  # disputes the arbitrator ruled
-        self.fees = {t.address: self.escrow.accruedFees(t) for t in self.tokens}
+        self.fees = {t.address: read[("fees", t.address)] for t in self.tokens}
         # Payments credited to a recipient that could not receive them (token zero: ETH).
         # None before the machine starts: the first invariant check reads them.
         assets = [t.address for t in self.tokens] + [ZERO_ADDRESS]
@@ -195,7 +217,8 @@ class EscrowMachine(ChainMachine):
         self.balances = {key: int(result, 16) for key, result in self._batch(balance_reads).items()}
         ether = [a.address for a in (*self.traders, self.ruler)]
         ether += [self.arbitrator.address, self.escrow.address]
-        self.eth = {a: self.chain.provider.get_balance(a) for a in ether}
+        eth_reads = [(a, "eth_getBalance", [a, "latest"]) for a in ether]
+        self.eth = {a: int(result, 16) for a, result in self._batch(eth_reads).items()}
         assert self.eth[self.escrow.address] == 0
         for t, fees in self.fees.items():  # no trade open before the machine starts
             assert self.balances[(t, self.escrow.address)] == fees
@@ -432,9 +455,9 @@ class EscrowMachine(ChainMachine):
             side=side,
             nonce=nonce,
         )
-        digest = sdk.offer_hash(offer, self.escrow.address, self.chain.chain_id)
-        assert self.escrow.hashOffer(offer.as_tuple()) == digest
-        signature = sdk.sign_offer(offer, self.escrow.address, self.chain.chain_id, maker)
+        digest = sdk.offer_hash(offer, self.escrow.address, self.chain_id)
+        assert self._view(self.escrow.hashOffer, offer.as_tuple()) == digest
+        signature = sdk.sign_offer(offer, self.escrow.address, self.chain_id, maker)
         self.offers.setdefault(digest, OfferModel(offer, signature, digest))
 
         if publish:
@@ -489,7 +512,7 @@ class EscrowMachine(ChainMachine):
         signature = om.signature
         if not genuine:  # signed by someone else than the maker
             forger = self.takers[0] if self.takers[0].address != o.maker else self.takers[1]
-            signature = sdk.sign_offer(o, self.escrow.address, self.chain.chain_id, forger)
+            signature = sdk.sign_offer(o, self.escrow.address, self.chain_id, forger)
         args = (o.as_tuple(), signature, amount)
 
         if (error := self._take_error(om, amount, taker, genuine)) is not None:
@@ -1116,8 +1139,7 @@ class EscrowMachine(ChainMachine):
             if target - offset in all_deadlines:
                 event(f"time: next transaction {name} a deadline")
         if target > now:
-            self.chain.mine(timestamp=target - 1)
-            self.head, self.pinned = target - 1, None
+            self._mine_at(target - 1)
 
     # ------------------------------------------------------------ invariants
 
@@ -1316,11 +1338,10 @@ def test_escrow_state_machine(
 
     # Every step is a real transaction plus one batched read: half the profile's examples.
     profile = settings.default
-    run_state_machine_as_test(
-        EscrowMachine,
-        settings=settings(
+    EscrowMachine.run(
+        settings(
             profile,
             max_examples=max(profile.max_examples // 2, 1),
             stateful_step_count=max(profile.stateful_step_count, STEPS),
-        ),
+        )
     )

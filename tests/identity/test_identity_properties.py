@@ -8,12 +8,11 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from openotc.identity import Attestation, digest, sign
 from openotc.units import DAY
-from tests.utils.stateful import ChainMachine
+from tests.utils.stateful import ChainMachine, call_data
 
 addresses = st.binary(min_size=20, max_size=20).map(to_checksum_address)
 attestations = st.builds(
@@ -43,9 +42,8 @@ class IdentityMachine(ChainMachine):
     subject's current attestation (issuer, level, expiresAt), every (issuer, subject) nonce and
     which issuers are approved; a level counts while its issuer is approved and now < expiresAt.
 
-    Rules only pick callers the model says may act: every refusal has its unit test, and a
-    refused transaction is slow under ape (it traces the revert). Fixtures arrive as class
-    attributes, set by the pytest test below."""
+    Rules only pick callers the model says may act: every refusal has its unit test. Fixtures
+    arrive as class attributes, set by the pytest test below."""
 
     identity = chain = governance = guardian = submitter = None
     issuers: tuple = ()
@@ -77,12 +75,6 @@ class IdentityMachine(ChainMachine):
 
     # -------------------------------------------------------- chain helpers
 
-    def pin_next_block(self):
-        """The next transaction's block timestamp, fixed so the model knows it."""
-        now = self.chain.blocks.head.timestamp + 1
-        self.chain.pending_timestamp = now
-        return now
-
     def live_expiries(self, head):
         """Stored expiries at least two seconds ahead: a block may still land before them."""
         return sorted({c[2] for c in self.current.values() if c and c[2] > head + 1})
@@ -102,19 +94,20 @@ class IdentityMachine(ChainMachine):
         approved = [i for i in self.issuers if self.approved[i.address]]
         issuer = data.draw(st.sampled_from(approved), label="issuer")
         key = (issuer.address, subject.address)
-        now = self.pin_next_block()
+        now = self._pin()
         attestation = Attestation(
             subject.address, issuer.address, level, keccak(did), now + ttl, self.nonces[key]
         )
-        signature = sign(attestation, self.identity.address, self.chain.chain_id, issuer)
+        signature = sign(attestation, self.identity.address, self.chain_id, issuer)
 
-        tx = self.identity.attest(attestation.as_tuple(), signature, sender=self.submitter)
+        attest = self.identity.attest
+        tx = self._send(attest, attestation.as_tuple(), signature, sender=self.submitter)
         assert [(e.subject, e.issuer, e.level, e.didHash, e.expiresAt) for e in tx.events] == [
             (subject.address, issuer.address, level, keccak(did), now + ttl)
         ]
         self.nonces[key] += 1
         self.current[subject.address] = (issuer.address, level, now + ttl)
-        assert self.identity.nonceOf(*key) == self.nonces[key]
+        assert self._uint(self.identity.nonceOf, *key) == self.nonces[key]
 
     @precondition(lambda self: any(self.revokers(s) for s in self.subjects))
     @rule(data=st.data())
@@ -123,24 +116,22 @@ class IdentityMachine(ChainMachine):
         issuer = data.draw(st.sampled_from(self.revokers(subject)), label="issuer")
         current = self.current[subject.address]
         issued_current = current is not None and current[0] == issuer.address
-        self.pin_next_block()
 
-        tx = self.identity.revoke(subject, sender=issuer)
+        tx = self._send(self.identity.revoke, subject, sender=issuer)
         assert [(e.subject, e.issuer) for e in tx.events] == [(subject.address, issuer.address)]
         key = (issuer.address, subject.address)
         self.nonces[key] += 1
         if issued_current:
             self.current[subject.address] = None
-        assert self.identity.nonceOf(*key) == self.nonces[key]
+        assert self._uint(self.identity.nonceOf, *key) == self.nonces[key]
 
     @precondition(lambda self: any(self.approved.values()))
     @rule(data=st.data(), by_guardian=st.booleans())
     def remove_issuer(self, data, by_guardian):
         issuer = data.draw(st.sampled_from([i for i, ok in self.approved.items() if ok]))
         remover = self.guardian if by_guardian else self.governance
-        self.pin_next_block()
 
-        tx = self.identity.removeIssuer(issuer, sender=remover)
+        tx = self._send(self.identity.removeIssuer, issuer, sender=remover)
 
         assert [(e.issuer, e.by) for e in tx.events] == [(issuer, remover.address)]
         self.approved[issuer] = False
@@ -149,9 +140,8 @@ class IdentityMachine(ChainMachine):
     @rule(data=st.data())
     def add_issuer(self, data):
         issuer = data.draw(st.sampled_from([i for i, ok in self.approved.items() if not ok]))
-        self.pin_next_block()
 
-        tx = self.identity.addIssuer(issuer, sender=self.governance)
+        tx = self._send(self.identity.addIssuer, issuer, sender=self.governance)
 
         assert [e.issuer for e in tx.events] == [issuer]
         self.approved[issuer] = True
@@ -159,20 +149,27 @@ class IdentityMachine(ChainMachine):
     @rule(data=st.data())
     def time_passes(self, data):
         """Up to two days, or to the second before, at or after a stored expiry."""
-        head = self.chain.blocks.head.timestamp
+        head = self.head
         timestamps = st.integers(head + 1, head + 2 * DAY)
         if expiries := self.live_expiries(head):
             around_expiry = st.tuples(st.sampled_from(expiries), st.sampled_from([-1, 0, 1]))
             timestamps = st.one_of(around_expiry.map(sum), timestamps)
-        self.chain.mine(timestamp=data.draw(timestamps, label="timestamp"))
+        self._mine_at(data.draw(timestamps, label="timestamp"))
 
     # -------------------------------------------------------- invariants
 
     @invariant()
     def levels_match_the_model(self):
-        now = self.chain.blocks.head.timestamp
+        now = self.head  # of the last block, which the views read
+        identity = self.identity.address
+        reads = [
+            (s.address, *self.eth_call(identity, call_data("levelOf(address)", s.address)))
+            for s in self.subjects
+        ]
+        levels = self._batch(reads)
         for subject in self.subjects:
-            assert self.identity.levelOf(subject) == self.model_level(subject.address, now), subject
+            level = int(levels[subject.address], 16)
+            assert level == self.model_level(subject.address, now), subject
 
 
 def test_identity_state_machine(
@@ -195,8 +192,4 @@ def test_identity_state_machine(
     IdentityMachine.issuers = (issuer, second_issuer)
     IdentityMachine.subjects = (maker, taker, stranger)
 
-    # Every step is a real transaction plus three calls: half the profile's examples.
-    profile = settings.default
-    run_state_machine_as_test(
-        IdentityMachine, settings=settings(profile, max_examples=max(profile.max_examples // 2, 1))
-    )
+    IdentityMachine.run()

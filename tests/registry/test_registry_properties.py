@@ -16,12 +16,13 @@ invariants compare the chain with the model:
 Ape isolates each pytest test with one chain snapshot, but hypothesis runs many examples in a
 single test: the machine snapshots the chain when it starts and restores it in `teardown`.
 
-Every change the model predicts is a real transaction through ape, its event checked exactly;
-every refusal it predicts is checked with the shared `dry_run` (an eth_call from governance:
-the exact revert data, nothing mined), as the project's stateful suites do - the unit tests in
-test_token_registry.py send the same refusals as transactions. The invariants make some twenty
-reads after every step, so they go through `RawReads`: eth_calls encoded and decoded with
-eth_abi and sent as one JSON-RPC batch per invariant, about a tenth of the cost through ape.
+Every change the model predicts is a real transaction (the harness's `_send`), its event checked
+exactly; every refusal it predicts is checked with the harness's `_dry_run` (an eth_call from
+governance: the exact revert data, nothing mined), as the project's stateful suites do - the
+unit tests in test_token_registry.py send the same refusals as transactions. The invariants
+make some twenty reads after every step, so they go through `RawReads`: eth_calls encoded and
+decoded with eth_abi and sent as one JSON-RPC batch per invariant, about a tenth of the cost
+through ape.
 """
 
 from functools import lru_cache
@@ -36,7 +37,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from tests.utils.stateful import ChainMachine
@@ -99,9 +99,9 @@ class RawReads:
     a `Revert` with the decoded custom error; `reads.call(name, *args)` is a batch of one.
     """
 
-    def __init__(self, contract, web3):
+    def __init__(self, contract, rpc):
         self.address = contract.address
-        self.web3 = web3
+        self.rpc = rpc  # the machine's JSON-RPC connection
         self.methods = {abi.name: abi for abi in contract.contract_type.view_methods}
         self.errors = {_selector(abi): abi for abi in contract.contract_type.errors}
 
@@ -112,12 +112,18 @@ class RawReads:
         if not calls:
             return []
         abis = [self.methods[name] for name, *_ in calls]
-        requests = [
-            ("eth_call", [{"to": self.address, "data": self._calldata(abi, args)}, "latest"])
-            for abi, (_, *args) in zip(abis, calls, strict=True)
+        batch = [
+            {
+                "jsonrpc": "2.0",
+                "id": i,
+                "method": "eth_call",
+                "params": [{"to": self.address, "data": self._calldata(abi, args)}, "latest"],
+            }
+            for i, (abi, (_, *args)) in enumerate(zip(abis, calls, strict=True))
         ]
-        responses = self.web3.provider.make_batch_request(requests)
-        assert isinstance(responses, list), f"batch refused: {responses}"
+        answers = self.rpc.post(batch)
+        assert isinstance(answers, list), f"batch refused: {answers}"
+        responses = sorted(answers, key=lambda answer: answer["id"])  # answered in any order
         return [self._outcome(abi, r) for abi, r in zip(abis, responses, strict=True)]
 
     @staticmethod
@@ -144,12 +150,11 @@ class TokenRegistryMachine(ChainMachine):
     governance = None
     chain = None
     tokens = ()  # the pool: (token contract, its decimals)
-    dry_run = None  # staticmethod(fixture)
     error_data = None  # staticmethod(fixture)
-    reads = None  # RawReads of the registry
 
     def __init__(self):
         super().__init__()
+        self.reads = RawReads(self.registry, self.rpc)
         # The model: address -> entry as the registry returns it, and the listing order.
         self.entries = {}
         self.order = []
@@ -168,8 +173,9 @@ class TokenRegistryMachine(ChainMachine):
 
     def assert_refused(self, method, *args, error, **inputs):
         """Governance's transaction would revert with exactly `error(**inputs)` - checked with
-        eth_call, nothing mined (the unit tests send the same refusals as transactions)."""
-        reverted_with = self.dry_run(method, *args, sender=self.governance)
+        eth_call on the pending block, nothing mined (the unit tests send the same refusals as
+        transactions)."""
+        reverted_with = self._dry_run(method, *args, sender=self.governance)
         assert reverted_with == self.error_data(
             error, **inputs
         ), f"expected {error.abi.signature} {inputs}, got {reverted_with!r}"
@@ -219,7 +225,9 @@ class TokenRegistryMachine(ChainMachine):
             )
             return
 
-        tx = self.registry.addToken(token, name, symbol, decimals, hash_, sender=self.governance)
+        tx = self._send(
+            self.registry.addToken, token, name, symbol, decimals, hash_, sender=self.governance
+        )
 
         assert tx.events == [
             self.registry.TokenAdded(
@@ -247,7 +255,8 @@ class TokenRegistryMachine(ChainMachine):
             )
             return
 
-        tx = self.registry.updateToken(token, name, symbol, hash_, sender=self.governance)
+        update = self.registry.updateToken
+        tx = self._send(update, token, name, symbol, hash_, sender=self.governance)
 
         assert tx.events == [
             self.registry.TokenUpdated(
@@ -261,7 +270,7 @@ class TokenRegistryMachine(ChainMachine):
     def remove_listed_token(self, data):
         token, _ = data.draw(st.sampled_from(self.listed()), label="token")
 
-        tx = self.registry.removeToken(token, sender=self.governance)
+        tx = self._send(self.registry.removeToken, token, sender=self.governance)
 
         removed = self.entries.pop(token.address)
         assert tx.events == [self.registry.TokenRemoved(token=token.address, symbol=removed[2])]
@@ -326,7 +335,7 @@ class TokenRegistryMachine(ChainMachine):
 
 
 def test_token_registry__random_governance_sequences__keep_the_listing_consistent(
-    registry, governance, chain, usdc, dai, usdt, fee_token, spare_tokens, dry_run, error_data
+    registry, governance, chain, usdc, dai, usdt, fee_token, spare_tokens, error_data
 ):
     pool = [usdc, dai, usdt, fee_token, *spare_tokens[:2]]
     assert len(pool) == POOL_SIZE
@@ -334,8 +343,6 @@ def test_token_registry__random_governance_sequences__keep_the_listing_consisten
     TokenRegistryMachine.governance = governance
     TokenRegistryMachine.chain = chain
     TokenRegistryMachine.tokens = [(token, token.decimals()) for token in pool]
-    TokenRegistryMachine.dry_run = staticmethod(dry_run)
     TokenRegistryMachine.error_data = staticmethod(error_data)
-    TokenRegistryMachine.reads = RawReads(registry, chain.provider.web3)
 
-    run_state_machine_as_test(TokenRegistryMachine)
+    TokenRegistryMachine.run()

@@ -31,7 +31,7 @@ import sys
 from dataclasses import dataclass
 
 from eth_abi import encode
-from eth_utils import keccak, to_hex
+from eth_utils import keccak
 from hexbytes import HexBytes
 from hypothesis import event, settings
 from hypothesis import strategies as st
@@ -40,7 +40,6 @@ from hypothesis.stateful import (
     invariant,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 
 from openotc.units import DAY, ETHER, HOUR, USDC_UNIT, ZERO_ADDRESS
@@ -127,8 +126,9 @@ class SwapMachine(ChainMachine):
         self.unverified = True  # the chain has changed since the invariants last read it
 
         s = self.swap.address
-        self.eth = {a: self.w3.eth.get_balance(a) for a in [*self.by_address, s]}
-        self.tokens = {a: self.usdc.balanceOf(a) for a in [*self.by_address, s]}
+        read = self._read_balances()
+        self.eth = {a: read[("eth", a)] for a in [*self.by_address, s]}
+        self.tokens = {a: read[("usdc", a)] for a in [*self.by_address, s]}
         assert self.eth[s] == 0 and self.tokens[s] == 0  # a fresh contract
 
     def teardown(self):
@@ -485,8 +485,17 @@ class SwapMachine(ChainMachine):
 
     # ------------------------------------------------------------ invariants
 
-    def _call(self, to: str, data: bytes) -> int:
-        return int.from_bytes(self.w3.eth.call({"to": to, "data": to_hex(data)}), "big")
+    def _read_balances(self, swap_ids=()) -> dict:
+        """The ether and USDC of every account and of the contract, and `isOpen` of each of
+        `swap_ids`, in one batched read."""
+        reads = []
+        for address in [*self.by_address, self.swap.address]:
+            reads.append((("eth", address), "eth_getBalance", [address, "latest"]))
+            data = call_data("balanceOf(address)", address)
+            reads.append((("usdc", address), *self.eth_call(self.usdc.address, data)))
+        for swap_id in swap_ids:
+            reads.append((("open", swap_id), *self.eth_call(self.swap.address, _IS_OPEN + swap_id)))
+        return {key: int(result, 16) for key, result in self._batch(reads).items()}
 
     @invariant()
     def model_is_consistent(self):
@@ -507,13 +516,13 @@ class SwapMachine(ChainMachine):
         every account."""
         if not self.unverified:
             return
+        read = self._read_balances(self.current)
         for swap_id, lock in self.current.items():
-            is_open = self._call(self.swap.address, _IS_OPEN + swap_id) == 1
+            is_open = read[("open", swap_id)] == 1
             assert is_open == (lock.status == "open"), (swap_id.hex(), lock.status)
         for address in [*self.by_address, self.swap.address]:
-            assert self.w3.eth.get_balance(address) == self.eth[address], address
-            held = self._call(self.usdc.address, call_data("balanceOf(address)", address))
-            assert held == self.tokens[address], address
+            assert read[("eth", address)] == self.eth[address], address
+            assert read[("usdc", address)] == self.tokens[address], address
         self.unverified = False
 
     # ------------------------------------------------------------ the end of an example
@@ -563,7 +572,4 @@ def test_swap_state_machine(chain, accounts, swap, usdc, stranger, error_data, s
     SwapMachine.sign_refund = staticmethod(sign_refund)
 
     profile = settings()
-    run_state_machine_as_test(
-        SwapMachine,
-        settings=settings(profile, stateful_step_count=max(profile.stateful_step_count, STEPS)),
-    )
+    SwapMachine.run(settings(profile, stateful_step_count=max(profile.stateful_step_count, STEPS)))

@@ -8,20 +8,47 @@ Time is exact: `now` is the timestamp of the next transaction. `_pin` sets the p
 timestamp to it, so a dry run (`eth_call` on the pending block) sees what the next transaction
 will see; `_send` asserts the transaction ran at `now` and moves `head`.
 
+Speed: everything the machine does between a snapshot and its restore goes straight to the
+node over JSON-RPC (`JsonRpc`, one keep-alive connection), not through ape, which spends ten
+calls per transaction on fees, nonces, the chain id, automine, a receipt and a trace. `_send`
+is one `eth_sendTransactionSync` from the sender (the test accounts and impersonated accounts
+are unlocked in the node, which signs and numbers the transaction itself, so nothing ape or
+the node caches about nonces goes stale; an account ape generated beyond the node's own is
+impersonated for the example), with a fixed gas limit (the block's, as ape gives on
+a local network) and a fixed fee, and it returns the receipt: `Mined`, whose logs are decoded
+only when a rule asks (`events`, `decode_logs`), exactly as ape decodes them. Snapshots and
+restores stay with ape's chain manager (once per example), so ape's own isolation between
+tests is untouched. Reads repeated on an unchanged chain are answered from the last answer
+(see `JsonRpc`). Code under test that sends through ape's contract objects (the SDK) gets
+`sender(account)` as its sender: ape builds the call, the machine sends it.
+
 Hypothesis cannot pass fixtures to a machine: the test function sets the class attributes
-(`chain`, `error_data`, the contracts) before it runs the machine.
+(`chain`, `error_data`, the contracts) before it runs the machine, or calls `bind`.
 """
 
-import inspect
-from functools import cache
+from __future__ import annotations
 
-import requests
+import http.client
+import inspect
+import json
+import socket
+import time
+from collections import Counter
+from functools import cache, cached_property
+from urllib.parse import urlsplit
+
+from ape.api.address import BaseAddress
+from ape.types import ContractLogContainer
 from eth_abi import encode
-from eth_utils import keccak, to_hex
+from eth_utils import keccak, to_checksum_address, to_hex
 from hexbytes import HexBytes
-from hypothesis import event
-from hypothesis.stateful import RuleBasedStateMachine
-from web3.exceptions import ContractLogicError
+from hypothesis import event, settings
+from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
+
+# Every transaction's fee per gas (wei), as priority fee and fee cap: with the local chain's
+# base fee at 0 it is the price paid, so gas costs ether and the suites' ether books must
+# account for it.
+GAS_PRICE = 10**9
 
 
 @cache
@@ -46,19 +73,191 @@ def error_names(*contracts) -> dict[bytes, str]:
     }
 
 
+def _address(account) -> str:
+    return str(getattr(account, "address", account))
+
+
+def _int(value) -> int:
+    return value if isinstance(value, int) else int(value, 16)
+
+
+class RpcError(Exception):
+    """A JSON-RPC call the node answered with an error."""
+
+    def __init__(self, method: str, error: dict):
+        super().__init__(f"{method}: {error}")
+        self.error = error
+
+
+class JsonRpc:
+    """A keep-alive HTTP connection to the node for raw JSON-RPC (requests' per-call overhead
+    is about as large as the node's answer). Counts the calls by method, for the benchmark.
+
+    Reads repeat: invariants re-read everything after every step, and most steps change
+    nothing (a refusal is a dry run). A request made only of reads is answered from the
+    answer to the same request since the chain last changed; any other call (a transaction, a
+    pinned timestamp, a mined block, a storage write), or `changed()` for what is sent another
+    way (a transaction sent through ape), forgets every answer."""
+
+    methods: Counter = Counter()  # every call any machine of the session made
+    READS = frozenset({"eth_call", "eth_getBalance", "eth_getBlockByNumber", "eth_chainId"})
+
+    def __init__(self, endpoint: str):
+        url = urlsplit(endpoint)
+        self.host, self.port, self.path = url.hostname, url.port, url.path or "/"
+        self.connection: http.client.HTTPConnection | None = None
+        self.answers: dict[bytes, object] = {}  # request -> answer, while the chain is unchanged
+
+    def changed(self) -> None:
+        """The chain changed behind this connection's back: forget every answer."""
+        self.answers.clear()
+
+    def _connect(self) -> http.client.HTTPConnection:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        connection.connect()
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection
+
+    def post(self, payload):
+        """The node's answer to one request or a batch (a list)."""
+        calls = payload if isinstance(payload, list) else [payload]
+        body = json.dumps(payload).encode()
+        reads = all(call["method"] in self.READS for call in calls)
+        if reads and body in self.answers:
+            return self.answers[body]
+        if not reads:
+            self.answers.clear()
+        answer = self._post(calls, body)
+        if reads:
+            self.answers[body] = answer
+        return answer
+
+    def _post(self, calls: list, body: bytes):
+        JsonRpc.methods.update(call["method"] for call in calls)
+        headers = {"Content-Type": "application/json"}
+        for attempt in (1, 2):  # once more on a fresh connection if the node dropped this one
+            try:
+                if self.connection is None:
+                    self.connection = self._connect()
+                self.connection.request("POST", self.path, body, headers)
+                return json.loads(self.connection.getresponse().read())
+            except (http.client.HTTPException, ConnectionError):
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+class LogDecoder:
+    """Raw logs decoded into ape's `ContractLog`s by ape's own decoder, so they compare with
+    `contract.Event(...)` exactly as `receipt.events` and `receipt.decode_logs` do."""
+
+    def __init__(self, chain):
+        self.chain = chain
+        self.ecosystem = chain.provider.network.ecosystem
+        self.by_address: dict[str, dict[str, object]] = {}  # address -> topic -> event ABI
+
+    def _events_of(self, address: str) -> dict[str, object]:
+        key = address.lower()
+        if key not in self.by_address:
+            contract_type = self.chain.contracts.get(to_checksum_address(address))
+            events = contract_type.events if contract_type else []
+            self.by_address[key] = {to_hex(keccak(text=abi.selector)): abi for abi in events}
+        return self.by_address[key]
+
+    def decode(self, logs: list[dict], abi=None) -> ContractLogContainer:
+        """`abi` None: every log, by the ABI of the contract that emitted it (a log no known
+        contract declares fails the rule); else only the logs of the given event(s), from any
+        contract, as ape's `decode_logs(abi)`."""
+        if abi is not None:
+            abis = abi if isinstance(abi, list | tuple) else [abi]
+            abis = [getattr(a, "abi", a) for a in abis]
+            return ContractLogContainer(self.ecosystem.decode_logs(logs, *abis))
+        decoded = ContractLogContainer()
+        for log in logs:
+            event_abi = self._events_of(log["address"]).get(
+                log["topics"][0] if log["topics"] else ""
+            )
+            assert event_abi is not None, f"a log no known contract declares: {log}"
+            decoded.extend(self.ecosystem.decode_logs([log], event_abi))
+        return decoded
+
+
+class Mined:
+    """A transaction `_send` mined: its receipt as the node returned it, with the attributes of
+    ape's receipt the suites read, and its logs decoded on demand."""
+
+    def __init__(self, receipt: dict, decoder: LogDecoder):
+        self.receipt = receipt
+        self.txn_hash = receipt["transactionHash"]
+        self.sender = to_checksum_address(receipt["from"])
+        self.block_number = _int(receipt["blockNumber"])
+        self.timestamp = _int(receipt["blockTimestamp"])
+        self.gas_used = _int(receipt["gasUsed"])
+        self.gas_price = _int(receipt["effectiveGasPrice"])
+        self.logs = receipt["logs"]
+        self._decoder = decoder
+
+    @property
+    def total_fees_paid(self) -> int:
+        return self.gas_used * self.gas_price
+
+    @cached_property
+    def events(self) -> ContractLogContainer:
+        """Every log, decoded by the ABI of the contract that emitted it."""
+        return self._decoder.decode(self.logs)
+
+    def decode_logs(self, abi=None) -> ContractLogContainer:
+        """The logs of the event(s) `abi` (e.g. `escrow.TradeOpened`), from any contract."""
+        return self._decoder.decode(self.logs, abi)
+
+    def __repr__(self) -> str:
+        return f"<Mined {self.txn_hash} block {self.block_number} at {self.timestamp}>"
+
+
+class RawSender(BaseAddress):
+    """An account as ape's contract calls see a sender (`sender=`): ape builds the transaction
+    (`contract.method(*args, sender=...)` calls `sender.call(txn)`), the machine sends it."""
+
+    def __init__(self, machine, account):
+        self.machine, self.account = machine, account
+
+    @property
+    def address(self) -> str:
+        return self.account.address
+
+    def call(self, txn, **kwargs) -> Mined:
+        request = {"from": self.address, "to": str(txn.receiver), "data": to_hex(txn.data)}
+        if txn.value:
+            request["value"] = hex(txn.value)
+        return self.machine._transact(request, f"call from {self.address}")
+
+
 class ChainMachine(RuleBasedStateMachine):
     chain = None  # ape's chain manager
     error_data = None  # the `error_data` fixture: exact revert data of an error
+    # What every machine of the session did, for `make bench-properties` (tests/utils/benchmark).
+    counts = {"examples": 0, "transactions": 0, "seconds": 0.0}
 
     def __init__(self):
         super().__init__()
+        ChainMachine.counts["examples"] += 1
         # Ape isolates each pytest test, not each hypothesis example: isolate examples here.
         self.snapshot = self.chain.snapshot()
         self.w3 = self.chain.provider.web3
-        self.rpc = requests.Session()
-        self.endpoint = self.w3.provider.endpoint_uri
-        self.head = self.chain.blocks.head.timestamp  # of the last mined block
+        self.rpc = JsonRpc(self.w3.provider.endpoint_uri)
+        self.logs = LogDecoder(self.chain)
+        self.chain_id = _int(self._rpc("eth_chainId", []))
+        head = self._rpc("eth_getBlockByNumber", ["latest", False])
+        self.head = _int(head["timestamp"])  # of the last mined block
+        self.gas_limit = _int(head["gasLimit"])  # every transaction's, as ape's "max"
         self.pinned: int | None = None
+        self.impersonated: list[str] = []  # senders the node signs for only while the example runs
         self.error_names: dict[bytes, str] = {}  # for the statistics of `_refused`
 
     @classmethod
@@ -70,8 +269,67 @@ class ChainMachine(RuleBasedStateMachine):
             value = request.getfixturevalue(name)
             setattr(cls, name, staticmethod(value) if inspect.isfunction(value) else value)
 
+    @classmethod
+    def run(cls, run_settings: settings | None = None) -> None:
+        """Runs the machine's examples (`run_settings`, else the loaded hypothesis profile);
+        the wall time of the whole run, every example from its snapshot to its restore, goes
+        to `counts`."""
+        start = time.perf_counter()
+        try:
+            run_state_machine_as_test(cls, settings=run_settings or settings())
+        finally:
+            ChainMachine.counts["seconds"] += time.perf_counter() - start
+
     def teardown(self):
+        for address in self.impersonated:
+            self._rpc("anvil_stopImpersonatingAccount", [address])
+        self.rpc.close()
         self.chain.restore(self.snapshot)
+
+    # ------------------------------------------------------------ JSON-RPC
+
+    def _rpc(self, method: str, params: list):
+        """One raw JSON-RPC call; its result, or `RpcError`."""
+        request = {"jsonrpc": "2.0", "id": 0, "method": method, "params": params}
+        answer = self.rpc.post(request)
+        if "error" in answer:
+            raise RpcError(method, answer["error"])
+        return answer["result"]
+
+    def _batch(self, calls: list[tuple]) -> dict:
+        """`calls` are (key, JSON-RPC method, params); returns key -> raw result, all read in
+        one raw JSON-RPC batch (web3's batching costs more in Python than the node spends
+        answering). The node answers a batch's calls in no set order: batch reads only."""
+        batch = [
+            {"jsonrpc": "2.0", "id": i, "method": method, "params": params}
+            for i, (_, method, params) in enumerate(calls)
+        ]
+        answers = self.rpc.post(batch)
+        assert all("error" not in answer for answer in answers), answers
+        results = {answer["id"]: answer["result"] for answer in answers}
+        return {key: results[i] for i, (key, _, _) in enumerate(calls)}
+
+    @staticmethod
+    def eth_call(to: str, data: bytes) -> tuple[str, list]:
+        """The JSON-RPC method and params of a view call on the latest block."""
+        return "eth_call", [{"to": to, "data": to_hex(data)}, "latest"]
+
+    def _raw_call(self, to, data: bytes) -> bytes:
+        """A view's return data on the latest block (`to`: an address or a contract)."""
+        return bytes(HexBytes(self._rpc(*self.eth_call(_address(to), data))))
+
+    def _view(self, method, *args) -> bytes:
+        """The raw return data of a contract's view (`self._view(token.balanceOf, holder)`),
+        its arguments encoded by ape, on the latest block."""
+        return self._raw_call(method.contract.address, method.encode_input(*args))
+
+    def _uint(self, method, *args) -> int:
+        """A view's result as an unsigned integer (`self._uint(token.balanceOf, holder)`)."""
+        return int.from_bytes(self._view(method, *args), "big")
+
+    def _balance(self, account) -> int:
+        """Ether of `account` (an address or anything with one) on the latest block."""
+        return _int(self._rpc("eth_getBalance", [_address(account), "latest"]))
 
     # ------------------------------------------------------------ time
 
@@ -80,40 +338,96 @@ class ChainMachine(RuleBasedStateMachine):
         """The timestamp of the next transaction (and of every dry run)."""
         return self.head + 1
 
+    def _set_next_timestamp(self, timestamp: int) -> None:
+        self._rpc("evm_setNextBlockTimestamp", [timestamp])
+
     def _pin(self) -> int:
         if self.pinned != self.now:
-            self.chain.pending_timestamp = self.now
+            self._set_next_timestamp(self.now)
             self.pinned = self.now
         return self.now
 
+    def _mine_at(self, timestamp: int) -> None:
+        """Mines an empty block at `timestamp` (a time jump): the next transaction runs a
+        second later."""
+        self._set_next_timestamp(timestamp)
+        self._rpc("anvil_mine", ["0x1"])
+        head = self._rpc("eth_getBlockByNumber", ["latest", False])
+        assert _int(head["timestamp"]) == timestamp
+        self.head, self.pinned = timestamp, None
+
     def _mined(self, tx) -> None:
-        """Called with every transaction `_send` mined."""
+        """Called with every transaction the machine mined (by `_send`, or a receipt of ape's
+        from an SDK call the rule made)."""
+        ChainMachine.counts["transactions"] += 1
+        self.rpc.changed()
         self.head, self.pinned = tx.timestamp, None
 
     # ------------------------------------------------------------ transactions and dry runs
 
-    def _send(self, method, *args, sender, value=0):
+    def _request(self, method, args, sender, value) -> dict:
+        request = {
+            "from": _address(sender),
+            "to": str(method.contract.address),
+            "data": to_hex(method.encode_input(*args)),
+        }
+        if value:
+            request["value"] = hex(value)
+        return request
+
+    def _send(self, method, *args, sender, value=0) -> Mined:
+        """Sends the call as a transaction from `sender` at `now`; it must succeed."""
         now = self._pin()
-        kwargs = {"sender": sender, "value": value} if value else {"sender": sender}
-        tx = method(*args, **kwargs)
-        assert tx.timestamp == now
+        tx = self._transact(self._request(method, args, sender, value), method.abis[0].name)
+        assert tx.timestamp == now, (tx.timestamp, now)
         self._mined(tx)
         event(f"sent {method.abis[0].name}")
         return tx
 
+    def sender(self, account) -> RawSender:
+        """`account` as the sender of an ape contract call made by code under test (the SDK):
+        `court.commit(..., sender=machine.sender(juror))` builds the call through ape as
+        always and sends it as `_send` does, at the next block's time; the rule pins the time
+        and hands the receipt to `_mined`, as for a receipt of ape's."""
+        return RawSender(self, account)
+
+    def _transact(self, request: dict, name: str) -> Mined:
+        request |= {
+            "gas": hex(self.gas_limit),
+            "maxFeePerGas": hex(GAS_PRICE),
+            "maxPriorityFeePerGas": hex(GAS_PRICE),
+        }
+        try:
+            receipt = self._rpc("eth_sendTransactionSync", [request])
+        except RpcError as err:  # an account ape generated: the node holds no key for it
+            if "No Signer available" not in str(err.error.get("message")):
+                raise
+            self._rpc("anvil_impersonateAccount", [request["from"]])
+            self.impersonated.append(request["from"])
+            receipt = self._rpc("eth_sendTransactionSync", [request])
+        if _int(receipt["status"]) != 1:
+            raise AssertionError(f"{name} reverted: {self._revert_of(receipt)}")
+        return Mined(receipt, self.logs)
+
+    def _revert_of(self, receipt: dict) -> str:
+        """What a failed transaction reverted with (its error's name when known)."""
+        trace = self._rpc(
+            "debug_traceTransaction", [receipt["transactionHash"], {"tracer": "callTracer"}]
+        )
+        output = HexBytes(trace.get("output") or b"")
+        name = self.error_names.get(bytes(output[:4]), "")
+        return f"{name} {output.hex()} ({trace.get('error')})"
+
     def _dry_run(self, method, *args, sender, value=0) -> HexBytes | None:
         """Revert data of the call on the pending block (at `now`), or None if it succeeds."""
         self._pin()
-        request = {
-            "from": str(getattr(sender, "address", sender)),
-            "to": str(method.contract.address),
-            "data": to_hex(method.encode_input(*args)),
-            "value": value,
-        }
         try:
-            self.w3.eth.call(request, "pending")
-        except ContractLogicError as err:
-            return HexBytes(err.data or b"")
+            self._rpc("eth_call", [self._request(method, args, sender, value), "pending"])
+        except RpcError as err:
+            error = err.error
+            if "data" not in error and "revert" not in str(error.get("message", "")):
+                raise
+            return HexBytes(error.get("data") or b"")
         return None
 
     def _refused(self, expected: HexBytes, method, *args, sender, value=0) -> None:
@@ -124,23 +438,3 @@ class ChainMachine(RuleBasedStateMachine):
         assert actual == expected, f"{name}: expected {expected.hex()}, got {actual.hex()}"
         error = self.error_names.get(bytes(expected[:4]))
         event(f"refused {name}: {error}" if error else f"refused {name}")
-
-    # ------------------------------------------------------------ reading the chain
-
-    def _batch(self, calls: list[tuple]) -> dict:
-        """`calls` are (key, JSON-RPC method, params); returns key -> raw result, all read in
-        one raw JSON-RPC batch (web3's batching costs more in Python than the node spends
-        answering)."""
-        batch = [
-            {"jsonrpc": "2.0", "id": i, "method": method, "params": params}
-            for i, (_, method, params) in enumerate(calls)
-        ]
-        answers = self.rpc.post(self.endpoint, json=batch, timeout=60).json()
-        assert all("error" not in answer for answer in answers), answers
-        results = {answer["id"]: answer["result"] for answer in answers}
-        return {key: results[i] for i, (key, _, _) in enumerate(calls)}
-
-    @staticmethod
-    def eth_call(to: str, data: bytes) -> tuple[str, list]:
-        """The JSON-RPC method and params of a view call on the latest block."""
-        return "eth_call", [{"to": to, "data": to_hex(data)}, "latest"]
