@@ -249,6 +249,7 @@ def generate(slither, target: Target) -> list[dict]:
         (f.source_mapping.start, f.source_mapping.start + f.source_mapping.length, f.name)
         for f in contract.functions_and_modifiers_declared
     ]
+    text = slither.source_code[path].encode()
     mutants: list[dict] = []
     seen: dict[str, int] = {}
     for cls in classes:
@@ -259,6 +260,11 @@ def generate(slither, target: Target) -> list[dict]:
             print(f"{target.name}: mutator {cls.NAME} failed ({error!r}); skipped")
             continue
         for patch in sorted(patches, key=lambda p: p["start"]):
+            if not _aligned(text, patch):
+                print(
+                    f"{target.name}: {cls.NAME} patch at line {patch['line_number']} does not match"
+                )
+                continue
             where = next((n for s, e, n in functions if s <= patch["start"] < e), "?")
             change = f"{patch['old_string']!r} -> {patch['new_string']!r}"
             key = f"{target.name}.{where} {cls.NAME}: {change}"
@@ -277,6 +283,24 @@ def generate(slither, target: Target) -> list[dict]:
                 }
             )
     return mutants
+
+
+def _aligned(text: bytes, patch: dict) -> bool:
+    """Whether the patch replaces exactly its old string, after a repair. In slither 0.11.6,
+    FHR (function header replacement) gives the whole function as old and new string but ends
+    the range at the function's `{`, and ROR (relational operator replacement) gives the whole
+    statement (`return a == b`) but the range of the comparison alone; applied as they are,
+    both paste text twice. The range is moved to where the old string stands around it, as
+    the strings intend."""
+    old = patch["old_string"].encode()
+    start, end = patch["start"], patch["end"]
+    if text[start:end] == old:
+        return True
+    at = text.rfind(old, max(0, end - len(old)), start + len(old))
+    if at == -1 or at > start or at + len(old) < end:
+        return False
+    patch["start"], patch["end"] = at, at + len(old)
+    return True
 
 
 # ---------------------------------------------------------------- compiling and testing
@@ -464,7 +488,8 @@ def campaign(names: list[str], retest: bool, limit: int | None) -> int:
                 }
             mutants = generate(slither, target)
             entry["generated"] = len(mutants)
-            done = entry["mutants"]
+            keys = {m["key"] for m in mutants}
+            done = entry["mutants"] = {k: v for k, v in entry["mutants"].items() if k in keys}
             todo = [
                 m
                 for m in mutants

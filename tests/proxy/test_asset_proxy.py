@@ -3,6 +3,7 @@ authorized contracts move tokens that users approved to the proxy."""
 
 import pytest
 
+from openotc.governance import Proposal
 from openotc.units import USDC_UNIT, ZERO_ADDRESS
 from tests.utils.fixtures import roles
 
@@ -128,6 +129,24 @@ def test_revoke__by_governor__counts_as_guardian(proxy, authorized_caller, gover
     tx = proxy.revoke(authorized_caller, sender=accounts[governor.address])
 
     assert tx.events == [proxy.Revoked(target=authorized_caller.address, by=governor.address)]
+    assert not proxy.isAuthorized(authorized_caller)
+
+
+def test_revoke__in_a_passed_proposal__names_the_timelock_not_the_executor(
+    proxy, authorized_caller, proposals, treasury, timelock
+):
+    """`by` is the account that called `revoke` - the timelock - not the one that sent the
+    transaction: whoever executes a passed proposal only relays the timelock's call."""
+    proposal = Proposal("revoke a caller").call(proxy, "revoke", authorized_caller)
+    proposals.propose_and_pass(proposal, treasury, [treasury])
+    proposals.queue(proposal, treasury)
+    proposals.advance_to(proposals.governor.proposalEta(proposals.proposal_id(proposal)))
+
+    tx = proposals.execute(proposal, treasury)
+
+    assert [(e.target, e.by) for e in tx.decode_logs(proxy.Revoked)] == [
+        (authorized_caller.address, timelock.address)
+    ]
     assert not proxy.isAuthorized(authorized_caller)
 
 
