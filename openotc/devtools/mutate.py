@@ -1,12 +1,20 @@
 """`make mutate`: mutation testing of OpenOTC's contracts with slither's mutators.
 
 For every target contract, slither-analyzer's mutators (the generators behind
-`slither-mutate`: RR, CR, AOR, ROR, ...) propose mutants of the contract's own source file.
-Each mutant is applied to the source, compile-checked through the project's solc shim with a
+`slither-mutate`: RR, CR, AOR, ROR, ...) propose mutants of the contract's own source file;
+every mutant is tried (slither-mutate's default skips tweaks on lines whose revert or comment
+mutant survived; here nothing is skipped). Two of slither 0.11.6's generators give ranges that
+do not match their strings (FHR, ROR); those ranges are repaired (see `_aligned`).
+
+Each mutant is applied to the source and type-checked through the project's solc shim with a
 standard-JSON input (the shim accepts nothing else, so slither-mutate's own crytic-compile
-check cannot run here), then the subsystem's test selection runs against it with
-`ape test -x` (the first failing test kills it); the source is restored afterwards, also after
-an interruption. A mutant is:
+check cannot run here); then the file and every file that imports it are compiled by force
+with `ape compile -f` (ape recompiles a changed file, not its importers, and would test a base
+contract's mutant against stale bytecode), and the subsystem's test selection runs against it
+with `ape test -x` under `nice -n 19` (the first failing test kills it, property suites run
+last, hypothesis profile `ci` unless HYPOTHESIS_PROFILE says otherwise). The source is
+restored afterwards, also after an interruption (a copy is kept under crytic-export/mutate/
+until then), and the importers are compiled again from it at the end. A mutant is:
 
 - `killed`: a test failed (or the run exceeded its time-out);
 - `survived`: every test passed;
@@ -17,9 +25,10 @@ Survivors are either killed by a new test or recorded as equivalent, with a reas
 compiling - equivalent).
 
 Libraries and abstract bases are part of the deployables that use them: each is mutated once,
-as a target of its own, and its mutants run against the test selections of the deployables
-that use it (the first selection that kills a mutant ends its run). A deployable's combined
-rate counts its own mutants and those of every library and base it uses.
+as a target of its own, and its mutants run in one `ape test` run against the suites of the
+deployables that use it (for `Governed`, the foundation's: registry, proxy, identity, token).
+A deployable's combined rate counts its own mutants and those of every library and base it
+is part of.
 
 Results are appended per mutant to `audits/mutation.json` (with the commit each was measured
 on), so an interrupted run continues where it stopped; when a contract's source changes, its
@@ -81,6 +90,12 @@ class Target:
     tests: tuple[str, ...]
     # Deployables this library or base is part of (empty for a deployable).
     part_of: tuple[str, ...] = ()
+    # The files recompiled with each mutant, when not every importer (see `importers`): the
+    # ones the test selection deploys.
+    rebuild: tuple[str, ...] | None = None
+
+    def dependents(self) -> list[str]:
+        return list(self.rebuild) if self.rebuild is not None else importers(self.source)
 
 
 # The order of a full run: small, fast suites first.
@@ -115,6 +130,12 @@ TARGETS = (
             "OTCToken",
             "OTCEscrow",
             "JurorCourt",
+        ),
+        rebuild=(
+            "contracts/registry/TokenRegistry.sol",
+            "contracts/proxy/AssetProxy.sol",
+            "contracts/identity/IdentityRegistry.sol",
+            "contracts/token/OTCToken.sol",
         ),
     ),
     Target("OTCGovernor", "contracts/governance/OTCGovernor.sol", GOVERNANCE_TESTS),
@@ -266,7 +287,7 @@ def generate(slither, target: Target) -> list[dict]:
                 )
                 continue
             where = next((n for s, e, n in functions if s <= patch["start"] < e), "?")
-            change = f"{patch['old_string']!r} -> {patch['new_string']!r}"
+            change = f"{_headline(patch['old_string'])!r} -> {_headline(patch['new_string'])!r}"
             key = f"{target.name}.{where} {cls.NAME}: {change}"
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:
@@ -283,6 +304,13 @@ def generate(slither, target: Target) -> list[dict]:
                 }
             )
     return mutants
+
+
+def _headline(code: str) -> str:
+    """A mutated piece of code on one line: a whole function (FHR's) by its header."""
+    if "\n" not in code:
+        return code
+    return " ".join(code.split("{", 1)[0].split()) + " { ... }"
 
 
 def _aligned(text: bytes, patch: dict) -> bool:
@@ -344,6 +372,54 @@ def compiles(source: str) -> tuple[bool, str]:
     return not errors, "; ".join(e["message"] for e in errors)[:300]
 
 
+IMPORT = re.compile(r'^import\s+[^;]*?"([^"]+)"\s*;', re.MULTILINE)
+
+
+def importers(source: str) -> list[str]:
+    """Every contract file under contracts/ that imports `source`, directly or not. ape
+    recompiles a changed file but not the files that import it, so these are recompiled by
+    force around each mutant of a library or base."""
+    files = [f for f in (ROOT / "contracts").rglob("*.sol") if ".cache" not in f.parts]
+    imported_by: dict[Path, set[Path]] = {}
+    for f in files:
+        for path in IMPORT.findall(f.read_text()):
+            if path.startswith("."):
+                imported_by.setdefault((f.parent / path).resolve(), set()).add(f)
+    found: set[Path] = set()
+    todo = [(ROOT / source).resolve()]
+    while todo:
+        for f in imported_by.get(todo.pop(), ()):
+            if f not in found:
+                found.add(f)
+                todo.append(f)
+    return sorted(str(f.relative_to(ROOT)) for f in found)
+
+
+def ape_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "SOLCX_BINARY_PATH": str(SOLCX_DIR),
+        "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci"),
+    }
+
+
+def force_compile(files: list[str]) -> tuple[bool, str]:
+    """`ape compile -f` of the files (the mutated one and its importers)."""
+    out = subprocess.run(
+        ["nice", "-n", "19", str(Path(sys.executable).parent / "ape"), "compile", "-f", *files],
+        cwd=ROOT,
+        env=ape_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    text = out.stdout + out.stderr
+    error = re.search(r"\((?:SolcCompileError|CompilerError)\)\s*(.*)", text)
+    if out.returncode != 0 or error:
+        return False, (error.group(1) if error else text[-300:]).strip()[:300]
+    return True, ""
+
+
 def test_files(selection: tuple[str, ...]) -> list[str]:
     """The selection's test files, property suites last (they are the slowest to fail)."""
     files: list[str] = []
@@ -372,11 +448,7 @@ def run_tests(files: list[str], timeout: float | None) -> tuple[str, str, float]
         "-rfE",
         *files,
     ]
-    env = {
-        **os.environ,
-        "SOLCX_BINARY_PATH": str(SOLCX_DIR),
-        "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci"),
-    }
+    env = ape_env()
     start = time.monotonic()
     try:
         out = subprocess.run(
@@ -392,11 +464,12 @@ def run_tests(files: list[str], timeout: float | None) -> tuple[str, str, float]
     except subprocess.TimeoutExpired:
         return "timeout", "", time.monotonic() - start
     seconds = time.monotonic() - start
-    if out.returncode == 0:
-        return "passed", "", seconds
     text = out.stdout + out.stderr
+    # ape reports a failed compilation and runs the tests on the last build: never a pass.
     if "CompilerError" in text or "SolcCompileError" in text:
         return "compile-error", "", seconds
+    if out.returncode == 0:
+        return "passed", "", seconds
     failed = re.search(r"^(?:FAILED|ERROR) (\S+)", out.stdout, re.MULTILINE)
     return "failed", failed.group(1) if failed else f"exit {out.returncode}", seconds
 
@@ -435,6 +508,8 @@ def try_mutant(target: Target, mutant: dict, original: bytes, timeout: float) ->
     )
     try:
         ok, message = compiles(target.source)
+        if ok:
+            ok, message = force_compile([target.source, *target.dependents()])
         if not ok:
             return {"status": "not-compiling", "detail": message, "seconds": 0.0}
         total = 0.0
@@ -454,10 +529,9 @@ def try_mutant(target: Target, mutant: dict, original: bytes, timeout: float) ->
 
 
 def selections(target: Target) -> list[list[str]]:
-    """One test run for a deployable; for a library or base, one per suite it is tried on."""
-    if not target.part_of:
-        return [test_files(target.tests)]
-    return [test_files((entry,)) for entry in target.tests]
+    """The test runs for a mutant: one run of the target's whole selection (for a library or
+    base, the suites of every deployable that uses it, in one run)."""
+    return [test_files(target.tests)]
 
 
 # ---------------------------------------------------------------- the campaign
@@ -470,6 +544,7 @@ def campaign(names: list[str], retest: bool, limit: int | None) -> int:
     contracts = results.setdefault("contracts", {})
     slither = slither_units([BY_NAME[n] for n in names])
     previous = signal.signal(signal.SIGTERM, _on_term)
+    rebuild: list[Target] = []  # targets whose importers hold a mutant's build
     try:
         for name in names:
             target = BY_NAME[name]
@@ -507,6 +582,7 @@ def campaign(names: list[str], retest: bool, limit: int | None) -> int:
                 baseline = entry["baseline_seconds"] = round(sum(s for _, _, s in runs), 1)
                 save_json(RESULTS, results)
             timeout = max(MIN_TIMEOUT_S, TIMEOUT_FACTOR * baseline)
+            rebuild.append(target)
             for i, mutant in enumerate(todo[:limit] if limit else todo, 1):
                 outcome = try_mutant(target, mutant, original, timeout)
                 record = {
@@ -527,6 +603,10 @@ def campaign(names: list[str], retest: bool, limit: int | None) -> int:
         return 130
     finally:
         signal.signal(signal.SIGTERM, previous)
+        # The build of the importers is a mutant's: compile them again from the restored sources.
+        if rebuild:
+            files = sorted({f for t in rebuild for f in [t.source, *t.dependents()]})
+            force_compile(files)
         write_report()
     return 0
 
