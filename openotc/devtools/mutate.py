@@ -18,7 +18,8 @@ until then), and the importers are compiled again from it at the end. A mutant i
 
 - `killed`: a test failed (or the run exceeded its time-out);
 - `survived`: every test passed;
-- `not-compiling`: the compiler rejected it (counted apart, never as killed).
+- `not-compiling`: the compiler rejected it (counted apart, never as killed);
+- `error`: the tools failed around it (not counted; run again next time).
 
 Survivors are either killed by a new test or recorded as equivalent, with a reason, in
 `audits/mutation-equivalents.json`. The kill rate of a contract is killed / (generated - not
@@ -286,7 +287,8 @@ def generate(slither, target: Target) -> list[dict]:
                     f"{target.name}: {cls.NAME} patch at line {patch['line_number']} does not match"
                 )
                 continue
-            where = next((n for s, e, n in functions if s <= patch["start"] < e), "?")
+            enclosing = [(e - s, n) for s, e, n in functions if s <= patch["start"] < e]
+            where = min(enclosing)[1] if enclosing else "?"
             change = f"{_headline(patch['old_string'])!r} -> {_headline(patch['new_string'])!r}"
             key = f"{target.name}.{where} {cls.NAME}: {change}"
             seen[key] = seen.get(key, 0) + 1
@@ -415,9 +417,16 @@ def force_compile(files: list[str]) -> tuple[bool, str]:
     )
     text = out.stdout + out.stderr
     error = re.search(r"\((?:SolcCompileError|CompilerError)\)\s*(.*)", text)
-    if out.returncode != 0 or error:
-        return False, (error.group(1) if error else text[-300:]).strip()[:300]
+    if error:
+        return False, error.group(1).strip()[:300]
+    if out.returncode != 0:
+        # Not the compiler's verdict (ape or the shim failed): never counted as not compiling.
+        raise CompileCrashError(text[-300:])
     return True, ""
+
+
+class CompileCrashError(Exception):
+    pass
 
 
 def test_files(selection: tuple[str, ...]) -> list[str]:
@@ -509,7 +518,13 @@ def try_mutant(target: Target, mutant: dict, original: bytes, timeout: float) ->
     try:
         ok, message = compiles(target.source)
         if ok:
-            ok, message = force_compile([target.source, *target.dependents()])
+            try:
+                ok, message = force_compile([target.source, *target.dependents()])
+            except CompileCrashError:
+                try:  # once more: a crash of the tool, not a verdict on the mutant
+                    ok, message = force_compile([target.source, *target.dependents()])
+                except CompileCrashError as crash:
+                    return {"status": "error", "detail": str(crash), "seconds": 0.0}
         if not ok:
             return {"status": "not-compiling", "detail": message, "seconds": 0.0}
         total = 0.0
@@ -568,7 +583,9 @@ def campaign(names: list[str], retest: bool, limit: int | None) -> int:
             todo = [
                 m
                 for m in mutants
-                if m["key"] not in done or (retest and done[m["key"]]["status"] == "survived")
+                if m["key"] not in done
+                or done[m["key"]]["status"] == "error"
+                or (retest and done[m["key"]]["status"] == "survived")
             ]
             print(f"{name}: {len(mutants)} mutants, {len(todo)} to run", flush=True)
             if not todo:
