@@ -543,6 +543,17 @@ def try_mutant(target: Target, mutant: dict, original: bytes, timeout: float) ->
         saved.unlink()
 
 
+def restore_build(targets: list[Target]) -> None:
+    """Compiles the targets and their importers from the restored sources."""
+    files = sorted({f for t in targets for f in [t.source, *t.dependents()]})
+    try:
+        ok, message = force_compile(files)
+    except CompileCrashError as crash:
+        ok, message = False, str(crash)
+    if not ok:
+        print(f"could not rebuild {files}: {message}; run `ape compile -f`", file=sys.stderr)
+
+
 def selections(target: Target) -> list[list[str]]:
     """The test runs for a mutant: one run of the target's whole selection (for a library or
     base, the suites of every deployable that uses it, in one run)."""
@@ -615,6 +626,9 @@ def campaign(names: list[str], retest: bool, limit: int | None) -> int:
                     f" ({record['seconds']} s)",
                     flush=True,
                 )
+            # The next target's tests must not meet this target's last mutant in a build.
+            restore_build([target])
+            rebuild.remove(target)
     except (KeyboardInterrupt, RunInterruptedError):
         print("interrupted: the results so far are kept; run again to continue", file=sys.stderr)
         return 130
@@ -622,8 +636,7 @@ def campaign(names: list[str], retest: bool, limit: int | None) -> int:
         signal.signal(signal.SIGTERM, previous)
         # The build of the importers is a mutant's: compile them again from the restored sources.
         if rebuild:
-            files = sorted({f for t in rebuild for f in [t.source, *t.dependents()]})
-            force_compile(files)
+            restore_build(rebuild)
         write_report()
     return 0
 
@@ -636,7 +649,10 @@ def tally(name: str, results: dict, equivalents: dict) -> dict | None:
     if entry is None:
         return None
     marked = equivalents.get(name, {})
-    counts = {"generated": entry.get("generated", 0), "run": len(entry["mutants"])}
+    counts = {
+        "generated": entry.get("generated", 0),
+        "run": sum(1 for m in entry["mutants"].values() if m["status"] != "error"),
+    }
     for status in ("not-compiling", "killed", "survived"):
         counts[status] = sum(1 for m in entry["mutants"].values() if m["status"] == status)
     counts["equivalent"] = sum(
@@ -708,6 +724,14 @@ def write_report() -> None:
             verdict = f"equivalent: {reason}" if reason else "**not yet killed by a test**"
             lines.append(f"- line {m['line']}, `{key}`: {verdict}")
         lines.append("")
+    errors = [
+        f"- `{key}`: {m.get('detail', '').splitlines()[-1] if m.get('detail') else ''}"
+        for entry in results.get("contracts", {}).values()
+        for key, m in entry["mutants"].items()
+        if m["status"] == "error"
+    ]
+    if errors:
+        lines += ["## Not run: the tools failed (run again by the next `make mutate`)", "", *errors]
     REPORT.write_text("\n".join(lines).rstrip() + "\n")
 
 
