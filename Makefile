@@ -11,7 +11,7 @@ SOLIDITY := 'contracts/**/*.sol' 'interfaces/**/*.sol'
 # anvil (from npm) and the venv's tools first on PATH, for ape-foundry and the scripts.
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup deps test test-deep bench-properties demo gas gas-trace slither lint format clean
+.PHONY: setup deps test test-deep bench-properties demo gas gas-trace slither mutate lint format clean
 
 setup: $(STAMPS)/python $(STAMPS)/node solc deps
 
@@ -61,6 +61,12 @@ gas-trace: setup
 
 slither: setup
 	$(BIN)/python -m openotc.devtools.slither_gate
+
+# Mutation testing (hours; not in CI): every contract's mutants against its subsystem's tests,
+# resumable, results in audits/mutation.md and audits/mutation.json. MUTATE=<Contract ...>
+# limits the run to some contracts.
+mutate: setup
+	$(BIN)/python -m openotc.devtools.mutate $(MUTATE)
 
 lint: setup
 	$(BIN)/ruff check openotc scripts tests ape_console_extras.py

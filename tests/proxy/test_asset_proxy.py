@@ -3,6 +3,7 @@ authorized contracts move tokens that users approved to the proxy."""
 
 import pytest
 
+from openotc.governance import Proposal
 from openotc.units import USDC_UNIT, ZERO_ADDRESS
 from tests.utils.fixtures import roles
 
@@ -128,6 +129,24 @@ def test_revoke__by_governor__counts_as_guardian(proxy, authorized_caller, gover
     tx = proxy.revoke(authorized_caller, sender=accounts[governor.address])
 
     assert tx.events == [proxy.Revoked(target=authorized_caller.address, by=governor.address)]
+    assert not proxy.isAuthorized(authorized_caller)
+
+
+def test_revoke__in_a_passed_proposal__names_the_timelock_not_the_executor(
+    proxy, authorized_caller, proposals, treasury, timelock
+):
+    """`by` is the account that called `revoke` - the timelock - not the one that sent the
+    transaction: whoever executes a passed proposal only relays the timelock's call."""
+    proposal = Proposal("revoke a caller").call(proxy, "revoke", authorized_caller)
+    proposals.propose_and_pass(proposal, treasury, [treasury])
+    proposals.queue(proposal, treasury)
+    proposals.advance_to(proposals.governor.proposalEta(proposals.proposal_id(proposal)))
+
+    tx = proposals.execute(proposal, treasury)
+
+    assert [(e.target, e.by) for e in tx.decode_logs(proxy.Revoked)] == [
+        (authorized_caller.address, timelock.address)
+    ]
     assert not proxy.isAuthorized(authorized_caller)
 
 
@@ -389,3 +408,64 @@ def test_reverts__wrong_argument__fails_even_when_ape_cannot_decode(
         authorized_caller.pull(false_token, user, recipient, AMOUNT, sender=stranger)
     with pytest.raises(AssertionError), reverts(proxy.ProxyUnauthorized):  # argument left out
         proxy.transferFrom(usdc, user, recipient, 1, sender=stranger)
+
+
+# ---------------------------------------------------------------- governed: the caller named
+
+
+@pytest.fixture
+def relay(project, deployer):
+    """A contract account that forwards a call (TestReentrantRecipient.execute): its calls
+    come from the contract while the transaction is sent by an account."""
+    return deployer.deploy(project.TestReentrantRecipient)
+
+
+def test_authorize__relayed_by_a_contract__reverts_naming_the_contract(
+    proxy, caller, relay, stranger, reverts, error_data
+):
+    refused = error_data(proxy.GovernedOnlyGovernance, caller=relay.address)
+
+    with reverts(relay.CallFailed, data=refused):
+        relay.execute(proxy, proxy.authorize.encode_input(caller), sender=stranger)
+
+    assert not proxy.isAuthorized(caller)
+
+
+def test_revoke__relayed_by_a_contract__reverts_naming_the_contract(
+    proxy, authorized_caller, relay, stranger, reverts, error_data
+):
+    refused = error_data(proxy.GovernedOnlyGovernanceOrGuardian, caller=relay.address)
+
+    with reverts(relay.CallFailed, data=refused):
+        relay.execute(proxy, proxy.revoke.encode_input(authorized_caller), sender=stranger)
+
+    assert proxy.isAuthorized(authorized_caller)
+
+
+def test_authorize__in_a_passed_proposal__authorizes_the_target(proxy, caller, proposals, treasury):
+    """The timelock calls `authorize`; the executor who sends the transaction is not
+    governance, and does not need to be."""
+    proposal = Proposal("authorize a caller").call(proxy, "authorize", caller)
+    proposals.propose_and_pass(proposal, treasury, [treasury])
+    proposals.queue(proposal, treasury)
+    proposals.advance_to(proposals.governor.proposalEta(proposals.proposal_id(proposal)))
+
+    tx = proposals.execute(proposal, treasury)
+
+    assert [e.target for e in tx.decode_logs(proxy.Authorized)] == [caller.address]
+    assert proxy.isAuthorized(caller)
+
+
+def test_revoke__by_a_guardian_contract__emits_revoked_by_the_contract(
+    proxy, authorized_caller, relay, timelock, governance, stranger
+):
+    """A guardian may be a contract (a multisig): its CANCELLER_ROLE counts, not the role of
+    the account that sent the transaction."""
+    timelock.grantRole(timelock.CANCELLER_ROLE(), relay, sender=governance)
+
+    tx = relay.execute(proxy, proxy.revoke.encode_input(authorized_caller), sender=stranger)
+
+    assert [(e.target, e.by) for e in tx.decode_logs(proxy.Revoked)] == [
+        (authorized_caller.address, relay.address)
+    ]
+    assert not proxy.isAuthorized(authorized_caller)
