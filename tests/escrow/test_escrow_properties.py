@@ -59,7 +59,7 @@ from hypothesis.stateful import (
 from openotc import escrow as sdk
 from openotc.escrow import Side, Status
 from openotc.units import DAY, HOUR, UNLIMITED, ZERO_ADDRESS
-from tests.utils.stateful import ChainMachine, call_data, error_names
+from tests.utils.stateful import ChainMachine, Members, call_data, error_names
 
 BPS = 10_000
 MIN_PAYMENT_WINDOW = 15 * 60
@@ -188,6 +188,7 @@ class EscrowMachine(ChainMachine):
         self.blacklisted: set[str] = set()  # of the blacklist token
         self.book = sdk.TradeBook(self.escrow)
         self.error_names = error_names(self.escrow, self.arbitrator, self.tokens[-1])
+        self.errors = Members(self.escrow)  # the escrow's errors, for the model's refusals
 
         self.turn = 0  # calls of `_rotated`
         self.probed: set[tuple[bytes, int]] = set()  # (trade id or offer hash, deadline)
@@ -287,7 +288,7 @@ class EscrowMachine(ChainMachine):
 
     def _take_error(self, om: OfferModel, amount: int, taker, genuine: bool) -> HexBytes | None:
         """The refusal `openTrade` must give, in the contract's order of checks."""
-        e, o, digest = self.escrow, om.offer, om.digest
+        e, o, digest = self.errors, om.offer, om.digest
         if self.paused:
             return self.error_data(e.EscrowPaused)
         if self.now >= o.expiry:
@@ -327,7 +328,7 @@ class EscrowMachine(ChainMachine):
 
     def _trade_error(self, method: str, tm: TradeModel, actor, value: int) -> HexBytes | None:
         """The refusal a trade method must give, in the contract's order of checks."""
-        e, r, tid, now = self.escrow, tm.record, tm.trade_id, self.now
+        e, r, tid, now = self.errors, tm.record, tm.trade_id, self.now
         status, buyer, seller = tm.status, actor == tm.buyer, actor == tm.seller
 
         def wrong_status():

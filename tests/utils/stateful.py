@@ -34,12 +34,12 @@ import json
 import socket
 import time
 from collections import Counter
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from ape.api.address import BaseAddress
 from ape.types import ContractLogContainer
-from eth_abi import encode
+from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address, to_hex
 from hexbytes import HexBytes
 from hypothesis import event, settings
@@ -59,9 +59,67 @@ def _selector_and_types(signature: str) -> tuple[bytes, list[str]]:
 
 def call_data(signature: str, *args) -> bytes:
     """The calldata of a call by its signature: `call_data("balanceOf(address)", holder)` is
-    the selector and the ABI-encoded arguments (the batched reads skip ape's encoding)."""
+    the selector and the ABI-encoded arguments (the batched reads skip ape's encoding; the
+    invariants build the same calls after every step, so each is encoded once)."""
+    try:
+        return _call_data(signature, args)
+    except TypeError:  # an argument that cannot be a key (a list)
+        return _call_data.__wrapped__(signature, args)
+
+
+@lru_cache(maxsize=65_536)
+def _call_data(signature: str, args: tuple) -> bytes:
     selector, types = _selector_and_types(signature)
     return selector + encode(types, list(args)) if types else selector
+
+
+# Calldata of the harness's calls, encoded by eth_abi from the method's ABI (selector and
+# canonical types computed once per ABI); ape's `encode_input` converts every argument through
+# its conversion manager, which costs more than the node spends answering the call.
+_LAYOUTS: dict[int, tuple] = {}  # id(method ABI) -> (the ABI, selector, canonical types)
+
+
+def _plain(value):
+    """An argument as eth_abi takes it: anything with an address (an account, a contract) as its
+    address; sequences element by element; anything else as it is."""
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if not isinstance(value, str | bytes | int) and hasattr(value, "address"):
+        return str(value.address)
+    return value
+
+
+def encode_call(method, args) -> bytes:
+    """Selector and ABI-encoded arguments of `method(*args)`, as ape's `encode_input` gives them
+    (an overloaded method, or an argument eth_abi refuses as it is, goes through ape)."""
+    if len(method.abis) == 1:
+        abi = method.abis[0]
+        layout = _LAYOUTS.get(id(abi))
+        if layout is None:
+            types = [i.canonical_type for i in abi.inputs]
+            layout = _LAYOUTS[id(abi)] = (abi, keccak(text=abi.selector)[:4], types)
+        _, selector, types = layout
+        if len(args) == len(types):
+            try:
+                return selector + encode(types, _plain(args)) if types else selector
+            except Exception:  # e.g. a value ape converts (a string amount, a struct as a dict)
+                pass
+    return bytes(method.encode_input(*args))
+
+
+_DECODED: dict[tuple[str, bytes], object] = {}  # (ABI type, return data) -> decoded value
+
+
+def decoded(abi_type: str, data: bytes):
+    """`eth_abi.decode([abi_type], data)[0]`, decoded once per distinct answer: invariants read
+    the same records after every step, and most steps change few of them."""
+    key = (abi_type, data)
+    value = _DECODED.get(key)
+    if value is None:
+        if len(_DECODED) > 100_000:
+            _DECODED.clear()
+        value = _DECODED[key] = decode([abi_type], data)[0]
+    return value
 
 
 def error_names(*contracts) -> dict[bytes, str]:
@@ -81,6 +139,20 @@ def _int(value) -> int:
     return value if isinstance(value, int) else int(value, 16)
 
 
+class Members:
+    """A contract's members (errors, events, methods) looked up once each: ape's contract
+    instance builds them anew at every attribute access. For the model's thousands of lookups
+    (`self.errors.EscrowWrongStatus`); transactions still go through the contract itself."""
+
+    def __init__(self, contract):
+        self._contract = contract
+
+    def __getattr__(self, name: str):
+        member = getattr(self._contract, name)
+        setattr(self, name, member)  # later lookups find it without `__getattr__`
+        return member
+
+
 class RpcError(Exception):
     """A JSON-RPC call the node answered with an error."""
 
@@ -96,11 +168,13 @@ class JsonRpc:
     Reads repeat: invariants re-read everything after every step, and most steps change
     nothing (a refusal is a dry run). A request made only of reads is answered from the
     answer to the same request since the chain last changed; any other call (a transaction, a
-    pinned timestamp, a mined block, a storage write), or `changed()` for what is sent another
-    way (a transaction sent through ape), forgets every answer."""
+    mined block, a storage write), or `changed()` for what is sent another way (a transaction
+    sent through ape), forgets every answer; a pinned timestamp forgets the answers read on the
+    pending block (dry runs), whose time it sets."""
 
     methods: Counter = Counter()  # every call any machine of the session made
     READS = frozenset({"eth_call", "eth_getBalance", "eth_getBlockByNumber", "eth_chainId"})
+    TIMING = frozenset({"evm_setNextBlockTimestamp"})  # sets the pending block's time only
 
     def __init__(self, endpoint: str):
         url = urlsplit(endpoint)
@@ -111,6 +185,14 @@ class JsonRpc:
     def changed(self) -> None:
         """The chain changed behind this connection's back: forget every answer."""
         self.answers.clear()
+
+    def _forget(self, calls: list) -> None:
+        if all(call["method"] in self.TIMING for call in calls):
+            # The latest block is as it was: only what ran on the pending block is stale.
+            for body in [body for body in self.answers if b'"pending"' in body]:
+                del self.answers[body]
+        else:
+            self.answers.clear()
 
     def _connect(self) -> http.client.HTTPConnection:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
@@ -126,7 +208,7 @@ class JsonRpc:
         if reads and body in self.answers:
             return self.answers[body]
         if not reads:
-            self.answers.clear()
+            self._forget(calls)
         answer = self._post(calls, body)
         if reads:
             self.answers[body] = answer
@@ -321,7 +403,7 @@ class ChainMachine(RuleBasedStateMachine):
     def _view(self, method, *args) -> bytes:
         """The raw return data of a contract's view (`self._view(token.balanceOf, holder)`),
         its arguments encoded by ape, on the latest block."""
-        return self._raw_call(method.contract.address, method.encode_input(*args))
+        return self._raw_call(method.contract.address, encode_call(method, args))
 
     def _uint(self, method, *args) -> int:
         """A view's result as an unsigned integer (`self._uint(token.balanceOf, holder)`)."""
@@ -369,7 +451,7 @@ class ChainMachine(RuleBasedStateMachine):
         request = {
             "from": _address(sender),
             "to": str(method.contract.address),
-            "data": to_hex(method.encode_input(*args)),
+            "data": to_hex(encode_call(method, args)),
         }
         if value:
             request["value"] = hex(value)
