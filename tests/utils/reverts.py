@@ -79,6 +79,7 @@ def reverts(error, **inputs) -> Iterator:
 
 
 _ERROR_LAYOUTS: dict[int, tuple] = {}  # id(error ABI) -> (the ABI, selector, names, types)
+_ENCODED: dict[tuple, HexBytes] = {}  # (selector, argument values) -> revert data
 
 
 def encode_error(error, **inputs) -> HexBytes:
@@ -94,8 +95,16 @@ def encode_error(error, **inputs) -> HexBytes:
     assert len(inputs) == len(names) and set(inputs) == set(
         names
     ), f"give every argument of {abi.signature}"
-    values = [normalise(inputs[n]) for n in names]
-    return HexBytes(error_selector + encode(types, values))
+    values = tuple(normalise(inputs[n]) for n in names)
+    try:
+        return _ENCODED[(error_selector, values)]
+    except TypeError:  # an argument that cannot be a key (a list)
+        return HexBytes(error_selector + encode(types, values))
+    except KeyError:
+        if len(_ENCODED) > 100_000:
+            _ENCODED.clear()
+        data = _ENCODED[(error_selector, values)] = HexBytes(error_selector + encode(types, values))
+        return data
 
 
 def dry_runner(chain) -> Callable[..., HexBytes | None]:

@@ -34,10 +34,11 @@ import json
 import socket
 import time
 from collections import Counter
-from functools import cache, cached_property, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 from urllib.parse import urlsplit
 
 from ape.api.address import BaseAddress
+from ape.contracts.base import ContractCall, ContractCallHandler, ContractTransactionHandler
 from ape.types import ContractLogContainer
 from eth_abi import decode, encode
 from eth_utils import keccak, to_checksum_address, to_hex
@@ -243,6 +244,8 @@ class LogDecoder:
         self.chain = chain
         self.ecosystem = chain.provider.network.ecosystem
         self.by_address: dict[str, dict[str, object]] = {}  # address -> topic -> event ABI
+        self.topics: dict[int, str] = {}  # id(event ABI) -> its topic
+        self.abis: list = []
 
     def _events_of(self, address: str) -> dict[str, object]:
         key = address.lower()
@@ -252,6 +255,13 @@ class LogDecoder:
             self.by_address[key] = {to_hex(keccak(text=abi.selector)): abi for abi in events}
         return self.by_address[key]
 
+    def _topic(self, abi) -> str:
+        topic = self.topics.get(id(abi))
+        if topic is None:
+            topic = self.topics[id(abi)] = to_hex(keccak(text=abi.selector))
+            self.abis.append(abi)  # keeps the ABI, so its id names it while the decoder lives
+        return topic
+
     def decode(self, logs: list[dict], abi=None) -> ContractLogContainer:
         """`abi` None: every log, by the ABI of the contract that emitted it (a log no known
         contract declares fails the rule); else only the logs of the given event(s), from any
@@ -259,6 +269,12 @@ class LogDecoder:
         if abi is not None:
             abis = abi if isinstance(abi, list | tuple) else [abi]
             abis = [getattr(a, "abi", a) for a in abis]
+            # Only the logs with one of the events' topics: ape's decoder skips the others too,
+            # at a cost per log and per call.
+            topics = {self._topic(abi) for abi in abis}
+            logs = [log for log in logs if log["topics"] and log["topics"][0] in topics]
+            if not logs:
+                return ContractLogContainer()
             return ContractLogContainer(self.ecosystem.decode_logs(logs, *abis))
         decoded = ContractLogContainer()
         for log in logs:
@@ -318,6 +334,41 @@ class RawSender(BaseAddress):
         if txn.value:
             request["value"] = hex(txn.value)
         return self.machine._transact(request, f"call from {self.address}")
+
+
+class RawContract:
+    """A contract as code under test (the SDK) takes it, its calls made by the machine: a view
+    is one `eth_call` on the latest block (answered from the read cache while the chain is
+    unchanged), its return data decoded by ape's own `ContractCall` decoding; a transaction
+    from a `sender(account)` is sent as `_send` sends it. Anything else (the address, events,
+    a transaction from another sender) is the contract's own. Ape's contract calls spend about
+    ten JSON-RPC calls each (the code at the address, the chain id, fees ...)."""
+
+    def __init__(self, machine, contract):
+        self._machine, self._contract = machine, contract
+
+    def __getattr__(self, name: str):
+        member = getattr(self._contract, name)
+        if isinstance(member, ContractCallHandler) and len(member.abis) == 1:
+            member = partial(
+                self._call, member, ContractCall(member.abis[0], member.contract.address)
+            )
+        elif isinstance(member, ContractTransactionHandler):
+            member = partial(self._transact, member)
+        setattr(self, name, member)  # later lookups find it without `__getattr__`
+        return member
+
+    def _call(self, method, call: ContractCall, *args):
+        return call._decode_returndata(HexBytes(self._machine._view(method, *args)))
+
+    def _transact(self, method, *args, sender, value=0, **kwargs):
+        if kwargs or not isinstance(sender, RawSender):
+            return method(*args, sender=sender, value=value, **kwargs)
+        request = {"from": sender.address, "to": str(method.contract.address)}
+        request["data"] = to_hex(encode_call(method, args))
+        if value:
+            request["value"] = hex(value)
+        return self._machine._transact(request, method.abis[0].name)
 
 
 class ChainMachine(RuleBasedStateMachine):
@@ -472,6 +523,11 @@ class ChainMachine(RuleBasedStateMachine):
         always and sends it as `_send` does, at the next block's time; the rule pins the time
         and hands the receipt to `_mined`, as for a receipt of ape's."""
         return RawSender(self, account)
+
+    def raw(self, contract) -> RawContract:
+        """`contract` for code under test (the SDK) that takes a contract: its views and its
+        transactions from `sender(account)` go through the machine, not through ape."""
+        return RawContract(self, contract)
 
     def _transact(self, request: dict, name: str) -> Mined:
         request |= {
