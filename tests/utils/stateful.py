@@ -19,8 +19,11 @@ a local network) and a fixed fee, and it returns the receipt: `Mined`, whose log
 only when a rule asks (`events`, `decode_logs`), exactly as ape decodes them. Snapshots and
 restores stay with ape's chain manager (once per example), so ape's own isolation between
 tests is untouched. Reads repeated on an unchanged chain are answered from the last answer
-(see `JsonRpc`). Code under test that sends through ape's contract objects (the SDK) gets
-`sender(account)` as its sender: ape builds the call, the machine sends it.
+(see `JsonRpc`); the invariants' batched reads are one `eth_call` of `TestBatchReader` (see
+`_batch`); calldata is encoded by eth_abi from the method's ABI (`encode_call`). Code under
+test that sends through ape's contract objects (the SDK) gets `sender(account)` as its sender
+(ape builds the call, the machine sends it), or `raw(contract)` as the contract (its views
+and those transactions go through the machine, ape is left out).
 
 Hypothesis cannot pass fixtures to a machine: the test function sets the class attributes
 (`chain`, `error_data`, the contracts) before it runs the machine, or calls `bind`.
