@@ -189,6 +189,7 @@ class EscrowMachine(ChainMachine):
         self.book = sdk.TradeBook(self.escrow)
         self.error_names = error_names(self.escrow, self.arbitrator, self.tokens[-1])
         self.errors = Members(self.escrow)  # the escrow's errors, for the model's refusals
+        self.commitments: dict[sdk.Trade, bytes] = {}  # record -> its commitment
 
         self.turn = 0  # calls of `_rotated`
         self.probed: set[tuple[bytes, int]] = set()  # (trade id or offer hash, deadline)
@@ -1170,6 +1171,13 @@ class EscrowMachine(ChainMachine):
                 read[key] = bytes(HexBytes(result))
         return read
 
+    def _commitment(self, record: sdk.Trade) -> bytes:
+        """`record.commitment()`, computed once per record (records are immutable, and most
+        trades' records are unchanged from one step to the next)."""
+        if record not in self.commitments:
+            self.commitments[record] = record.commitment()
+        return self.commitments[record]
+
     @invariant()
     def chain_matches_the_model(self):
         event("step")
@@ -1220,7 +1228,7 @@ class EscrowMachine(ChainMachine):
             assert om.cancelled or om.filled <= om.offer.max_amount
 
         for tid, tm in self.trades.items():
-            assert read[("commitment", tid)] == tm.record.commitment()
+            assert read[("commitment", tid)] == self._commitment(tm.record)
             assert self.book.record(tid) == tm.record  # the SDK follows the events
             if tm.terminal is not None:
                 assert tm.status in TERMINAL
