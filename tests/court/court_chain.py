@@ -6,7 +6,6 @@ invariants share. The rules are in test_court_properties.py."""
 
 from __future__ import annotations
 
-from eth_abi import decode
 from eth_utils import to_checksum_address, to_hex
 from hexbytes import HexBytes
 from hypothesis import event
@@ -24,7 +23,7 @@ from tests.court.court_model import (
     JurorModel,
     _norm,
 )
-from tests.utils.stateful import ChainMachine, call_data, error_names
+from tests.utils.stateful import ChainMachine, call_data, decoded, encode_call, error_names
 
 
 class CourtChain(ChainMachine):
@@ -111,7 +110,7 @@ class CourtChain(ChainMachine):
     def _call(self, method, *args) -> bytes:
         """A view's return data on the pending block (at `now`)."""
         self._pin()
-        request = {"to": str(method.contract.address), "data": to_hex(method.encode_input(*args))}
+        request = {"to": str(method.contract.address), "data": to_hex(encode_call(method, args))}
         return bytes(HexBytes(self._rpc("eth_call", [request, "pending"])))
 
     def _err(self, error, **inputs) -> HexBytes:
@@ -182,24 +181,24 @@ class CourtChain(ChainMachine):
             raw = results[key]
             kind = key[0]
             if kind == "totals":
-                read["totals"] = decode([_TOTALS_INFO], raw)[0]
+                read["totals"] = decoded(_TOTALS_INFO, raw)
             elif kind in ("total_weight", "pending", "juror_count", "court_tokens"):
                 read[kind] = int.from_bytes(raw, "big")
             elif kind == "params":
-                read["params"] = decode([_PARAMS_INFO], raw)[0]
+                read["params"] = decoded(_PARAMS_INFO, raw)
             elif kind == "dispute_params":
-                read["dispute_params"][key[1]] = decode([_PARAMS_INFO], raw)[0]
+                read["dispute_params"][key[1]] = decoded(_PARAMS_INFO, raw)
             elif kind == "frozen":
                 read["frozen"] = bool(int.from_bytes(raw, "big"))
             elif kind == "juror":
-                read["jurors"][key[1]] = decode([_JUROR_INFO], raw)[0]
+                read["jurors"][key[1]] = decoded(_JUROR_INFO, raw)
             elif kind == "tokens":
                 read["tokens"][key[1]] = int.from_bytes(raw, "big")
             elif kind == "dispute":
-                info = decode([_DISPUTE_INFO], raw)[0]
+                info = decoded(_DISPUTE_INFO, raw)
                 read["disputes"][key[1]] = (to_checksum_address(info[0]), *info[1:])
             elif kind == "round":
-                info = decode([_ROUND_INFO], raw)[0]
+                info = decoded(_ROUND_INFO, raw)
                 jurors = tuple(to_checksum_address(a) for a in info[1])
                 read["rounds"][key[1]] = (info[0], jurors, *info[2:])
         for a in balances:

@@ -506,7 +506,7 @@ class CourtMachine(CourtChain):
                 assert (committed["juror"], committed["seats"]) == (address, ballot.seats)
             event("split vote committed")
         else:
-            juror = sdk.Juror(c, self.sender(sender), self.salts, self.chain_id)
+            juror = sdk.Juror(self.raw(c), self.sender(sender), self.salts, self.chain_id)
             self._pin()
             tx = juror.commit(d.id, choice)
             self._mined(tx)
@@ -552,7 +552,7 @@ class CourtMachine(CourtChain):
             return
 
         if ballot.salt is None:  # sealed by the SDK, for all the juror's seats
-            juror = sdk.Juror(c, self.sender(account), self.salts, self.chain_id)
+            juror = sdk.Juror(self.raw(c), self.sender(account), self.salts, self.chain_id)
             self._pin()
             tx = juror.reveal(d.id)
             self._mined(tx)
@@ -754,7 +754,7 @@ class CourtMachine(CourtChain):
         c = self.court
         if mode == "sdk" and not self.frozen():
             start = self._pin()
-            receipts = sdk.settle_dispute(c, d.id, self.sender(self.stranger))
+            receipts = sdk.settle_dispute(self.raw(c), d.id, self.sender(self.stranger))
             # One second per block (see the test function): the chain's clock stays the
             # model's, whatever the wall clock did meanwhile.
             assert [tx.timestamp for tx in receipts] == list(range(start, start + len(receipts)))

@@ -104,6 +104,10 @@ class RawReads:
         self.rpc = rpc  # the machine's JSON-RPC connection
         self.methods = {abi.name: abi for abi in contract.contract_type.view_methods}
         self.errors = {_selector(abi): abi for abi in contract.contract_type.errors}
+        # The invariants make the same calls after every step and most answers repeat: each
+        # call is encoded, and each answer decoded, once (the callers compare, never mutate).
+        self.calldata: dict[tuple, str] = {}  # (method, arguments) -> calldata
+        self.outcomes: dict[tuple, object] = {}  # (method, answer) -> decoded outcome
 
     def call(self, name, *args):
         return self.call_many([(name, *args)])[0]
@@ -117,14 +121,30 @@ class RawReads:
                 "jsonrpc": "2.0",
                 "id": i,
                 "method": "eth_call",
-                "params": [{"to": self.address, "data": self._calldata(abi, args)}, "latest"],
+                "params": [{"to": self.address, "data": self._encoded(call, abi)}, "latest"],
             }
-            for i, (abi, (_, *args)) in enumerate(zip(abis, calls, strict=True))
+            for i, (abi, call) in enumerate(zip(abis, calls, strict=True))
         ]
         answers = self.rpc.post(batch)
         assert isinstance(answers, list), f"batch refused: {answers}"
         responses = sorted(answers, key=lambda answer: answer["id"])  # answered in any order
-        return [self._outcome(abi, r) for abi, r in zip(abis, responses, strict=True)]
+        return [self._decoded(abi, r) for abi, r in zip(abis, responses, strict=True)]
+
+    def _encoded(self, call: tuple, abi) -> str:
+        try:
+            data = self.calldata.get(call)
+        except TypeError:  # an argument that cannot be a key (a list)
+            return self._calldata(abi, call[1:])
+        if data is None:
+            data = self.calldata[call] = self._calldata(abi, call[1:])
+        return data
+
+    def _decoded(self, abi, response: dict):
+        answer = response.get("result")
+        key = (abi.name, answer if answer is not None else response["error"].get("data"))
+        if key not in self.outcomes:
+            self.outcomes[key] = self._outcome(abi, response)
+        return self.outcomes[key]
 
     @staticmethod
     def _calldata(abi, args):

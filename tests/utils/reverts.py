@@ -6,6 +6,7 @@ these helpers check the raw revert data against the error's ABI instead."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 import ape
 import pytest
@@ -20,10 +21,15 @@ def normalise(value):
     """Addresses (strings of 42 characters, or anything with an `address`) checksummed; any
     other value as it is."""
     if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
-        return to_checksum_address(value)
+        return _checksummed(value)
     if hasattr(value, "address"):
-        return to_checksum_address(str(value.address))
+        return _checksummed(str(value.address))
     return value
+
+
+@cache
+def _checksummed(address: str) -> str:
+    return to_checksum_address(address)
 
 
 def selector(abi) -> HexBytes:
@@ -72,13 +78,33 @@ def reverts(error, **inputs) -> Iterator:
     assert_reverted_with(info.value, error, inputs)
 
 
+_ERROR_LAYOUTS: dict[int, tuple] = {}  # id(error ABI) -> (the ABI, selector, names, types)
+_ENCODED: dict[tuple, HexBytes] = {}  # (selector, argument values) -> revert data
+
+
 def encode_error(error, **inputs) -> HexBytes:
-    """The exact revert data of `error` with all of its arguments."""
-    names = [i.name for i in error.abi.inputs]
-    assert set(inputs) == set(names), f"give every argument of {error.abi.signature}"
-    types = [i.canonical_type for i in error.abi.inputs]
-    values = [normalise(inputs[n]) for n in names]
-    return selector(error.abi) + HexBytes(encode(types, values))
+    """The exact revert data of `error` with all of its arguments (the stateful suites compute
+    thousands: the error's selector, names and types are computed once per ABI)."""
+    abi = error.abi
+    layout = _ERROR_LAYOUTS.get(id(abi))
+    if layout is None:
+        names = [i.name for i in abi.inputs]
+        types = [i.canonical_type for i in abi.inputs]
+        layout = _ERROR_LAYOUTS[id(abi)] = (abi, bytes(selector(abi)), names, types)
+    _, error_selector, names, types = layout
+    assert len(inputs) == len(names) and set(inputs) == set(
+        names
+    ), f"give every argument of {abi.signature}"
+    values = tuple(normalise(inputs[n]) for n in names)
+    try:
+        return _ENCODED[(error_selector, values)]
+    except TypeError:  # an argument that cannot be a key (a list)
+        return HexBytes(error_selector + encode(types, values))
+    except KeyError:
+        if len(_ENCODED) > 100_000:
+            _ENCODED.clear()
+        data = _ENCODED[(error_selector, values)] = HexBytes(error_selector + encode(types, values))
+        return data
 
 
 def dry_runner(chain) -> Callable[..., HexBytes | None]:
