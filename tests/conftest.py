@@ -25,15 +25,15 @@ from tests.utils.reverts import reverts as exact_reverts
 pytest_plugins = ["tests.utils.ape_workarounds", "tests.utils.benchmark"]
 
 # Stateful suites run real transactions (a few ms each through ChainMachine's raw JSON-RPC): a
-# small profile for `make test` and CI, a deeper one for `make test-deep`.
+# profile for `make test` and CI, a deeper one for `make test-deep`.
 # CI was 20 examples x 15 steps while every transaction went through ape (4 to 10 per second;
 # the property suites took about 170 s: court 57, escrow 46, swap 17, identity 22, registry 16,
-# proxy 7, token 5). Sent raw, they run 30 x 20 (the suites' own halvings and step minimums
-# apply on top; identity and token now at the whole profile instead of half of it) in about
-# 65 s: court 24, escrow 14, swap 4, identity 6, registry 7, proxy 3, token 5 (measured on a
-# busy 2-core machine; `make bench-properties` prints each suite's figures).
+# proxy 7, token 5, about 1,300 transactions). Sent raw, they spend that time on more work:
+# 60 x 25 (the suites' own halvings and step minimums apply on top) runs about 5,800
+# transactions in about 55 s on an idle 2-core machine: court 21, escrow 12, swap 3, identity 6,
+# registry 6, proxy 2, token 5 (`make bench-properties` prints each suite's figures).
 _COMMON = {"deadline": None, "suppress_health_check": list(HealthCheck)}
-settings.register_profile("ci", max_examples=30, stateful_step_count=20, **_COMMON)
+settings.register_profile("ci", max_examples=60, stateful_step_count=25, **_COMMON)
 settings.register_profile("deep", max_examples=300, stateful_step_count=40, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
