@@ -211,7 +211,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         _market.cash = m.cash + uint128(repaid);
         emit Repaid(msg.sender, account, repaid, debt - repaid);
 
-        _pull(_stablecoin, msg.sender, repaid);
+        _pullStablecoin(msg.sender, repaid);
     }
 
     /// @inheritdoc ILendingMarket
@@ -256,7 +256,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
             emit Liquidated(msg.sender, account, asset, repaid, seized, debtLeft);
         }
 
-        _pull(_stablecoin, msg.sender, repaid);
+        _pullStablecoin(msg.sender, repaid);
         IERC20(asset).safeTransfer(msg.sender, seized);
     }
 
@@ -514,6 +514,17 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
 
     /// @dev What a repayment of up to `amount` takes and how much scaled debt it removes: all
     ///      of it when it covers the debt; otherwise the scaled amount rounds down.
+    /// @dev Pulls exactly `amount` of the stablecoin from `from` for a repayment: the market's
+    ///      balance must grow by exactly `amount` (a stablecoin that starts charging a fee is
+    ///      refused). Cheaper than {_pull}'s round trip, which deposits make: a token that
+    ///      charges only on `transfer` is refused there, at the first supply.
+    function _pullStablecoin(address from, uint256 amount) private {
+        uint256 before = _stablecoin.balanceOf(address(this));
+        _stablecoin.safeTransferFrom(from, address(this), amount);
+        uint256 received = _stablecoin.balanceOf(address(this)) - before;
+        if (received != amount) revert LendingTransferAmountMismatch(address(_stablecoin), amount, received);
+    }
+
     /// @dev Runs this call in the extension (see {Delegation-forward}); the call ends there.
     function _delegate() private {
         Delegation.forward(_extension);
