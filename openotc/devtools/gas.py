@@ -509,7 +509,7 @@ def _lending_market(project, accounts, foundation, collateral_count: int):
         LENDING_LOT,
         LENDING_DEBT_PER_AUCTION,
     )
-    auction = project.DebtAuction.at(market.debtAuction())
+    auction = project.DebtAuction.at(market.debtAuction(), fetch_from_explorer=False)
     foundation.token.grantMinter(auction, sender=governance)
     assets = []
     for i in range(collateral_count):
