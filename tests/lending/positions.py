@@ -101,6 +101,24 @@ def fail_feeds(lending, asset, sender):
         feed.setReverting(True, sender=sender)
 
 
+def feeds_updated_at(lending, asset=None):
+    """When the latest of the feeds (of `asset`, or of every asset) last answered."""
+    pairs = [lending.feeds[str(asset.address)]] if asset else lending.feeds.values()
+    return max(feed.latestRoundData().updatedAt for pair in pairs for feed in pair)
+
+
+def freeze_index(lending, chain, governance, sender, seconds=30 * 86_400) -> int:
+    """Lets interest accrue for `seconds` at the default rates, then sets a zero rate model,
+    which stops the borrow index where it is (a value other than 1e18, fixed for the rest of
+    the test), and publishes fresh answers at the same prices. Returns that index."""
+    chain.mine(timestamp=chain.blocks.head.timestamp + seconds)
+    tx = lending.market.setRateModel(ZERO_RATES, sender=governance)
+    (accrued,) = emitted(tx, lending.market.InterestAccrued)
+    for asset, answer in ((lending.weth, ETH), (lending.wbtc, BTC)):
+        set_price(lending, asset, answer, sender)
+    return accrued["borrowIndex"]
+
+
 def emitted(tx, event) -> list[dict]:
     """The `event` logs of `tx`, each as a dict of its arguments (addresses checksummed)."""
     return [

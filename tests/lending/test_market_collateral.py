@@ -13,6 +13,7 @@ from tests.lending.positions import (
     attested_borrower_fixture,  # noqa: F401 (a fixture)
     emitted,
     fail_feeds,
+    feeds_updated_at,
     health,
     limit_in_units,
     market_cash_fixture,  # noqa: F401 (a fixture)
@@ -25,11 +26,6 @@ from tests.lending.positions import (
 
 WETH_CAP = WETH_PARAMS[4]
 FEE_TOKEN_PARAMS = (5_000, 6_000, 500, 3, 1_000_000 * WETH)  # LTV, LT, bonus, tier, cap
-
-
-def feeds_updated_at(lending):
-    """The latest `updatedAt` among all of the market's feeds."""
-    return max(feed.latestRoundData().updatedAt for pair in lending.feeds.values() for feed in pair)
 
 
 # ---------------------------------------------------------------- deposits
