@@ -101,9 +101,9 @@ def fail_feeds(lending, asset, sender):
         feed.setReverting(True, sender=sender)
 
 
-def feeds_updated_at(lending, asset=None):
-    """When the latest of the feeds (of `asset`, or of every asset) last answered."""
-    pairs = [lending.feeds[str(asset.address)]] if asset else lending.feeds.values()
+def feeds_updated_at(lending):
+    """When the last of the market's feeds last answered."""
+    pairs = lending.feeds.values()
     return max(feed.latestRoundData().updatedAt for pair in pairs for feed in pair)
 
 

@@ -28,7 +28,6 @@ from tests.lending.positions import (
     ceil_div,
     emitted,
     fail_feeds,
-    feeds_updated_at,
     freeze_index,
     health,
     market_cash_fixture,  # noqa: F401 (a fixture)
@@ -58,7 +57,7 @@ def repaid(tx, market):
 
 
 def test_borrow__within_the_limits__sends_the_stablecoin_and_emits_borrowed(
-    market_cash, lending, market, attested_borrower, fund
+    zero_rates, market_cash, lending, market, attested_borrower, fund
 ):
     borrower = attested_borrower
     pledge(lending, fund, borrower, lending.weth, WETH)
@@ -322,7 +321,8 @@ def test_borrow__both_feeds_stale__refused_price_unavailable(
 ):
     borrower, weth = attested_borrower, lending.weth
     pledge(lending, fund, borrower, weth, WETH)
-    chain.mine(timestamp=feeds_updated_at(lending, weth) + FALLBACK_HEARTBEAT + 1)
+    _, fallback = lending.feeds[str(weth.address)]
+    chain.pending_timestamp = fallback.latestRoundData().updatedAt + FALLBACK_HEARTBEAT + 1
 
     with reverts(market.LendingPriceUnavailable, asset=weth):
         market.borrow(USDC, sender=borrower)
@@ -334,7 +334,7 @@ def test_borrow__fallback_at_its_heartbeat__borrows_at_the_fallback_price(
     borrower, weth = attested_borrower, lending.weth
     pledge(lending, fund, borrower, weth, WETH)
     _, fallback = lending.feeds[str(weth.address)]
-    chain.mine(timestamp=fallback.latestRoundData().updatedAt + FALLBACK_HEARTBEAT)
+    chain.pending_timestamp = fallback.latestRoundData().updatedAt + FALLBACK_HEARTBEAT
 
     tx = market.borrow(USDC, sender=borrower)
 
@@ -575,7 +575,7 @@ def test_repay__zero_amount__refused(lending, market, stranger, borrower, revert
 
 
 def test_repay__early_in_full__then_all_the_collateral_withdrawn_at_once(
-    market_cash, lending, market, attested_borrower, fund
+    zero_rates, market_cash, lending, market, attested_borrower, fund
 ):
     borrower, weth, wbtc = attested_borrower, lending.weth, lending.wbtc
     pledge(lending, fund, borrower, weth, WETH)
