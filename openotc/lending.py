@@ -16,7 +16,6 @@ Every class wraps ape contract instances and sends from one ape account.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, NamedTuple
@@ -617,6 +616,12 @@ class AuctionState:
     bid_expiry: int
     end: int
 
+    @classmethod
+    def of(cls, auction: ContractInstance, auction_id: int) -> AuctionState:
+        record = auction.auctionOf(auction_id)
+        bidder = to_checksum_address(record.bidder)
+        return cls(auction_id, record.debt, record.lot, bidder, record.bidExpiry, record.end)
+
     @property
     def has_bid(self) -> bool:
         return int(self.bidder, 16) != 0
@@ -664,15 +669,7 @@ class AuctionBidder:
         return self.state(auction_id)
 
     def state(self, auction_id: int) -> AuctionState:
-        record = self.auction.auctionOf(auction_id)
-        return AuctionState(
-            auction_id,
-            record.debt,
-            record.lot,
-            to_checksum_address(record.bidder),
-            record.bidExpiry,
-            record.end,
-        )
+        return AuctionState.of(self.auction, auction_id)
 
     def start_if_deficit(self) -> ReceiptAPI | None:
         """Starts an auction if none is live and the market has a deficit the reserve does
@@ -750,15 +747,100 @@ class AuctionBidder:
         return done
 
 
-def inventory(auction: ContractInstance) -> dict[str, int]:
-    """The auction's token books: held for lots, minted in total, the live auction's id."""
-    return {
-        "inventory": auction.inventory(),
-        "total_minted": auction.totalMinted(),
-        "live": auction.liveAuction(),
-    }
+# ---------------------------------------------------------------- operators' views
 
 
-def known_accounts(markets: Iterable[ContractInstance], from_block: int = 0) -> dict[str, list]:
-    """Borrowers of each market (by address) seen in its events since `from_block`."""
-    return {_address(m): MarketView(m).borrowers(from_block) for m in markets}
+@dataclass(frozen=True)
+class MarketSummary:
+    """A market's books now, stablecoin amounts in its units, rates and utilization 18-dec."""
+
+    address: str
+    symbol: str
+    decimals: int
+    total_assets: int  # what the suppliers' shares are worth
+    cash: int
+    total_debt: int
+    reserves: int
+    deficit: int
+    utilization: int
+    borrow_rate: int
+    borrowing_paused: bool
+    collaterals: tuple[str, ...]
+
+    def describe(self) -> str:
+        unit = 10**self.decimals
+
+        def amount(value: int) -> str:
+            return f"{value / unit:,.2f}"
+
+        return (
+            f"{self.symbol} market {self.address}: supplied {amount(self.total_assets)}, "
+            f"cash {amount(self.cash)}, borrowed {amount(self.total_debt)}, "
+            f"reserve {amount(self.reserves)}, deficit {amount(self.deficit)}, "
+            f"utilization {self.utilization / WAD:.2%}, rate {self.borrow_rate / WAD:.2%}/y"
+            + (", borrowing PAUSED" if self.borrowing_paused else "")
+        )
+
+
+def market_summary(market: ContractInstance) -> MarketSummary:
+    token = erc20_at(market.asset())
+    return MarketSummary(
+        address=str(market.address),
+        symbol=token.symbol(),
+        decimals=token.decimals(),
+        total_assets=market.totalAssets(),
+        cash=market.cash(),
+        total_debt=market.totalDebt(),
+        reserves=market.reserves(),
+        deficit=market.deficit(),
+        utilization=market.utilization(),
+        borrow_rate=market.borrowRate(),
+        borrowing_paused=market.borrowingPaused(),
+        collaterals=tuple(str(asset) for asset in market.collaterals()),
+    )
+
+
+def positions(market: ContractInstance, from_block: int = 0) -> list[tuple[str, Position]]:
+    """Every borrower seen in the market's events since `from_block` that still has debt or
+    collateral, with its position now, lowest health factor first."""
+    view = MarketView(market)
+    rows = []
+    for account in view.borrowers(from_block):
+        position = view.position(account)
+        if position.debt or position.collateral_value:
+            rows.append((account, position))
+    return sorted(rows, key=lambda row: row[1].health_factor)
+
+
+@dataclass(frozen=True)
+class AuctionSummary:
+    """A debt auction's state: the live auction (None if none), the protocol token it holds
+    for lots, has minted in total, and could still mint under the token's cap now."""
+
+    address: str
+    live: AuctionState | None
+    inventory: int
+    total_minted: int
+    mintable: int
+    initial_lot: int
+    debt_per_auction: int
+
+
+def auction_summary(auction: ContractInstance) -> AuctionSummary:
+    live_id = auction.liveAuction()
+    live = AuctionState.of(auction, live_id) if live_id else None
+    token = MarketView._instance(auction.protocolToken(), auction)
+    return AuctionSummary(
+        address=str(auction.address),
+        live=live,
+        inventory=auction.inventory(),
+        total_minted=auction.totalMinted(),
+        mintable=token.mintable(),
+        initial_lot=auction.initialLot(),
+        debt_per_auction=auction.debtPerAuction(),
+    )
+
+
+def describe_health(health_factor: int) -> str:
+    """A health factor for people: "none" without debt, else two decimals."""
+    return "no debt" if health_factor == NO_DEBT_HEALTH else f"{health_factor / WAD:.4f}"
