@@ -4,40 +4,10 @@ pragma solidity ^0.8.24;
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IGoverned} from "./IGoverned.sol";
 
-/// @title ILendingMarket
-/// @notice Borrow one stablecoin (a token listed in the TokenRegistry) against crypto collateral.
-///         - Suppliers deposit the stablecoin and receive ERC-4626 shares that earn the interest
-///           borrowers pay (less the reserve factor, which goes to the protocol reserve).
-///         - Borrowers deposit collateral assets that governance listed, borrow up to their
-///           limit, repay any part at any time without a fee, and withdraw collateral at once
-///           while the rest still covers the debt.
-///         - Anyone liquidates a position whose health factor fell below 1: repays part of its
-///           debt and receives collateral worth the repayment plus a bonus.
-///         - Debt that no collateral backs any more is booked as a deficit; the protocol
-///           reserve covers it first, then the market's DebtAuction sells newly minted protocol
-///           token for the stablecoin; what the token's inflation cap cannot cover is written
-///           down against the suppliers' share price.
-/// @dev Units and conventions:
-///      - Amounts are in the token's own units. Prices come from the PriceOracle in USD per
-///        whole unit, 18 decimals, and the stablecoin is valued at 1 USD.
-///      - Debt is kept as a scaled amount against a borrow index that only grows: debt =
-///        scaled * borrowIndex / 1e18. Interest accrues per second on a kinked utilization
-///        curve (see {RateModel}) before every action; RESERVE_FACTOR of it goes to the reserve.
-///      - Every rounding favours the market: debt rounds up, collateral value and shares paid
-///        out round down.
-///      - Health factor (18 decimals) = sum over collateral of value * liquidation threshold
-///        / debt; type(uint256).max without debt. Below 1e18 the position is liquidatable;
-///        below MARGIN_CALL_BAND an action that computes it emits {MarginCall}.
-///      - Borrow size (seed's section 9): the position's debt after a borrow may not exceed
-///        the smallest of (a) the borrower's per-transaction limit for the stablecoin in the
-///        IdentityRegistry, (b) the loan-to-value limit, sum of value * max LTV, and (c) the
-///        volatility-tier limit, sum over collateral of min(value * max LTV, the cap of the
-///        collateral's tier); and a debt above the large-loan threshold needs the large-loan
-///        identity level. Each refusal names the binding limit ({BorrowLimit}).
-///      - Governance (the timelock) lists collateral and sets parameters, each bounded; the
-///        guardian may only pause new borrows. No role can move a supplier's or a borrower's
-///        assets, and repayment, deposits and liquidation cannot be paused.
-interface ILendingMarket is IERC4626, IGoverned {
+/// @title ILendingMarketTypes
+/// @notice The lending market's structs, events and errors (see {ILendingMarket}), apart so
+///         the market's extension, which runs its governance and views, shares them.
+interface ILendingMarketTypes {
     /// @notice Risk parameters of one collateral asset. Bounds: see the MAX_* and MIN_* views.
     struct CollateralParams {
         uint16 maxLtvBps; // borrowing power per unit of value, in bps
@@ -90,7 +60,8 @@ interface ILendingMarket is IERC4626, IGoverned {
     /// @notice Governance set the share of interest that goes to the reserve.
     event ReserveFactorSet(uint256 reserveFactorBps);
 
-    /// @notice Governance set the borrow cap of volatility tier `tier` (stablecoin units).
+    /// @notice Governance set the borrow cap of volatility tier `tier` (stablecoin units, a
+    ///         whole number of units).
     event TierCapSet(uint8 indexed tier, uint256 cap);
 
     /// @notice Governance set the large-loan rule: a debt above `threshold` needs identity
@@ -207,9 +178,6 @@ interface ILendingMarket is IERC4626, IGoverned {
     /// @notice Only the market's DebtAuction may call this.
     error LendingNotDebtAuction(address caller);
 
-    /// @notice The deficit is only `deficit`.
-    error LendingDeficitTooSmall(uint256 requested, uint256 deficit);
-
     /// @notice The reserve cannot be withdrawn while a deficit of `deficit` is open.
     error LendingDeficitOutstanding(uint256 deficit);
 
@@ -219,7 +187,42 @@ interface ILendingMarket is IERC4626, IGoverned {
     /// @notice The token delivered `received` instead of `expected` (fee-on-transfer or
     ///         rebasing tokens are not supported).
     error LendingTransferAmountMismatch(address token, uint256 expected, uint256 received);
+}
 
+/// @title ILendingMarket
+/// @notice Borrow one stablecoin (a token listed in the TokenRegistry) against crypto collateral.
+///         - Suppliers deposit the stablecoin and receive ERC-4626 shares that earn the interest
+///           borrowers pay (less the reserve factor, which goes to the protocol reserve).
+///         - Borrowers deposit collateral assets that governance listed, borrow up to their
+///           limit, repay any part at any time without a fee, and withdraw collateral at once
+///           while the rest still covers the debt.
+///         - Anyone liquidates a position whose health factor fell below 1: repays part of its
+///           debt and receives collateral worth the repayment plus a bonus.
+///         - Debt that no collateral backs any more is booked as a deficit; the protocol
+///           reserve covers it first, then the market's DebtAuction sells newly minted protocol
+///           token for the stablecoin; what the token's inflation cap cannot cover is written
+///           down against the suppliers' share price.
+/// @dev Units and conventions:
+///      - Amounts are in the token's own units. Prices come from the PriceOracle in USD per
+///        whole unit, 18 decimals, and the stablecoin is valued at 1 USD.
+///      - Debt is kept as a scaled amount against a borrow index that only grows: debt =
+///        scaled * borrowIndex / 1e18. Interest accrues per second on a kinked utilization
+///        curve (see {RateModel}) before every action; RESERVE_FACTOR of it goes to the reserve.
+///      - Every rounding favours the market: debt rounds up, collateral value and shares paid
+///        out round down.
+///      - Health factor (18 decimals) = sum over collateral of value * liquidation threshold
+///        / debt; type(uint256).max without debt. Below 1e18 the position is liquidatable;
+///        below MARGIN_CALL_BAND an action that computes it emits {MarginCall}.
+///      - Borrow size (seed's section 9): the position's debt after a borrow may not exceed
+///        the smallest of (a) the borrower's per-transaction limit for the stablecoin in the
+///        IdentityRegistry, (b) the loan-to-value limit, sum of value * max LTV, and (c) the
+///        volatility-tier limit, sum over collateral of min(value * max LTV, the cap of the
+///        collateral's tier); and a debt above the large-loan threshold needs the large-loan
+///        identity level. Each refusal names the binding limit ({BorrowLimit}).
+///      - Governance (the timelock) lists collateral and sets parameters, each bounded; the
+///        guardian may only pause new borrows. No role can move a supplier's or a borrower's
+///        assets, and repayment, deposits and liquidation cannot be paused.
+interface ILendingMarket is ILendingMarketTypes, IERC4626, IGoverned {
     // ------------------------------------------------------------------ constants
 
     /// @notice Most collateral assets a market lists (16).
@@ -310,15 +313,17 @@ interface ILendingMarket is IERC4626, IGoverned {
     // ------------------------------------------------------------------ deficit and reserve
 
     /// @notice Covers as much of the deficit as the reserve holds. Anyone may call it.
-    function coverDeficit() external;
+    /// @return covered The amount the reserve covered (0 if no deficit or no reserve).
+    function coverDeficit() external returns (uint256 covered);
 
     /// @notice Records `amount` of stablecoin that the debt auction paid into the market
-    ///         against the deficit. DebtAuction only.
+    ///         against the deficit. DebtAuction only. A part above the deficit (the reserve
+    ///         covered it meanwhile) goes to the reserve.
     /// @param amount The amount, already transferred to the market.
     function recordAuctionProceeds(uint256 amount) external;
 
-    /// @notice Writes `amount` of the deficit down against the suppliers' share price: the
-    ///         token's inflation cap left nothing to auction. DebtAuction only.
+    /// @notice Writes `amount` of the deficit (at most all of it) down against the suppliers'
+    ///         share price: the token's inflation cap left nothing to auction. DebtAuction only.
     /// @param amount The amount to write down.
     function writeDownDeficit(uint256 amount) external;
 
@@ -341,7 +346,8 @@ interface ILendingMarket is IERC4626, IGoverned {
     /// @notice Sets the share of interest that goes to the reserve, in bps.
     function setReserveFactor(uint256 reserveFactorBps) external;
 
-    /// @notice Sets volatility tier `tier`'s borrow cap, in stablecoin units.
+    /// @notice Sets volatility tier `tier`'s borrow cap, in stablecoin units, counted in whole
+    ///         units (a fraction of one is dropped); at most 2**32 - 1 whole units.
     function setTierCap(uint8 tier, uint256 cap) external;
 
     /// @notice Sets the large-loan rule: a debt above `threshold` needs identity level `minLevel`.

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IPriceOracle} from "../../interfaces/IPriceOracle.sol";
+import {Governed} from "../governance/Governed.sol";
+
+/// @title PriceOracle
+/// @notice USD prices of every collateral asset of the lending market, each from a Chainlink
+///         feed with a second feed as fallback. See {IPriceOracle}.
+/// @dev One contract for all assets: the market asks it for several prices per transaction,
+///      and only the first call pays for a cold address. Per asset, the primary feed fits one
+///      slot, the fallback another (read only when the primary's answer is refused), and the
+///      last good price with its source a third: a read of a healthy primary whose price did
+///      not change costs two storage reads and the feed's call, and writes nothing.
+contract PriceOracle is IPriceOracle, Governed {
+    /// @inheritdoc IPriceOracle
+    uint256 public constant MAX_DEVIATION_BPS = 5_000; // 50% of the last good price (Liquity v1's bound)
+    /// @inheritdoc IPriceOracle
+    uint256 public constant MAX_AGREEMENT_BPS = 500; // 5% of the primary's price
+    /// @inheritdoc IPriceOracle
+    /// @dev Seconds. Below a minute, a healthy feed would read as stale between two updates.
+    uint32 public constant MIN_HEARTBEAT = 60;
+    /// @inheritdoc IPriceOracle
+    /// @dev Seconds. Chainlink's longest heartbeats are 24 h; two days leave governance a margin
+    ///      above them while still refusing a feed that stopped for days.
+    uint32 public constant MAX_HEARTBEAT = 2 days;
+
+    uint256 private constant _BPS = 10_000; // basis points in 100%
+    uint8 private constant _PRICE_DECIMALS = 18;
+    /// @dev Gas a feed's `latestRoundData` may use, several times what a Chainlink proxy and its
+    ///      aggregator need: a feed that burns all it is given fails alone (and the fallback is
+    ///      read) instead of taking the caller's transaction with it. Nor can a caller starve a
+    ///      healthy feed to force the fallback: to make a feed that needs G <= _FEED_GAS run out,
+    ///      the call must get less than G, which leaves the caller under G / 63 <= 1,588 gas
+    ///      (EIP-150 keeps 1/64 back), too little for the cold read of the fallback's slot.
+    uint256 private constant _FEED_GAS = 100_000;
+
+    /// @dev An asset's last good price (the low 128 bits, 18 decimals) and the source it came
+    ///      from (the bits above), in one word: written in one store, where a struct of the two
+    ///      would be written field by field.
+    type PriceState is uint256;
+
+    mapping(address asset => Feed) private _primary;
+    mapping(address asset => Feed) private _fallback;
+    mapping(address asset => PriceState) private _state;
+
+    constructor(address governance_) Governed(governance_) {}
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IPriceOracle
+    /// @dev Checks each feed (contract, heartbeat, decimals) then that they differ, then the
+    ///      primary's answer (without a deviation bound: there is no reference for it).
+    function setFeeds(address asset, Feed calldata primary, Feed calldata fallbackFeed) external onlyGovernance {
+        Feed memory first = _checked(primary);
+        Feed memory second = _checked(fallbackFeed);
+        if (second.aggregator == first.aggregator) revert OracleInvalidFeed(second.aggregator);
+        (bool answered, uint256 price) = _read(first);
+        if (!answered) revert OracleFeedNotAnswering(first.aggregator);
+
+        (, Source previous) = _unpack(_state[asset]);
+        _primary[asset] = first;
+        _fallback[asset] = second;
+        _state[asset] = _pack(price, Source.Primary);
+        emit FeedsSet(asset, first.aggregator, first.heartbeat, second.aggregator, second.heartbeat);
+        if (previous != Source.Primary) emit PriceSourceChanged(asset, previous, Source.Primary, price);
+    }
+
+    // ---------------------------------------------------------------- prices
+
+    /// @inheritdoc IPriceOracle
+    function fetchPrice(address asset) external returns (uint256 price, bool reliable) {
+        (uint256 lastPrice, Source lastSource) = _unpack(_state[asset]);
+        Source source;
+        (price, source) = _decide(asset, lastPrice);
+        if (price != lastPrice || source != lastSource) {
+            _state[asset] = _pack(price, source);
+            if (source != lastSource) emit PriceSourceChanged(asset, lastSource, source, price);
+        }
+        reliable = source != Source.Failed;
+    }
+
+    /// @inheritdoc IPriceOracle
+    function peekPrice(address asset) external view returns (uint256 price, bool reliable) {
+        (uint256 lastPrice, ) = _unpack(_state[asset]);
+        Source source;
+        (price, source) = _decide(asset, lastPrice);
+        reliable = source != Source.Failed;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IPriceOracle
+    function feedsOf(address asset) external view returns (Feed memory primary, Feed memory fallbackFeed) {
+        primary = _supported(asset);
+        fallbackFeed = _fallback[asset];
+    }
+
+    /// @inheritdoc IPriceOracle
+    function lastGoodPrice(address asset) external view returns (uint256 price, Source source) {
+        _supported(asset);
+        return _unpack(_state[asset]);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The price to use now and its source: the primary's answer if valid and within
+    ///      MAX_DEVIATION_BPS of the last good price; else the primary's answer if the fallback
+    ///      confirms it (valid, within MAX_AGREEMENT_BPS of it); else the fallback's answer if
+    ///      valid and within MAX_DEVIATION_BPS of the last good price; else the last good price,
+    ///      Failed. A fallback beyond the deviation bound is never confirmed by the primary: the
+    ///      primary would have been taken first.
+    function _decide(address asset, uint256 lastPrice) private view returns (uint256, Source) {
+        Feed memory primary = _supported(asset);
+        (bool primaryValid, uint256 primaryPrice) = _read(primary);
+        if (primaryValid && _within(primaryPrice, lastPrice, MAX_DEVIATION_BPS)) {
+            return (primaryPrice, Source.Primary);
+        }
+        (bool fallbackValid, uint256 fallbackPrice) = _read(_fallback[asset]);
+        if (fallbackValid) {
+            if (primaryValid && _within(fallbackPrice, primaryPrice, MAX_AGREEMENT_BPS)) {
+                return (primaryPrice, Source.Primary);
+            }
+            if (_within(fallbackPrice, lastPrice, MAX_DEVIATION_BPS)) return (fallbackPrice, Source.Fallback);
+        }
+        return (lastPrice, Source.Failed);
+    }
+
+    /// @dev Whether `price` is within `bps` of `anchor` (exactly at the bound is within).
+    ///      No overflow: both are below 2**128.
+    function _within(uint256 price, uint256 anchor, uint256 bps) private pure returns (bool) {
+        uint256 gap = price > anchor ? price - anchor : anchor - price;
+        return gap * _BPS <= anchor * bps;
+    }
+
+    /// @dev `feed`'s latest answer scaled to 18 decimals, and whether it is valid: the call
+    ///      succeeded with five words, the answer is positive, its round complete, it is neither
+    ///      from the future nor older than the heartbeat, and its scaled value fits in 128 bits.
+    ///      A round never updated (`updatedAt == 0`) is refused as stale: no heartbeat comes
+    ///      near the time since 1970.
+    ///      A feed that reverts, returns too little or burns its gas is refused, never bubbled:
+    ///      a broken feed cannot stop the oracle (a high-level call with try/catch would still
+    ///      revert here on an answer it cannot decode).
+    function _read(Feed memory feed) private view returns (bool valid, uint256 price) {
+        address aggregator = feed.aggregator;
+        bytes4 selector = AggregatorV3Interface.latestRoundData.selector;
+        bool answered;
+        uint256 roundId;
+        int256 answer;
+        uint256 updatedAt;
+        uint256 answeredInRound;
+        // Safe: the selector and the answer use memory from the free memory pointer on, which
+        // is not moved (temporary use, as memory-safe allows); at most five words are copied
+        // back whatever the feed returns, and an answer shorter than five words is refused.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let buffer := mload(0x40)
+            mstore(buffer, selector)
+            answered := staticcall(_FEED_GAS, aggregator, buffer, 0x04, buffer, 0xa0)
+            answered := and(answered, iszero(lt(returndatasize(), 0xa0)))
+            roundId := mload(buffer)
+            answer := mload(add(buffer, 0x20))
+            updatedAt := mload(add(buffer, 0x60))
+            answeredInRound := mload(add(buffer, 0x80))
+        }
+        if (
+            !answered ||
+            answer <= 0 ||
+            answeredInRound < roundId ||
+            updatedAt > block.timestamp ||
+            block.timestamp - updatedAt > feed.heartbeat ||
+            uint256(answer) > type(uint128).max
+        ) return (false, 0);
+        // No overflow: the answer is below 2**128 and the factor at most 10**18.
+        price = uint256(answer) * 10 ** (_PRICE_DECIMALS - feed.decimals);
+        valid = price <= type(uint128).max;
+    }
+
+    /// @dev `feed` as stored: a contract, with a heartbeat within bounds and its decimals as it
+    ///      reports them (at most 18).
+    function _checked(Feed calldata feed) private view returns (Feed memory) {
+        address aggregator = feed.aggregator;
+        if (aggregator.code.length == 0) revert OracleInvalidFeed(aggregator);
+        uint32 heartbeat = feed.heartbeat;
+        if (heartbeat < MIN_HEARTBEAT || heartbeat > MAX_HEARTBEAT) {
+            revert OracleInvalidHeartbeat(heartbeat, MIN_HEARTBEAT, MAX_HEARTBEAT);
+        }
+        uint8 decimals = _decimalsOf(aggregator);
+        if (decimals > _PRICE_DECIMALS) revert OracleInvalidDecimals(aggregator, decimals);
+        return Feed(aggregator, heartbeat, decimals);
+    }
+
+    /// @dev The decimals `aggregator` reports; refuses a contract that does not report them.
+    function _decimalsOf(address aggregator) private view returns (uint8) {
+        try AggregatorV3Interface(aggregator).decimals() returns (uint8 decimals) {
+            return decimals;
+        } catch {
+            revert OracleInvalidFeed(aggregator);
+        }
+    }
+
+    /// @dev `price` must be below 2**128: `_read` accepts no larger price, and every price
+    ///      recorded came from `_read`.
+    function _pack(uint256 price, Source source) private pure returns (PriceState) {
+        return PriceState.wrap(price | (uint256(source) << 128));
+    }
+
+    function _unpack(PriceState state) private pure returns (uint256 price, Source source) {
+        uint256 word = PriceState.unwrap(state);
+        return (uint128(word), Source(word >> 128));
+    }
+
+    /// @dev `asset`'s primary feed; reverts when no feeds are set for it.
+    function _supported(address asset) private view returns (Feed memory primary) {
+        primary = _primary[asset];
+        if (primary.aggregator == address(0)) revert OracleAssetNotSupported(asset);
+    }
+}
