@@ -34,7 +34,8 @@ def ape_init_extras(chain, project):
     extras.update(_lending_helpers(project, markets))
     if len(markets) == 1:
         extras["market"] = next(iter(markets.values()))
-        extras["auction"] = project.DebtAuction.at(extras["market"].debtAuction())
+        address = extras["market"].debtAuction()
+        extras["auction"] = project.DebtAuction.at(address, fetch_from_explorer=False)
     if deployed:
         print("OpenOTC contracts loaded: " + ", ".join(sorted(extras)))
     return extras
@@ -91,7 +92,8 @@ def _lending_helpers(project, markets: dict) -> dict:
         """The market's debt auction: live auction, inventory, minted, still mintable."""
         market = pick(market)
         unit, symbol = unit_of(market)
-        summary = sdk.auction_summary(project.DebtAuction.at(market.debtAuction()))
+        auction = project.DebtAuction.at(market.debtAuction(), fetch_from_explorer=False)
+        summary = sdk.auction_summary(auction)
         token = 10**18
         print(
             f"debt auction {summary.address}: inventory {summary.inventory / token:,.2f} OTC, "

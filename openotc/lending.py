@@ -132,14 +132,17 @@ class Position:
 
 @dataclass(frozen=True)
 class Limits:
-    """How much more an account may borrow and which limit binds (`binding`, the smallest).
+    """How much an account may owe, which limit binds, and how much more it may borrow.
 
-    Each limit is the largest debt it allows, in stablecoin units: the identity limit (the
-    per-transaction limit of the account's level), the loan-to-value and volatility-tier
-    limits of its collateral, and the large-loan threshold if the account's level is below the
-    large-loan level (`None` when that rule does not restrict it). `headroom` is how much more
-    the binding limit allows; `cash` is what the market could lend now, which caps a borrow too.
-    """
+    Each limit is the largest debt it allows, in stablecoin units: `identity`, the
+    per-transaction limit of the account's identity level; `loan_to_value` and
+    `volatility_tier`, the limits of its collateral (the tier limit is never above the
+    loan-to-value one: each collateral counts at most its tier's cap); `large_loan`, the
+    large-loan threshold when the account's level is below the large-loan level (None when the
+    rule does not restrict it). `cash` is what the market could lend now, which caps a borrow
+    too. `binding` names the limit a borrow past `limit` is refused with, in the market's order
+    of checks: the large-loan rule first, then the identity limit if it is below the collateral
+    limits, else the collateral's (the tier's if below the loan-to-value limit)."""
 
     debt: int
     identity: int
@@ -159,14 +162,20 @@ class Limits:
         return limits
 
     @property
-    def binding(self) -> BorrowLimit:
-        """The smallest limit (the first in `BorrowLimit` order among equals)."""
-        limits = self.by_kind()
-        return min(limits, key=lambda kind: (limits[kind], kind))
+    def limit(self) -> int:
+        """The largest debt every limit allows."""
+        return min(self.by_kind().values())
 
     @property
-    def limit(self) -> int:
-        return self.by_kind()[self.binding]
+    def binding(self) -> BorrowLimit:
+        """The limit a borrow taking the debt past `limit` would be refused with."""
+        if self.large_loan is not None and self.large_loan == self.limit:
+            return BorrowLimit.LARGE_LOAN_LEVEL
+        if self.identity < self.volatility_tier:
+            return BorrowLimit.IDENTITY
+        if self.volatility_tier < self.loan_to_value:
+            return BorrowLimit.VOLATILITY_TIER
+        return BorrowLimit.LOAN_TO_VALUE
 
     @property
     def headroom(self) -> int:
@@ -212,10 +221,13 @@ def erc20_at(address: str) -> ContractInstance:
     return ContractInstance(to_checksum_address(str(address)), contract_type)
 
 
-def _call_uint(provider, address: str, signature: str, types=(), args=()) -> int:
-    data = keccak(text=signature)[:4] + encode(list(types), list(args))
-    raw = provider.web3.eth.call({"to": to_checksum_address(str(address)), "data": data})
-    return decode(["uint256"], bytes(raw))[0]
+def read_view(contract, address, signature: str, outputs: list[str], inputs=(), args=()) -> tuple:
+    """Calls the view `signature` (e.g. "decimals()") of the contract at `address` through
+    `contract`'s provider and decodes its `outputs`: reads a contract without its ABI."""
+    data = keccak(text=signature)[:4] + encode(list(inputs), list(args))
+    to = to_checksum_address(str(getattr(address, "address", address)))
+    raw = contract.provider.web3.eth.call({"to": to, "data": data})
+    return decode(outputs, bytes(raw))
 
 
 def ensure_allowance(token, owner: AccountAPI, spender, amount: int) -> ReceiptAPI | None:
@@ -237,22 +249,17 @@ def _address(value) -> str:
 
 
 class MarketView:
-    """Read-only views of one market: positions, limits, collateral values."""
+    """Read-only views of one market: positions, limits, collateral values. The oracle, the
+    identity registry and the collateral tokens are read by address, without their ABIs."""
 
-    def __init__(self, market: ContractInstance, oracle: ContractInstance | None = None):
+    def __init__(self, market: ContractInstance):
         self.market = market
-        self._oracle = oracle
         self._decimals: dict[str, int] = {}
-
-    @property
-    def oracle(self) -> ContractInstance:
-        if self._oracle is None:
-            self._oracle = self._instance(self.market.oracle(), self.market)
-        return self._oracle
 
     @staticmethod
     def _instance(address: str, like: ContractInstance) -> ContractInstance:
-        """The contract at `address` with the ABI ape knows for it (the project's)."""
+        """The contract at `address` with the ABI ape knows for it (the project's, for a
+        contract deployed or loaded through the project in this session)."""
         return like.chain_manager.contracts.instance_at(address)
 
     @property
@@ -262,8 +269,15 @@ class MarketView:
     def decimals_of(self, token: str) -> int:
         key = _address(token)
         if key not in self._decimals:
-            self._decimals[key] = _call_uint(self.market.provider, key, "decimals()")
+            self._decimals[key] = read_view(self.market, key, "decimals()", ["uint8"])[0]
         return self._decimals[key]
+
+    def price_of(self, asset) -> tuple[int, bool]:
+        """The oracle's price of `asset` now (USD per whole unit, 18 decimals) and whether it
+        is reliable (`IPriceOracle.peekPrice`)."""
+        signature, outputs = "peekPrice(address)", ["uint256", "bool"]
+        oracle = self.market.oracle()
+        return read_view(self.market, oracle, signature, outputs, ["address"], [_address(asset)])
 
     def position(self, account) -> Position:
         return Position.from_struct(self.market.positionOf(account))
@@ -283,19 +297,25 @@ class MarketView:
         (rounded down, as the market values collateral), largest first."""
         values = {}
         for asset, balance in self.collateral(account).items():
-            price, _reliable = self.oracle.peekPrice(asset)
+            price, _reliable = self.price_of(asset)
             values[asset] = balance * price // 10 ** self.decimals_of(asset)
         return dict(sorted(values.items(), key=lambda item: item[1], reverse=True))
 
     def limits(self, account) -> Limits:
         """`account`'s borrow limits now and which one binds (see `Limits`)."""
         position = self.position(account)
-        identity = self._instance(self.market.identity(), self.market)
-        level, limits = identity.limitOf(account, self.stablecoin)
+        level, per_transaction = read_view(
+            self.market,
+            self.market.identity(),
+            "transactionLimitOf(address,address)",
+            ["uint8", "uint256"],
+            ["address", "address"],
+            [_address(account), self.stablecoin],
+        )
         threshold, min_level = self.market.largeLoanPolicy()
         return Limits(
             debt=position.debt,
-            identity=limits.perTransaction,
+            identity=per_transaction,
             loan_to_value=position.ltv_limit,
             volatility_tier=position.tier_limit,
             large_loan=threshold if level < min_level else None,
@@ -332,9 +352,8 @@ class Borrower(MarketView):
         market: ContractInstance,
         account: AccountAPI,
         stablecoin: ContractInstance | None = None,
-        oracle: ContractInstance | None = None,
     ):
-        super().__init__(market, oracle)
+        super().__init__(market)
         self.account = account
         self.token = stablecoin if stablecoin is not None else erc20_at(market.asset())
 
@@ -473,9 +492,8 @@ class LiquidationKeeper:
         *,
         budget: int | None = None,
         from_block: int = 0,
-        oracle: ContractInstance | None = None,
     ):
-        self.view = MarketView(market, oracle)
+        self.view = MarketView(market)
         self.market = market
         self.account = account
         self.token = stablecoin if stablecoin is not None else erc20_at(market.asset())
@@ -652,6 +670,7 @@ class AuctionBidder:
     ):
         self.market = market
         self.account = account
+        # The market's DebtAuction; by default the one ape knows at `market.debtAuction()`.
         self.auction = auction or MarketView._instance(market.debtAuction(), market)
         self.token = stablecoin if stablecoin is not None else erc20_at(market.asset())
         self.max_price = max_price
@@ -672,8 +691,9 @@ class AuctionBidder:
         return AuctionState.of(self.auction, auction_id)
 
     def start_if_deficit(self) -> ReceiptAPI | None:
-        """Starts an auction if none is live and the market has a deficit the reserve does
-        not cover; returns the receipt, or None."""
+        """Starts an auction if none is live and the market has a deficit: `start` lets the
+        reserve cover what it can first (when the reserve covers all of it, only that is done,
+        through `coverDeficit`). Returns the receipt, or None."""
         if self.auction.liveAuction() != 0 or self.market.deficit() == 0:
             return None
         if self.market.deficit() <= self.market.reserves():
@@ -829,13 +849,12 @@ class AuctionSummary:
 def auction_summary(auction: ContractInstance) -> AuctionSummary:
     live_id = auction.liveAuction()
     live = AuctionState.of(auction, live_id) if live_id else None
-    token = MarketView._instance(auction.protocolToken(), auction)
     return AuctionSummary(
         address=str(auction.address),
         live=live,
         inventory=auction.inventory(),
         total_minted=auction.totalMinted(),
-        mintable=token.mintable(),
+        mintable=read_view(auction, auction.protocolToken(), "mintable()", ["uint256"])[0],
         initial_lot=auction.initialLot(),
         debt_per_auction=auction.debtPerAuction(),
     )

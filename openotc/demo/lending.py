@@ -6,13 +6,15 @@ its identity limits, and after the escrow scenarios:
 2. a supplier deposits USDC for ERC-4626 shares;
 3. a borrower attested at level 2 pledges WETH and WBTC and borrows USDC (its limits shown),
    then sells USDC in an OTC escrow trade; a second borrower, at level 1, borrows a little;
+   90 days of interest fill the reserve;
 4. prices fall: a margin call (pokeHealth), the watcher flags the position;
 5. prices fall further: the keeper's partial liquidation (close factor 50%);
 6. the primary WETH feed goes stale while the fallback keeps updating: the fallback takes
    over (PriceSourceChanged);
 7. a flash crash that both feeds confirm leaves bad debt: the reserve covers part, a debt
    auction mints protocol token and sells it for the rest (bid, time passes, settled);
-8. the second borrower, still healthy, repays early and takes its collateral back.
+8. the second borrower, still healthy, repays early and takes its collateral back; the
+   supplier redeems its shares, interest included.
 
 The feeds are mocks of the outside world, driven by the demo; every other step is a real
 transaction of a real account, through the SDK (`openotc.lending`)."""
@@ -107,20 +109,22 @@ class LendingDemo:
 
     def set_prices(self, stage: str, *, primary: bool = True, fallback: bool = True) -> None:
         """Publishes the stage's prices on the mock feeds (the outside world moving)."""
-        for (asset, (main, spare)), price in zip(self.feeds.items(), PRICES[stage], strict=True):
+        for (main, spare), price in zip(self.feeds.values(), PRICES[stage], strict=True):
             answer = price * 10**FEED_DECIMALS
             if primary:
                 main.setAnswer(answer, sender=self.deployer.account)
             if fallback:
                 spare.setAnswer(answer, sender=self.deployer.account)
-            del asset
 
     def supply(self) -> int:
         return self.foundation.token.totalSupply()
 
     # ------------------------------------------------------------ the scenario
 
-    def run(self, say_section, treasury, buyer) -> None:
+    def run(self, say_section, treasury, buyer, buyer_name: str = "bob") -> None:
+        """`treasury` holds the votes that pass the market's configuration; `buyer` (named
+        `buyer_name`) buys the borrower's USDC in the escrow."""
+        self.buyer_name = buyer_name
         self._deploy(say_section, treasury)
         self._supply(say_section)
         self._borrow(say_section, buyer)
@@ -152,9 +156,11 @@ class LendingDemo:
             )
             self.feeds[symbol] = (main, spare)
         self.feeds = {"WETH": self.feeds["WETH"], "WBTC": self.feeds["WBTC"]}
-        say("outside world: WETH (18 decimals) and WBTC (8 decimals), each with two mock")
-        say(f"Chainlink feeds (8 decimals; heartbeats {PRIMARY_HEARTBEAT // HOUR} h primary, ")
-        say(f"{FALLBACK_HEARTBEAT // HOUR} h fallback): 3,000 and 60,000 USD")
+        say("outside world: WETH (18 decimals) and WBTC (8 decimals) at 3,000 and 60,000 USD,")
+        say(
+            f"each priced by two mock Chainlink feeds: a primary (heartbeat "
+            f"{PRIMARY_HEARTBEAT // HOUR} h) and a fallback ({FALLBACK_HEARTBEAT // HOUR} h)"
+        )
         params = LendingParams(
             collaterals=(
                 CollateralListing(
@@ -190,7 +196,8 @@ class LendingDemo:
             layer.oracle,
             layer.auction,
         )
-        self.view = sdk.MarketView(self.market, self.oracle)
+        self.view = sdk.MarketView(self.market)
+        self.opened_at = self.chain.blocks.head.number
         say(f"the market's DebtAuction, deployed by the market: {self.auction.address}")
         proposal = lending_configuration(self.foundation, layer, params)
         _expect(proposal is not None, "a new market needs its configuration voted")
@@ -218,14 +225,15 @@ class LendingDemo:
         say(f"loans above {_usdc(threshold)} need identity level {level}")
 
     def _supply(self, say_section) -> None:
-        say_section("Lending: oscar supplies 300,000 USDC for ERC-4626 shares")
+        say_section("Lending: oscar supplies 100,000 USDC for ERC-4626 shares")
         oscar = self.people["oscar"]
-        self.usdc.mint(oscar, 300_000 * USDC_UNIT, sender=oscar)
+        self.usdc.mint(oscar, 100_000 * USDC_UNIT, sender=oscar)
         self.supplier = sdk.Supplier(self.market, oscar, self.usdc)
-        self.supplier.deposit(300_000 * USDC_UNIT)
+        self.supplier.deposit(100_000 * USDC_UNIT)
+        shares = self.supplier.shares() / 10 ** self.market.decimals()
         self.say(
-            f"oscar holds {self.supplier.shares():,} shares worth "
-            f"{_usdc(self.supplier.balance())}"
+            f"oscar holds {shares:,.2f} {self.market.symbol()} shares worth "
+            f"{_usdc(self.supplier.balance())} (the shares carry 6 more decimals than USDC)"
         )
         self.balances("oscar")
 
@@ -263,7 +271,7 @@ class LendingDemo:
         say("the issuer attests peggy at level 2 (100,000 USDC a loan) and victor at level 1")
         self.weth.mint(peggy, 25 * WETH_UNIT, sender=peggy)
         self.wbtc.mint(peggy, WBTC_UNIT // 2, sender=peggy)
-        self.borrower = sdk.Borrower(self.market, peggy, self.usdc, self.oracle)
+        self.borrower = sdk.Borrower(self.market, peggy, self.usdc)
         self.borrower.deposit_collateral(self.weth, 25 * WETH_UNIT)
         self.borrower.deposit_collateral(self.wbtc, WBTC_UNIT // 2)
         say("peggy deposits 25 WETH and 0.5 WBTC")
@@ -276,7 +284,7 @@ class LendingDemo:
         self._describe_limits("peggy")
 
         self.weth.mint(victor, 10 * WETH_UNIT, sender=victor)
-        self.second = sdk.Borrower(self.market, victor, self.usdc, self.oracle)
+        self.second = sdk.Borrower(self.market, victor, self.usdc)
         self.second.deposit_collateral(self.weth, 10 * WETH_UNIT)
         self.second.borrow(5_000 * USDC_UNIT)
         say("victor, level 1, pledges 10 WETH and borrows 5,000 USDC")
@@ -302,30 +310,43 @@ class LendingDemo:
         demo.act("markPaid", trade, keccak(text="SEPA ref 9001"), sender=buyer)
         demo.act("release", trade, sender=peggy)
         say(
-            f"the buyer pays peggy 20,002 USD by bank and she releases: the buyer receives "
-            f"{_usdc(self.usdc.balanceOf(buyer) - before)}"
+            f"{self.buyer_name} pays peggy 20,002 USD by bank and she releases: "
+            f"{self.buyer_name} receives {_usdc(self.usdc.balanceOf(buyer) - before)}"
         )
         self.balances("peggy", "oscar")
+
+        summary = sdk.market_summary(self.market)
+        say(
+            f"utilization {summary.utilization / sdk.WAD:.0%}: borrowers pay "
+            f"{summary.borrow_rate / sdk.WAD:.2%} a year; 90 days pass"
+        )
+        self.chain.mine(timestamp=self.chain.pending_timestamp + 90 * DAY)
+        self.set_prices("start")  # the feeds kept answering meanwhile
+        self.market.accrueInterest(sender=self.people["trent"])
+        say(
+            f"interest accrued: reserve {_usdc(self.market.reserves())} (the protocol's 10%), "
+            f"oscar's shares now worth {_usdc(self.supplier.balance())}"
+        )
+        self.health("peggy", "victor")
 
     def _refused_borrow(self, account, amount: int) -> str:
         from openotc.demo.refusals import refused
 
         refusal = refused(self.market, "borrow", [amount], account)
         kind = sdk.BorrowLimit(refusal["kind"]).name
-        return f"{refusal.error}({kind}, debt {_usdc(refusal['debt'])}, limit {_usdc(refusal['limit'])})"
+        debt, limit = _usdc(refusal["debt"]), _usdc(refusal["limit"])
+        return f"{refusal.error}({kind}, debt {debt}, limit {limit})"
 
     def _margin_call(self, say_section) -> None:
         say = self.say
         say_section("Lending: prices dip; the market margin-calls peggy")
-        start = self.chain.blocks.head.number + 1
         self.set_prices("dip")
         say("WETH falls to 2,600 USD, WBTC to 55,000")
         receipt = self.market.pokeHealth(self.people["peggy"], sender=self.people["trent"])
         for log in receipt.decode_logs(self.market.MarginCall):
-            say(
-                f"pokeHealth: MarginCall({self.name(log.account)}, {log.healthFactor / sdk.WAD:.4f})"
-            )
-        watcher = sdk.MarginCallWatcher(self.market, from_block=start)
+            health = log.healthFactor / sdk.WAD
+            say(f"pokeHealth: MarginCall({self.name(log.account)}, {health:.4f})")
+        watcher = sdk.MarginCallWatcher(self.market, from_block=self.opened_at)
         for account, health in watcher.check():
             say(f"the watcher flags {self.name(account)}: health {health / sdk.WAD:.4f}")
         self.health("peggy", "victor")
@@ -338,7 +359,7 @@ class LendingDemo:
         self.set_prices("fall")
         say("WETH falls to 2,450 USD, WBTC to 52,000")
         self.health("peggy")
-        self.keeper = sdk.LiquidationKeeper(self.market, trent, self.usdc, oracle=self.oracle)
+        self.keeper = sdk.LiquidationKeeper(self.market, trent, self.usdc)
         for done in self.keeper.run():
             symbol = self._symbol(done.asset)
             say(
@@ -348,6 +369,14 @@ class LendingDemo:
             )
         self.health("peggy", "victor")
         self.balances("trent")
+
+    def _sources(self, receipt) -> None:
+        for log in receipt.decode_logs(self.oracle.PriceSourceChanged):
+            previous, source = sdk.PriceSource(log.previous), sdk.PriceSource(log.source)
+            self.say(
+                f"PriceSourceChanged({self._symbol(log.asset)}, {previous.name} -> "
+                f"{source.name}, {_usd(log.price)})"
+            )
 
     def _symbol(self, asset) -> str:
         return "WETH" if str(asset) == self.weth.address else "WBTC"
@@ -369,12 +398,8 @@ class LendingDemo:
             f"{PRIMARY_HEARTBEAT // HOUR} h heartbeat; the fallback answers 2,380 USD"
         )
         receipt = self.market.pokeHealth(self.people["peggy"], sender=self.people["trent"])
-        for log in receipt.decode_logs(self.oracle.PriceSourceChanged):
-            previous, source = sdk.PriceSource(log.previous), sdk.PriceSource(log.source)
-            say(
-                f"PriceSourceChanged({self._symbol(log.asset)}, {previous.name} -> "
-                f"{source.name}, {_usd(log.price)})"
-            )
+        say("trent pokes peggy's health; the market asks the oracle for fresh prices:")
+        self._sources(receipt)
         price, source = self.oracle.lastGoodPrice(self.weth)
         say(f"the oracle prices WETH at {_usd(price)} from the {sdk.PriceSource(source).name}")
 
@@ -387,12 +412,21 @@ class LendingDemo:
         say("both feeds of each asset report a crash: WETH 900 USD, WBTC 20,000 (-62%)")
         say("one feed alone moving this far would be refused; two that agree are believed")
         self.health("peggy", "victor")
-        for done in self.keeper.run():
-            say(
-                f"keeper trent repays {_usdc(done.repaid)} and receives "
-                f"{self._amount(done.asset, done.seized)} {self._symbol(done.asset)}"
-                + (f"; bad debt booked: {_usdc(done.bad_debt)}" if done.bad_debt else "")
-            )
+        value_before = self.supplier.balance()
+        say("the position is deep under water: the keeper may repay all of it, one asset a time")
+        for _ in range(3):  # a pass per collateral asset, until nothing is left to liquidate
+            for done in self.keeper.run():
+                self._sources(done.receipt)
+                say(
+                    f"keeper trent repays {_usdc(done.repaid)} and receives "
+                    f"{self._amount(done.asset, done.seized)} {self._symbol(done.asset)}"
+                    + (f"; bad debt booked: {_usdc(done.bad_debt)}" if done.bad_debt else "")
+                )
+                for log in done.receipt.decode_logs(self.market.DeficitCoveredByReserve):
+                    say(
+                        f"the reserve covers {_usdc(log.amount)} at once; left {_usdc(log.deficit)}"
+                    )
+        _expect(self.market.debtOf(self.people["peggy"]) == 0, "peggy's position closed")
         deficit = self.market.deficit()
         say(f"deficit {_usdc(deficit)}, reserve {_usdc(self.market.reserves())}")
         walter = self.people["walter"]
@@ -401,8 +435,6 @@ class LendingDemo:
             self.market, walter, self.auction, self.usdc, max_price=USDC_UNIT, step_bps=2_000
         )
         receipt = bidder.start_if_deficit()
-        for log in receipt.decode_logs(self.market.DeficitCoveredByReserve):
-            say(f"the reserve covers {_usdc(log.amount)}; deficit left {_usdc(log.deficit)}")
         for log in receipt.decode_logs(self.auction.AuctionStarted):
             say(f"auction #{log.id} starts: {_otc(log.lot)} for {_usdc(log.debt)}")
         say(f"OTC supply {_otc(supply_before)} -> {_otc(self.supply())} (lot minted)")
@@ -412,20 +444,23 @@ class LendingDemo:
         state = bidder.live()
         self.chain.mine(timestamp=state.ends_at)
         say("three hours pass without a better bid")
-        for action, receipt in bidder.step():
+        for _action, receipt in bidder.step():
             for log in receipt.decode_logs(self.auction.AuctionSettled):
-                say(f"{action}: walter receives {_otc(log.lot)}")
+                say(f"anyone may settle: walter receives {_otc(log.lot)}")
         summary = sdk.auction_summary(self.auction)
         say(
-            f"deficit now {_usdc(self.market.deficit())}; the auction holds "
-            f"{_otc(summary.inventory)} unsold for the next one, minted {_otc(summary.total_minted)}"
+            f"deficit now {_usdc(self.market.deficit())}; the auction minted "
+            f"{_otc(summary.total_minted)} and holds {_otc(summary.inventory)} unsold for the next"
         )
         say(
             f"OTC supply before the auction {_otc(supply_before)}, after {_otc(self.supply())}; "
             f"walter holds {_otc(token.balanceOf(walter))}"
         )
         self.balances("oscar", "walter")
-        say(f"oscar's shares are worth {_usdc(self.supplier.balance())}")
+        say(
+            f"oscar's shares were worth {_usdc(value_before)} before the crash and "
+            f"{_usdc(self.supplier.balance())} now: the suppliers lost nothing"
+        )
 
     def _early_repayment(self, say_section) -> None:
         say = self.say
@@ -433,7 +468,8 @@ class LendingDemo:
         victor = self.people["victor"]
         self.health("victor")
         debt = self.second.debt()
-        self.usdc.mint(victor, debt, sender=victor)  # interest on top of what he borrowed
+        # He kept what he borrowed; the interest comes on top.
+        self.usdc.mint(victor, debt - self.usdc.balanceOf(victor) + USDC_UNIT, sender=victor)
         before = self.weth.balanceOf(victor)
         receipts = self.second.close()
         repaid = receipts[0].decode_logs(self.market.Repaid)[0]
@@ -441,4 +477,10 @@ class LendingDemo:
         back = self.weth.balanceOf(victor) - before
         say(f"his {back / WETH_UNIT:g} WETH return in the next transaction")
         self.health("victor")
+        self.balances("victor")
+        receipt = self.supplier.redeem()
+        withdrawn = receipt.decode_logs(self.market.Withdraw)[0]
+        say(f"oscar redeems all his shares: {_usdc(withdrawn.assets)} (he supplied 100,000.00)")
+        self.balances("oscar")
+        say(sdk.market_summary(self.market).describe())
         _expect(self.market.debtOf(victor) == 0, "victor's debt after closing")

@@ -369,7 +369,7 @@ def deploy_lending(
         params.debt_per_auction * 10**info.decimals,
         name=market_record_name(info.symbol),
     )
-    auction = deployer.project.DebtAuction.at(market.debtAuction())
+    auction = deployer.project.DebtAuction.at(market.debtAuction(), fetch_from_explorer=False)
     return LendingLayer(oracle, market, auction)
 
 
@@ -443,14 +443,14 @@ def lending_configuration(
         market.reserveFactorBps() != params.reserve_factor_bps
     ):
         step("set the reserve factor", market, "setReserveFactor", params.reserve_factor_bps)
-    listed = {str(asset) for asset in market.collaterals()}
+    listed = {to_checksum_address(asset) for asset in market.collaterals()}
     for listing in params.collaterals:
         symbol = erc20_at(listing.asset).symbol()
         feeds = _feeds_of(listing)
         if _current_feeds(oracle, listing.asset) != [(f[0], f[1]) for f in feeds]:
             step(f"set {symbol}'s price feeds", oracle, "setFeeds", listing.asset, *feeds)
         wanted = listing.params_tuple()
-        if listing.asset not in listed:
+        if to_checksum_address(listing.asset) not in listed:
             step(f"list {symbol} as collateral", market, "listCollateral", listing.asset, wanted)
         else:
             current = CollateralParams.from_struct(market.collateralParams(listing.asset)[0])
@@ -471,7 +471,7 @@ def _feeds_of(listing) -> list[tuple]:
     from openotc.lending import erc20_at
 
     return [
-        (aggregator, heartbeat, erc20_at(aggregator).decimals())
+        (to_checksum_address(aggregator), heartbeat, erc20_at(aggregator).decimals())
         for aggregator, heartbeat in (
             (listing.primary_feed, listing.primary_heartbeat),
             (listing.fallback_feed, listing.fallback_heartbeat),
@@ -480,12 +480,16 @@ def _feeds_of(listing) -> list[tuple]:
 
 
 def _current_feeds(oracle, asset) -> list[tuple] | None:
-    """(aggregator, heartbeat) of the asset's feeds in the oracle, or None if it has none."""
+    """(aggregator, heartbeat) of the asset's feeds in the oracle, or None if it has none
+    (read raw: the refusal of an asset without feeds is an answer here, not an error)."""
+    from openotc.lending import read_view
+
+    feed = "(address,uint32,uint8)"
     try:
-        primary, fallback = oracle.feedsOf(asset)
+        feeds = read_view(oracle, oracle, "feedsOf(address)", [feed, feed], ["address"], [asset])
     except Exception:  # noqa: BLE001 - OracleAssetNotSupported: no feeds yet
         return None
-    return [(str(feed.aggregator), feed.heartbeat) for feed in (primary, fallback)]
+    return [(to_checksum_address(aggregator), heartbeat) for aggregator, heartbeat, _ in feeds]
 
 
 def load_deployed(project, chain, directory: Path | None = None) -> dict[str, ContractInstance]:
