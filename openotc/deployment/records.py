@@ -85,7 +85,11 @@ class DeploymentRecord:
         }
         if self.pending:
             data["pending"] = self.pending
-        self.path.write_text(json.dumps(data, indent=2) + "\n")
+        # Replaced whole, never rewritten in place: a reader (another run, a watcher) sees the
+        # previous record or the new one, never a half-written file.
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, indent=2) + "\n")
+        os.replace(temporary, self.path)
 
 
 def _jsonable(value):
