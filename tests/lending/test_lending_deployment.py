@@ -337,3 +337,43 @@ def test_lend_step__live_network_without_votes__prints_the_listing_and_deploys_n
     assert "the lending market needs its stablecoin listed in the token registry" in output
     assert f"call      {foundation.registry.address} data 0x" in output
     assert "run this command again once the listing is executed" in output
+
+
+# ---------------------------------------------------------------- `ape console` extras
+
+
+@pytest.fixture
+def console(monkeypatch, tmp_path, chain, project):
+    """`console()`: the namespace `ape console` gets from ape_console_extras.py, reading the
+    deployment record of this test's folder."""
+    from openotc.deployment import records
+
+    monkeypatch.setattr(records, "DEPLOYMENTS_DIR", tmp_path)
+    spec = importlib.util.spec_from_file_location("extras", REPOSITORY / "ape_console_extras.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return lambda: module.ape_init_extras(chain, project)
+
+
+def test_console_extras__one_market__loaded_by_role_with_the_operators_helpers(
+    console, deploying, foundation, listed, execute, capsys
+):
+    layer = deploy_lending(deploying, foundation, listed.address)
+    execute(lending_configuration(foundation, layer))
+
+    extras = console()
+
+    assert extras["markets"]["TUSD"].address == layer.market.address
+    assert extras["market"].address == layer.market.address
+    assert extras["auction"].address == layer.auction.address
+    assert extras["oracle"].address == layer.oracle.address
+    capsys.readouterr()
+    extras["lending"]()
+    assert extras["positions"]() == []
+    assert extras["reserve"]() == 0 == extras["deficit"]()
+    summary = extras["auctions"]()
+    output = capsys.readouterr().out
+    assert f"TUSD market {layer.market.address}: supplied 0.00" in output
+    assert "reserve 0.00 TUSD" in output and "deficit 0.00 TUSD" in output
+    assert "no live auction" in output
+    assert summary.live is None and summary.total_minted == 0
