@@ -34,6 +34,7 @@ from hexbytes import HexBytes
 from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams, LendingParams
 from openotc.deployment.records import DeploymentRecord
 from openotc.governance import Proposal
+from openotc.lending import CollateralParams, erc20_at, read_view
 from openotc.units import UNLIMITED, ZERO_ADDRESS
 
 if TYPE_CHECKING:
@@ -378,8 +379,6 @@ def stablecoin_listing(
 ) -> Proposal | None:
     """The proposal that lists `stablecoin` in the TokenRegistry under its own name, symbol
     and decimals (a market lends only a listed token); None if it is listed."""
-    from openotc.lending import erc20_at
-
     if foundation.registry.isListed(stablecoin):
         return None
     params = params or LendingParams()
@@ -402,8 +401,6 @@ def lending_configuration(
     at levels that have none, the rate model and reserve factor if `params` gives them, and for
     each collateral of `params` its oracle feeds and its listing (or new risk parameters).
     None if nothing is left to do."""
-    from openotc.lending import CollateralParams, erc20_at
-
     params = params or LendingParams()
     market, oracle, auction = layer.market, layer.oracle, layer.auction
     stablecoin = market.asset()
@@ -446,7 +443,7 @@ def lending_configuration(
     listed = {to_checksum_address(asset) for asset in market.collaterals()}
     for listing in params.collaterals:
         symbol = erc20_at(listing.asset).symbol()
-        feeds = _feeds_of(listing)
+        feeds = _feeds_of(oracle, listing)
         if _current_feeds(oracle, listing.asset) != [(f[0], f[1]) for f in feeds]:
             step(f"set {symbol}'s price feeds", oracle, "setFeeds", listing.asset, *feeds)
         wanted = listing.params_tuple()
@@ -455,8 +452,8 @@ def lending_configuration(
         else:
             current = CollateralParams.from_struct(market.collateralParams(listing.asset)[0])
             if current.as_tuple() != wanted:
-                step(f"update {symbol}'s risk parameters", market, "updateCollateral",
-                     listing.asset, wanted)  # fmt: skip
+                text = f"update {symbol}'s risk parameters"
+                step(text, market, "updateCollateral", listing.asset, wanted)
     if not calls:
         return None
     text = "; ".join(steps)
@@ -466,15 +463,14 @@ def lending_configuration(
     return proposal
 
 
-def _feeds_of(listing) -> list[tuple]:
-    """The (aggregator, heartbeat, decimals) feeds of a CollateralListing, decimals read."""
-    from openotc.lending import erc20_at
-
+def _feeds_of(oracle, listing) -> list[tuple]:
+    """The (aggregator, heartbeat, decimals) feeds of a CollateralListing, decimals read from
+    each aggregator."""
     return [
-        (to_checksum_address(aggregator), heartbeat, erc20_at(aggregator).decimals())
+        (aggregator, heartbeat, read_view(oracle, aggregator, "decimals()", ["uint8"])[0])
         for aggregator, heartbeat in (
-            (listing.primary_feed, listing.primary_heartbeat),
-            (listing.fallback_feed, listing.fallback_heartbeat),
+            (to_checksum_address(listing.primary_feed), listing.primary_heartbeat),
+            (to_checksum_address(listing.fallback_feed), listing.fallback_heartbeat),
         )
     ]
 
@@ -482,8 +478,6 @@ def _feeds_of(listing) -> list[tuple]:
 def _current_feeds(oracle, asset) -> list[tuple] | None:
     """(aggregator, heartbeat) of the asset's feeds in the oracle, or None if it has none
     (read raw: the refusal of an asset without feeds is an answer here, not an error)."""
-    from openotc.lending import read_view
-
     feed = "(address,uint32,uint8)"
     try:
         feeds = read_view(oracle, oracle, "feedsOf(address)", [feed, feed], ["address"], [asset])
