@@ -128,3 +128,14 @@ def at(chain, timestamp: int) -> int:
     """Makes the next transaction run at `timestamp`."""
     chain.pending_timestamp = timestamp
     return timestamp
+
+
+def refresh_prices(chain, lending, timestamp: int, sender) -> None:
+    """Every collateral feed answers again at `timestamp` with its current price (a new round
+    that `sender` sends), and the next transaction runs in that second too: after a long wait
+    the feeds are stale (heartbeats 1 h and 1 day), and borrowing needs a fresh price."""
+    for primary, fallback in lending.feeds.values():
+        for feed in (primary, fallback):
+            chain.pending_timestamp = timestamp
+            feed.setAnswer(feed.latestRoundData().answer, sender=sender)
+    chain.pending_timestamp = timestamp
