@@ -54,13 +54,14 @@ def open_loan(lending, borrower, attest, fund):
 
 
 @pytest.fixture
-def repay_all(usdc, borrower, fund):
-    """`repay_all(market, stable=usdc)`: the borrower repays its whole debt (minted the
-    interest it owes)."""
+def repay_all(usdc, chain, borrower, fund):
+    """`repay_all(market, at=None, stable=usdc)`: the borrower repays its whole debt, at
+    timestamp `at` if given (minted a supply's worth first, more than the interest it owes)."""
 
-    def repay(market, stable=usdc):
-        debt = market.debtOf(borrower)
-        fund(stable, borrower, debt, market)
+    def repay(market, at=None, stable=usdc):
+        fund(stable, borrower, SUPPLY, market)
+        if at is not None:
+            chain.pending_timestamp = at
         return market.repay(borrower, UNLIMITED, sender=borrower)
 
     return repay
@@ -73,8 +74,7 @@ def earned(market, chain, supplier, supply, open_loan, repay_all):
     round number) stays put while time passes."""
     supply(supplier)
     borrowed = open_loan(LOAN)
-    chain.pending_timestamp = borrowed.timestamp + 30 * DAY
-    repay_all(market)
+    repay_all(market, at=borrowed.timestamp + 30 * DAY)
     assert market.totalDebt() == 0
     assert market.totalAssets() > SUPPLY
     return market.totalAssets()
@@ -396,8 +396,7 @@ def test_redeem__of_the_most_the_cash_allows__succeeds(market, usdc, chain, supp
 def test_withdraw__once_the_borrower_repays__is_bounded_by_the_shares_again(
     market, usdc, chain, supplier, lent_out, repay_all
 ):
-    chain.pending_timestamp = chain.blocks.head.timestamp + 30 * DAY
-    repay_all(market)
+    repay_all(market, at=chain.blocks.head.timestamp + 30 * DAY)
     same_second(chain)
     assets = market.convertToAssets(market.balanceOf(supplier))
 
@@ -418,9 +417,8 @@ def test_suppliers__earn_the_interest_less_the_reserve_factor(
     borrowed = open_loan(LOAN)
     start = borrowed.timestamp
     year_later = start + YEAR
-    chain.pending_timestamp = year_later
 
-    repaid = repay_all(market)
+    repaid = repay_all(market, at=year_later)
 
     # 50% utilization: 2.5% a year, simple interest over one accrual.
     book = Book(cash=SUPPLY - LOAN, scaled_debt=LOAN, last_accrual=start).accrued(year_later)
@@ -550,8 +548,7 @@ def test_usdt_like_stablecoin__deposit_borrow_repay_withdraw(
     borrowed = open_loan(LOAN, layer)
     assert [(e.amount, e.debt) for e in borrowed.decode_logs(market.Borrowed)] == [(LOAN, LOAN)]
     assert usdt.balanceOf(borrower) == LOAN
-    chain.pending_timestamp = borrowed.timestamp + 30 * DAY
-    repaid = repay_all(market, usdt)
+    repaid = repay_all(market, at=borrowed.timestamp + 30 * DAY, stable=usdt)
     paid = repaid.decode_logs(market.Repaid)[0].amount
     assert paid > LOAN
     assert market.debtOf(borrower) == 0
