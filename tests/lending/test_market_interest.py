@@ -376,3 +376,26 @@ def test_set_rate_model__accrues_at_the_old_rate_first(market, chain, governance
     after = book.accrued(later, model=steep)
     assert accrued_event(tx, market) == as_event(after)
     assert after.index > book.accrued(later).index  # the new curve, not the old one
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="contract bug: Repaid (and Liquidated) report debt - repaid, but the scaled debt a "
+    "partial repayment removes rounds down, so the debt left (debtOf) is one unit more",
+)
+def test_repay__partial__reports_the_debt_left_as_debt_of_shows_it(
+    market, usdc, chain, borrower, fund, loan
+):
+    """ILendingMarket: Repaid(payer, account, amount, debt) - "its debt is now `debt`"."""
+    _, book = loan(50_000 * USDC)
+    fund(usdc, borrower, SUPPLY, market)
+    now = at(chain, book.last_accrual + DAY + 7)
+    amount = 1_000 * USDC
+
+    tx = market.repay(borrower, amount, sender=borrower)
+
+    book = book.accrued(now)
+    left = book.repaid(amount, amount * WAD // book.index)  # the scaled amount rounds down
+    assert left.debt == book.debt - amount + 1
+    assert market.debtOf(borrower) == left.debt
+    assert [e.debt for e in tx.decode_logs(market.Repaid)] == [market.debtOf(borrower)]
