@@ -8,6 +8,7 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IIdentityRegistry} from "../../interfaces/IIdentityRegistry.sol";
 import {ILendingMarket} from "../../interfaces/ILendingMarket.sol";
@@ -90,7 +91,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         }
         if (!tokenRegistry.isListed(address(stablecoin))) revert LendingAssetNotListed(address(stablecoin));
         _protocolToken = protocolToken_;
-        _market = Market({cash: 0, index: uint96(_WAD), lastAccrual: uint32(block.timestamp)});
+        _market = Market({cash: 0, index: uint112(_WAD), lastAccrual: uint32(block.timestamp)});
         _rules = Rules({
             baseRateBps: 0,
             slope1Bps: _DEFAULT_SLOPE1,
@@ -188,7 +189,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         _accounts[msg.sender].scaledDebt = a.scaledDebt;
         b.scaledDebt += uint128(added);
         _book.scaledDebt = b.scaledDebt;
-        m.cash -= uint128(amount);
+        m.cash -= uint112(amount);
         _market.cash = m.cash;
         emit Borrowed(msg.sender, amount, debt);
         _marginCall(msg.sender, v, debt);
@@ -208,7 +209,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
 
         _accounts[account].scaledDebt = a.scaledDebt - uint128(removed);
         _book.scaledDebt = b.scaledDebt - uint128(removed);
-        _market.cash = m.cash + uint128(repaid);
+        _market.cash = SafeCast.toUint112(m.cash + repaid);
         emit Repaid(msg.sender, account, repaid, debt - repaid);
 
         _pullStablecoin(msg.sender, repaid);
@@ -239,7 +240,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         if (left == 0) a.collateralMask &= ~uint16(1 << terms.index);
         if (debtLeft != 0 && left != 0) _requireHealthier(account, terms, debtLeft);
 
-        _market.cash = m.cash + uint128(repaid);
+        _market.cash = SafeCast.toUint112(m.cash + repaid);
         if (debtLeft != 0 && a.collateralMask == 0) {
             // Nothing backs the rest: it becomes the deficit, which the reserve covers first.
             b.scaledDebt -= a.scaledDebt;
@@ -290,7 +291,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override nonReentrant {
         if (assets == 0 || shares == 0) revert LendingZeroAmount();
         (Market memory m, , ) = _accrue();
-        _market.cash = m.cash + uint128(assets);
+        _market.cash = SafeCast.toUint112(m.cash + assets);
         super._deposit(caller, receiver, assets, shares);
     }
 
@@ -304,7 +305,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
     ) internal override nonReentrant {
         if (assets == 0 || shares == 0) revert LendingZeroAmount();
         (Market memory m, , ) = _accrue();
-        _market.cash = m.cash - uint128(assets);
+        _market.cash = m.cash - uint112(assets);
         super._withdraw(caller, receiver, owner, assets, shares);
     }
 
