@@ -176,7 +176,7 @@ def governance_powers(market, auction, weth, wbtc, actor, listed_asset):
     a large one, the new collateral listed, WETH and WBTC at the tightest parameters that keep
     this borrower healthy, the whole reserve taken."""
     return [
-        lambda: market.setRateModel((2_000, 10_000, 100_000, 5_000), sender=actor),
+        lambda: market.setRateModel((2_000, 10_000, 30_000, 5_000), sender=actor),
         lambda: market.setReserveFactor(5_000, sender=actor),
         *[lambda tier=tier: market.setTierCap(tier, 0, sender=actor) for tier in range(4)],
         lambda: market.setLargeLoanPolicy(0, 3, sender=actor),
@@ -483,7 +483,7 @@ def test_extension__called_by_governance__changes_only_its_own_empty_storage(
 ):
     before = market_state()
 
-    extension.setRateModel((2_000, 10_000, 100_000, 5_000), sender=governance)
+    extension.setRateModel((2_000, 10_000, 30_000, 5_000), sender=governance)
     extension.setReserveFactor(5_000, sender=governance)
     extension.setTierCap(0, 0, sender=governance)
     extension.setLargeLoanPolicy(0, 3, sender=governance)

@@ -304,9 +304,9 @@ def test_first_depositor_donation__after_a_loan__does_not_move_the_rate_or_the_s
 ):
     supply(supplier)
     open_loan(LOAN)
+    fund(usdc, stranger, SUPPLY, market)
     same_second(chain)
     before = (market.totalAssets(), market.utilization(), market.borrowRate())
-    fund(usdc, stranger, SUPPLY, market)
 
     usdc.transfer(market, SUPPLY, sender=stranger)
 
