@@ -378,11 +378,6 @@ def test_set_rate_model__accrues_at_the_old_rate_first(market, chain, governance
     assert after.index > book.accrued(later).index  # the new curve, not the old one
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract bug: Repaid (and Liquidated) report debt - repaid, but the scaled debt a "
-    "partial repayment removes rounds down, so the debt left (debtOf) is one unit more",
-)
 def test_repay__partial__reports_the_debt_left_as_debt_of_shows_it(
     market, usdc, chain, borrower, fund, loan
 ):
