@@ -136,8 +136,9 @@ interface ILendingMarketTypes {
     /// @notice `asset` is listed already.
     error LendingCollateralAlreadyListed(address asset);
 
-    /// @notice `asset` cannot be collateral (the stablecoin itself, the zero address, or no
-    ///         price from the oracle).
+    /// @notice `asset` cannot be collateral: the stablecoin itself, the market, the zero
+    ///         address, more than 18 decimals, or no reliable price from the oracle now (an
+    ///         asset without feeds is refused by the oracle's OracleAssetNotSupported).
     error LendingInvalidCollateral(address asset);
 
     /// @notice MAX_COLLATERALS collateral assets are listed already.
@@ -337,7 +338,9 @@ interface ILendingMarket is ILendingMarketTypes, IERC4626, IGoverned {
     /// @notice Lists `asset` as collateral. Governance only; the oracle must price it.
     function listCollateral(address asset, CollateralParams calldata params) external;
 
-    /// @notice Changes `asset`'s risk parameters. Governance only.
+    /// @notice Changes `asset`'s risk parameters. Governance only. The liquidation threshold
+    ///         may fall by at most 1,000 bps (10 points) per change: a cut makes positions
+    ///         liquidatable without a price move, so borrowers see each step coming.
     function updateCollateral(address asset, CollateralParams calldata params) external;
 
     /// @notice Sets the interest rate curve (interest accrues at the old one first).

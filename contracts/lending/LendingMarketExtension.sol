@@ -25,6 +25,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
     // Parameter bounds (bps unless stated).
     uint256 private constant _MAX_LTV = 9_000; // 90%
     uint256 private constant _MAX_LIQUIDATION_THRESHOLD = 9_500; // 95%
+    uint256 private constant _MAX_THRESHOLD_CUT = 1_000; // 10 points per update
     uint256 private constant _MIN_BONUS = 100; // 1%
     uint256 private constant _MAX_BONUS = 1_500; // 15%
     uint256 private constant _MAX_BASE_RATE = 2_000; // 20% a year
@@ -136,7 +137,15 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         CollateralTotal memory t = _totals[asset];
         if (t.slot == 0) revert LendingCollateralNotListed(asset);
         _checkCollateralParams(params);
-        _collaterals[t.slot - 1] = _collateral(asset, _collaterals[t.slot - 1].decimals, params);
+        Collateral memory current = _collaterals[t.slot - 1];
+        // A threshold cut makes positions liquidatable without any price move: at most
+        // _MAX_THRESHOLD_CUT per change, so borrowers see each step coming through the
+        // timelock and can add collateral or repay before the next.
+        uint256 lowest = current.liquidationThresholdBps > _MAX_THRESHOLD_CUT
+            ? current.liquidationThresholdBps - _MAX_THRESHOLD_CUT
+            : 0;
+        _checkBound("liquidationThreshold", params.liquidationThresholdBps, lowest, _MAX_LIQUIDATION_THRESHOLD);
+        _collaterals[t.slot - 1] = _collateral(asset, current.decimals, params);
         _totals[asset].cap = uint120(params.supplyCap);
         emit CollateralUpdated(asset, params);
     }
