@@ -60,7 +60,8 @@ interface ILendingMarketTypes {
     /// @notice Governance set the share of interest that goes to the reserve.
     event ReserveFactorSet(uint256 reserveFactorBps);
 
-    /// @notice Governance set the borrow cap of volatility tier `tier` (stablecoin units).
+    /// @notice Governance set the borrow cap of volatility tier `tier` (stablecoin units, a
+    ///         whole number of units).
     event TierCapSet(uint8 indexed tier, uint256 cap);
 
     /// @notice Governance set the large-loan rule: a debt above `threshold` needs identity
@@ -345,7 +346,8 @@ interface ILendingMarket is ILendingMarketTypes, IERC4626, IGoverned {
     /// @notice Sets the share of interest that goes to the reserve, in bps.
     function setReserveFactor(uint256 reserveFactorBps) external;
 
-    /// @notice Sets volatility tier `tier`'s borrow cap, in stablecoin units.
+    /// @notice Sets volatility tier `tier`'s borrow cap, in stablecoin units, counted in whole
+    ///         units (a fraction of one is dropped); at most 2**32 - 1 whole units.
     function setTierCap(uint8 tier, uint256 cap) external;
 
     /// @notice Sets the large-loan rule: a debt above `threshold` needs identity level `minLevel`.

@@ -49,7 +49,8 @@ interface IPriceOracle is IGoverned {
     /// @notice No feeds are set for `asset`.
     error OracleAssetNotSupported(address asset);
 
-    /// @notice A feed address is not a contract, or both feeds are the same.
+    /// @notice A feed address is not a contract (or does not report its decimals), or both
+    ///         feeds are the same.
     error OracleInvalidFeed(address feed);
 
     /// @notice A heartbeat is outside [MIN_HEARTBEAT, MAX_HEARTBEAT].
@@ -65,7 +66,8 @@ interface IPriceOracle is IGoverned {
     function MAX_DEVIATION_BPS() external view returns (uint256);
 
     /// @notice Largest gap between the two feeds for a move above MAX_DEVIATION_BPS to be
-    ///         accepted (500 bps = 5%).
+    ///         accepted (500 bps = 5%), measured against the primary's price; the price used is
+    ///         then the primary's.
     function MAX_AGREEMENT_BPS() external view returns (uint256);
 
     /// @notice Shortest heartbeat governance may set, in seconds.
@@ -77,6 +79,11 @@ interface IPriceOracle is IGoverned {
     /// @notice Sets `asset`'s primary and fallback feeds. Governance only. Both must be
     ///         contracts, distinct, with at most 18 decimals and a heartbeat within bounds,
     ///         and the primary must answer now: its answer becomes the last good price.
+    ///         The feeds' decimals are read from them (the `decimals` given are ignored).
+    ///         Setting an asset's feeds again replaces its last good price with the new
+    ///         primary's answer and its source with Primary (emitting {PriceSourceChanged} if
+    ///         the source was another): governance's way to revive an asset left Failed by a
+    ///         move that only one feed reports.
     /// @param asset The collateral asset.
     /// @param primary The primary feed.
     /// @param fallbackFeed The fallback feed.

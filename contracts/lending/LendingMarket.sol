@@ -171,16 +171,16 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         uint256 debt = _debt(a.scaledDebt, m.index);
 
         // Limits: identity (and the large-loan level), then the collateral.
-        (uint8 level, IIdentityRegistry.Limits memory limits) = _identity.limitOf(msg.sender, address(_stablecoin));
+        (uint8 level, uint256 identityLimit) = _identity.transactionLimitOf(msg.sender, address(_stablecoin));
         if (debt > r.largeLoanThreshold && level < r.largeLoanLevel) {
             revert LendingBorrowLimitExceeded(BorrowLimit.LargeLoanLevel, debt, r.largeLoanThreshold);
         }
         Valuation memory v = _valuation(msg.sender, a.collateralMask, address(0));
         if (v.unpriced != address(0)) revert LendingPriceUnavailable(v.unpriced);
         uint256 tierLimit = v.tierLimit / _usdPerUnit;
-        if (debt > limits.perTransaction || debt > tierLimit) {
-            if (limits.perTransaction < tierLimit) {
-                revert LendingBorrowLimitExceeded(BorrowLimit.Identity, debt, limits.perTransaction);
+        if (debt > identityLimit || debt > tierLimit) {
+            if (identityLimit < tierLimit) {
+                revert LendingBorrowLimitExceeded(BorrowLimit.Identity, debt, identityLimit);
             }
             _requireWithinCollateralLimits(v, debt);
         }

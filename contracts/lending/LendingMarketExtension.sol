@@ -116,7 +116,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         if (asset == address(0) || asset == address(_stablecoin) || asset == address(this)) {
             revert LendingInvalidCollateral(asset);
         }
-        uint256 count = _collaterals.length;
+        uint256 count = _collateralCount;
         if (count == _MAX_COLLATERALS) revert LendingTooManyCollaterals(_MAX_COLLATERALS);
         uint8 decimals_ = IERC20Metadata(asset).decimals();
         if (decimals_ > 18) revert LendingInvalidCollateral(asset);
@@ -124,7 +124,8 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         if (!reliable) revert LendingInvalidCollateral(asset);
         _checkCollateralParams(params);
 
-        _collaterals.push(_collateral(asset, decimals_, params));
+        _collaterals[count] = _collateral(asset, decimals_, params);
+        _collateralCount = count + 1;
         _totals[asset] = CollateralTotal({total: 0, cap: uint120(params.supplyCap), slot: uint8(count + 1)});
         emit CollateralListed(asset, params);
     }
@@ -168,9 +169,16 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
     /// @dev See {ILendingMarket-setTierCap}.
     function setTierCap(uint8 tier, uint256 cap) external onlyGovernance {
         _checkBound("tier", tier, 0, _MAX_TIER);
-        _checkBound("tierCap", cap, 0, type(uint128).max);
-        _tierCaps[tier] = cap;
-        emit TierCapSet(tier, cap);
+        _checkBound("tierCap", cap, 0, type(uint32).max * _stableUnit);
+        // Caps count whole stablecoin units (a fraction of one is dropped); each collateral of
+        // the tier keeps a copy in its own slot, so a borrow reads no extra slot for it.
+        uint256 whole = cap / _stableUnit;
+        _tierCaps[tier] = whole;
+        uint256 count = _collateralCount;
+        for (uint256 i; i < count; ++i) {
+            if (_collaterals[i].tier == tier) _collaterals[i].tierCap = uint32(whole);
+        }
+        emit TierCapSet(tier, whole * _stableUnit);
     }
 
     /// @dev See {ILendingMarket-setLargeLoanPolicy}.
@@ -223,7 +231,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
 
     /// @dev See {ILendingMarket-collaterals}.
     function collaterals() external view returns (address[] memory assets) {
-        uint256 count = _collaterals.length;
+        uint256 count = _collateralCount;
         assets = new address[](count);
         for (uint256 i; i < count; ++i) {
             assets[i] = _collaterals[i].asset;
@@ -258,7 +266,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
 
     /// @dev See {ILendingMarket-tierCap}.
     function tierCap(uint8 tier) external view returns (uint256) {
-        return _tierCaps[tier];
+        return _tierCaps[tier] * _stableUnit;
     }
 
     /// @dev See {ILendingMarket-largeLoanPolicy}.
@@ -310,7 +318,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         address asset,
         uint8 decimals_,
         CollateralParams calldata p
-    ) private pure returns (Collateral memory) {
+    ) private view returns (Collateral memory) {
         return
             Collateral({
                 asset: asset,
@@ -318,7 +326,8 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
                 liquidationThresholdBps: p.liquidationThresholdBps,
                 liquidationBonusBps: p.liquidationBonusBps,
                 tier: p.volatilityTier,
-                decimals: decimals_
+                decimals: decimals_,
+                tierCap: uint32(_tierCaps[p.volatilityTier])
             });
     }
 

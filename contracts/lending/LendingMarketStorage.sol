@@ -73,6 +73,7 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         uint16 liquidationBonusBps;
         uint8 tier;
         uint8 decimals;
+        uint32 tierCap; // the tier's borrow cap in whole stablecoin units (see _tierCaps)
     }
 
     struct CollateralTotal {
@@ -96,13 +97,15 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
     IIdentityRegistry internal immutable _identity;
     uint256 internal immutable _usdPerUnit; // 10**(18 - stablecoin decimals): stablecoin units to USD (18 dec)
     uint256 internal immutable _dustDebt;
+    uint256 internal immutable _stableUnit; // 10**(stablecoin decimals): one whole unit
 
     Market internal _market;
     Book internal _book;
     Rules internal _rules;
     uint256 internal _deficit;
-    uint256[4] internal _tierCaps; // stablecoin units, by volatility tier
-    Collateral[] internal _collaterals;
+    uint256[4] internal _tierCaps; // whole stablecoin units, by volatility tier; copied to each Collateral
+    uint256 internal _collateralCount;
+    mapping(uint256 index => Collateral) internal _collaterals; // in listing order
     mapping(address asset => CollateralTotal) internal _totals;
     mapping(address account => Account) internal _accounts;
     mapping(address account => mapping(address asset => uint256)) internal _balances;
@@ -117,6 +120,7 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         _oracle = oracle_;
         _identity = identity_;
         _usdPerUnit = 10 ** (18 - stableDecimals);
+        _stableUnit = 10 ** stableDecimals;
         _dustDebt = _DUST_WHOLE_UNITS * 10 ** stableDecimals;
     }
 
@@ -180,13 +184,13 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         return scaled.mulDiv(index, _WAD, Math.Rounding.Ceil);
     }
 
-    /// @dev Values `account`'s collateral at fresh prices (recorded by the oracle). `seized`:
-    ///      also return that asset's price.
+    /// @dev Values `account`'s collateral at fresh prices (the oracle records them). `seized`:
+    ///      also returns that asset's price.
     function _valuation(address account, uint256 mask, address seized) internal returns (Valuation memory v) {
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
                 Collateral memory c = _collaterals[i];
-                (uint256 price, bool reliable) = _oracle.fetchPrice(c.asset);
+                (uint256 price, bool reliable) = _fetchPrice(c.asset);
                 _addValue(v, c, _balances[account][c.asset], price, reliable);
                 if (c.asset == seized) v.seizedPrice = price;
             }
@@ -207,6 +211,25 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         }
     }
 
+    /// @dev `_oracle.fetchPrice(asset)` without the high-level call's checks: the oracle is a
+    ///      known contract that returns two words or reverts (its revert is passed on).
+    function _fetchPrice(address asset) private returns (uint256 price, bool reliable) {
+        address oracle = address(_oracle);
+        bytes4 selector = IPriceOracle.fetchPrice.selector;
+        // Safe: uses the scratch space (0x00-0x3f) only, for the call and its two-word answer.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, asset)
+            if iszero(call(gas(), oracle, 0, 0x00, 0x24, 0x00, 0x40)) {
+                returndatacopy(0x00, 0x00, returndatasize())
+                revert(0x00, returndatasize())
+            }
+            price := mload(0x00)
+            reliable := iszero(iszero(mload(0x20)))
+        }
+    }
+
     /// @dev Adds `balance` of collateral `c` at `price` to `v` (values round down).
     function _addValue(
         Valuation memory v,
@@ -214,14 +237,25 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         uint256 balance,
         uint256 price,
         bool reliable
-    ) internal view {
+    ) private view {
         if (!reliable && v.unpriced == address(0)) v.unpriced = c.asset;
-        uint256 value = balance.mulDiv(price, 10 ** c.decimals);
-        uint256 ltvValue = value.mulDiv(c.maxLtvBps, BPS);
+        uint256 value;
+        uint256 ltvValue;
+        uint256 liquidationValue;
+        // A whole stablecoin unit is 1 USD with 18 decimals.
+        uint256 tierCapUsd = uint256(c.tierCap) * _WAD;
+        // Safe: balance < 2**128 (supply caps are below 2**120) and price < 2**128 (the oracle
+        // refuses larger answers), so value < 2**256; value * 10_000 then fits too, as value
+        // is at most balance * price / 10**decimals < 2**242.
+        unchecked {
+            value = (balance * price) / 10 ** c.decimals;
+            ltvValue = (value * c.maxLtvBps) / BPS;
+            liquidationValue = (value * c.liquidationThresholdBps) / BPS;
+        }
         v.collateralValue += value;
+        v.liquidationValue += liquidationValue;
         v.ltvLimit += ltvValue;
-        v.tierLimit += Math.min(ltvValue, _tierCaps[c.tier] * _usdPerUnit);
-        v.liquidationValue += value.mulDiv(c.liquidationThresholdBps, BPS);
+        v.tierLimit += ltvValue < tierCapUsd ? ltvValue : tierCapUsd;
     }
 
     /// @dev Refuses a debt above the collateral's loan-to-value or volatility-tier limit,

@@ -36,11 +36,10 @@ contract PriceOracle is IPriceOracle, Governed {
     ///      (EIP-150 keeps 1/64 back), too little for the cold read of the fallback's slot.
     uint256 private constant _FEED_GAS = 100_000;
 
-    /// @dev An asset's last good price and the source it came from, in one slot.
-    struct PriceState {
-        uint128 price; // 18 decimals
-        Source source;
-    }
+    /// @dev An asset's last good price (the low 128 bits, 18 decimals) and the source it came
+    ///      from (the bits above), in one word: written in one store, where a struct of the two
+    ///      would be written field by field.
+    type PriceState is uint256;
 
     mapping(address asset => Feed) private _primary;
     mapping(address asset => Feed) private _fallback;
@@ -60,10 +59,10 @@ contract PriceOracle is IPriceOracle, Governed {
         (bool answered, uint256 price) = _read(first);
         if (!answered) revert OracleFeedNotAnswering(first.aggregator);
 
-        Source previous = _state[asset].source;
+        (, Source previous) = _unpack(_state[asset]);
         _primary[asset] = first;
         _fallback[asset] = second;
-        _record(asset, price, Source.Primary);
+        _state[asset] = _pack(price, Source.Primary);
         emit FeedsSet(asset, first.aggregator, first.heartbeat, second.aggregator, second.heartbeat);
         if (previous != Source.Primary) emit PriceSourceChanged(asset, previous, Source.Primary, price);
     }
@@ -72,20 +71,21 @@ contract PriceOracle is IPriceOracle, Governed {
 
     /// @inheritdoc IPriceOracle
     function fetchPrice(address asset) external returns (uint256 price, bool reliable) {
-        PriceState memory last = _state[asset];
+        (uint256 lastPrice, Source lastSource) = _unpack(_state[asset]);
         Source source;
-        (price, source) = _decide(asset, last);
-        if (price != last.price || source != last.source) {
-            _record(asset, price, source);
-            if (source != last.source) emit PriceSourceChanged(asset, last.source, source, price);
+        (price, source) = _decide(asset, lastPrice);
+        if (price != lastPrice || source != lastSource) {
+            _state[asset] = _pack(price, source);
+            if (source != lastSource) emit PriceSourceChanged(asset, lastSource, source, price);
         }
         reliable = source != Source.Failed;
     }
 
     /// @inheritdoc IPriceOracle
     function peekPrice(address asset) external view returns (uint256 price, bool reliable) {
+        (uint256 lastPrice, ) = _unpack(_state[asset]);
         Source source;
-        (price, source) = _decide(asset, _state[asset]);
+        (price, source) = _decide(asset, lastPrice);
         reliable = source != Source.Failed;
     }
 
@@ -100,8 +100,7 @@ contract PriceOracle is IPriceOracle, Governed {
     /// @inheritdoc IPriceOracle
     function lastGoodPrice(address asset) external view returns (uint256 price, Source source) {
         _supported(asset);
-        PriceState memory last = _state[asset];
-        return (last.price, last.source);
+        return _unpack(_state[asset]);
     }
 
     // ---------------------------------------------------------------- internals
@@ -112,10 +111,10 @@ contract PriceOracle is IPriceOracle, Governed {
     ///      valid and within MAX_DEVIATION_BPS of the last good price; else the last good price,
     ///      Failed. A fallback beyond the deviation bound is never confirmed by the primary: the
     ///      primary would have been taken first.
-    function _decide(address asset, PriceState memory last) private view returns (uint256, Source) {
+    function _decide(address asset, uint256 lastPrice) private view returns (uint256, Source) {
         Feed memory primary = _supported(asset);
         (bool primaryValid, uint256 primaryPrice) = _read(primary);
-        if (primaryValid && _within(primaryPrice, last.price, MAX_DEVIATION_BPS)) {
+        if (primaryValid && _within(primaryPrice, lastPrice, MAX_DEVIATION_BPS)) {
             return (primaryPrice, Source.Primary);
         }
         (bool fallbackValid, uint256 fallbackPrice) = _read(_fallback[asset]);
@@ -123,21 +122,23 @@ contract PriceOracle is IPriceOracle, Governed {
             if (primaryValid && _within(fallbackPrice, primaryPrice, MAX_AGREEMENT_BPS)) {
                 return (primaryPrice, Source.Primary);
             }
-            if (_within(fallbackPrice, last.price, MAX_DEVIATION_BPS)) return (fallbackPrice, Source.Fallback);
+            if (_within(fallbackPrice, lastPrice, MAX_DEVIATION_BPS)) return (fallbackPrice, Source.Fallback);
         }
-        return (last.price, Source.Failed);
+        return (lastPrice, Source.Failed);
     }
 
     /// @dev Whether `price` is within `bps` of `anchor` (exactly at the bound is within).
     ///      No overflow: both are below 2**128.
     function _within(uint256 price, uint256 anchor, uint256 bps) private pure returns (bool) {
         uint256 gap = price > anchor ? price - anchor : anchor - price;
-        return gap * _BPS < anchor * bps;
+        return gap * _BPS <= anchor * bps;
     }
 
     /// @dev `feed`'s latest answer scaled to 18 decimals, and whether it is valid: the call
     ///      succeeded with five words, the answer is positive, its round complete, it is neither
     ///      from the future nor older than the heartbeat, and its scaled value fits in 128 bits.
+    ///      A round never updated (`updatedAt == 0`) is refused as stale: no heartbeat comes
+    ///      near the time since 1970.
     ///      A feed that reverts, returns too little or burns its gas is refused, never bubbled:
     ///      a broken feed cannot stop the oracle (a high-level call with try/catch would still
     ///      revert here on an answer it cannot decode).
@@ -166,7 +167,6 @@ contract PriceOracle is IPriceOracle, Governed {
         if (
             !answered ||
             answer <= 0 ||
-            updatedAt == 0 ||
             answeredInRound < roundId ||
             updatedAt > block.timestamp ||
             block.timestamp - updatedAt > feed.heartbeat ||
@@ -186,27 +186,29 @@ contract PriceOracle is IPriceOracle, Governed {
         if (heartbeat < MIN_HEARTBEAT || heartbeat > MAX_HEARTBEAT) {
             revert OracleInvalidHeartbeat(heartbeat, MIN_HEARTBEAT, MAX_HEARTBEAT);
         }
-        uint8 decimals;
-        try AggregatorV3Interface(aggregator).decimals() returns (uint8 reported) {
-            decimals = reported;
-        } catch {
-            revert OracleInvalidFeed(aggregator);
-        }
+        uint8 decimals = _decimalsOf(aggregator);
         if (decimals > _PRICE_DECIMALS) revert OracleInvalidDecimals(aggregator, decimals);
         return Feed(aggregator, heartbeat, decimals);
     }
 
-    /// @dev Writes `asset`'s last good price and source in one store (assigning the struct
-    ///      writes its two fields one after the other). `price` is below 2**128: `_read`
-    ///      accepts no larger price, and any other price recorded came from `_read` before.
-    function _record(address asset, uint256 price, Source source) private {
-        PriceState storage state = _state[asset];
-        // Safe: lays the word out as Solidity does for PriceState (price in the low 128 bits,
-        // the source in the next byte); neither value overflows its field.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            sstore(state.slot, or(price, shl(128, source)))
+    /// @dev The decimals `aggregator` reports; refuses a contract that does not report them.
+    function _decimalsOf(address aggregator) private view returns (uint8) {
+        try AggregatorV3Interface(aggregator).decimals() returns (uint8 decimals) {
+            return decimals;
+        } catch {
+            revert OracleInvalidFeed(aggregator);
         }
+    }
+
+    /// @dev `price` must be below 2**128: `_read` accepts no larger price, and every price
+    ///      recorded came from `_read`.
+    function _pack(uint256 price, Source source) private pure returns (PriceState) {
+        return PriceState.wrap(price | (uint256(source) << 128));
+    }
+
+    function _unpack(PriceState state) private pure returns (uint256 price, Source source) {
+        uint256 word = PriceState.unwrap(state);
+        return (uint128(word), Source(word >> 128));
     }
 
     /// @dev `asset`'s primary feed; reverts when no feeds are set for it.
