@@ -385,6 +385,18 @@ def test_bid__later_asking_one_more_than_5_percent_less__refused(
         auction.bid(1, lower(LOT) + 1, sender=rival)
 
 
+def test_bid__later__the_5_percent_bound_rounds_down(auction, started, bidder, rival, reverts):
+    """95% of LOT - 1 is not whole: the largest lot allowed is below it, never above."""
+    auction.bid(1, LOT - 1, sender=bidder)
+    bound = lower(LOT - 1)
+    assert bound * BPS < (LOT - 1) * (BPS - MIN_DECREASE_BPS) < (bound + 1) * BPS
+    with reverts(auction.AuctionBidTooHigh, lot=bound + 1, maxLot=bound):
+        auction.bid(1, bound + 1, sender=rival)
+    assert auction.bid(1, bound, sender=rival).decode_logs(auction.BidPlaced) == [
+        auction.BidPlaced(1, rival.address, bound, DEFICIT)
+    ]
+
+
 def test_bid__same_bidder_may_bid_again_lower(auction, lending, started, bidder):
     funds = lending.stable.balanceOf(bidder)
     auction.bid(1, LOT, sender=bidder)
