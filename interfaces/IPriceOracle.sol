@@ -109,6 +109,10 @@ interface IPriceOracle is IGoverned {
     function feedsOf(address asset) external view returns (Feed memory primary, Feed memory fallbackFeed);
 
     /// @notice The asset's last good price and the source it came from at the last {fetchPrice}.
+    /// @dev The price is kept with 57 significant bits (about 17 digits), the low bits of a
+    ///      longer one dropped: the deviation bound needs no more, and it lets the primary
+    ///      feed and the last good price share one storage word. {fetchPrice} and {peekPrice}
+    ///      return the feeds' answers exactly; only the Failed case returns this kept price.
     /// @param asset The asset.
     /// @return price The last good price, 18 decimals.
     /// @return source The source recorded at the last {fetchPrice} (or {setFeeds}).

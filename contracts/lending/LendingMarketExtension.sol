@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IIdentityRegistry} from "../../interfaces/IIdentityRegistry.sol";
 import {IPriceOracle} from "../../interfaces/IPriceOracle.sol";
@@ -28,7 +29,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
     uint256 private constant _MAX_BONUS = 1_500; // 15%
     uint256 private constant _MAX_BASE_RATE = 2_000; // 20% a year
     uint256 private constant _MAX_SLOPE1 = 10_000; // 100% a year
-    uint256 private constant _MAX_SLOPE2 = 100_000; // 1,000% a year
+    uint256 private constant _MAX_SLOPE2 = 30_000; // 300% a year
     uint256 private constant _MIN_KINK = 5_000; // 50% utilization
     uint256 private constant _MAX_KINK = 9_500; // 95% utilization
     uint256 private constant _MAX_RESERVE_FACTOR = 5_000; // 50% of interest
@@ -83,7 +84,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         // goes to the reserve, which paid for it.
         uint256 covered = Math.min(amount, deficit_);
         _deficit = deficit_ - covered;
-        _market.cash = m.cash + uint128(amount);
+        _market.cash = SafeCast.toUint112(m.cash + amount);
         if (amount > covered) _book.reserves = b.reserves + uint128(amount - covered);
         emit DeficitCoveredByAuction(amount, deficit_ - covered);
     }
@@ -105,7 +106,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         if (amount > b.reserves) revert LendingInsufficientReserves(amount, b.reserves);
         if (amount > m.cash) revert LendingInsufficientCash(amount, m.cash);
         _book.reserves = b.reserves - uint128(amount);
-        _market.cash = m.cash - uint128(amount);
+        _market.cash = m.cash - uint112(amount);
         emit ReservesWithdrawn(to, amount);
         _stablecoin.safeTransfer(to, amount);
     }

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IIdentityRegistry} from "../../interfaces/IIdentityRegistry.sol";
 import {ILendingMarketTypes} from "../../interfaces/ILendingMarket.sol";
 import {IPriceOracle} from "../../interfaces/IPriceOracle.sol";
@@ -38,8 +39,8 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
 
     /// @dev Slot 1: what every action reads and most write.
     struct Market {
-        uint128 cash; // stablecoin held for suppliers, the reserve and borrowers
-        uint96 index; // borrow index, 18 decimals; only grows
+        uint112 cash; // stablecoin held for suppliers, the reserve and borrowers
+        uint112 index; // borrow index, 18 decimals; only grows
         uint32 lastAccrual; // timestamp of the last accrual
     }
 
@@ -149,11 +150,14 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         if (elapsed == 0 || b.scaledDebt == 0) return (m, b);
         uint256 debtBefore = _debt(b.scaledDebt, m.index);
         uint256 rate = _rate(r, _utilization(m.cash, debtBefore, b.reserves));
-        // The index rounds up: interest never rounds in the borrower's favour.
-        uint256 index = uint256(m.index) + uint256(m.index).mulDiv(rate * elapsed, _WAD * _YEAR, Math.Rounding.Ceil);
-        m.index = uint96(index);
+        // The index rounds up: interest never rounds in the borrower's favour. No overflow:
+        // index < 2**112, rate < 2**64 (at most 420% a year), elapsed < 2**32. The index fits
+        // 112 bits for over eight years at full utilization and the highest rates governance
+        // may set; past that, accrual would revert rather than wrap.
+        uint256 index = m.index + Math.ceilDiv(m.index * rate * elapsed, _WAD * _YEAR);
+        m.index = SafeCast.toUint112(index);
         uint256 interest = _debt(b.scaledDebt, index) - debtBefore;
-        b.reserves += uint128(interest.mulDiv(r.reserveFactorBps, BPS));
+        b.reserves += uint128((interest * r.reserveFactorBps) / BPS);
         return (m, b);
     }
 
@@ -161,16 +165,16 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
     function _utilization(uint256 cash_, uint256 debt, uint256 reserves_) internal pure returns (uint256) {
         uint256 supplied = cash_ + debt;
         if (debt == 0 || supplied <= reserves_) return 0;
-        return Math.min(debt.mulDiv(_WAD, supplied - reserves_), _WAD);
+        return Math.min((debt * _WAD) / (supplied - reserves_), _WAD);
     }
 
-    /// @dev The kinked curve: yearly borrow rate, 18 decimals, at `util`.
+    /// @dev The kinked curve: yearly borrow rate, 18 decimals, at `util` (at most 1e18).
     function _rate(Rules memory r, uint256 util) internal pure returns (uint256 rate) {
         uint256 kink = uint256(r.kinkBps) * _BPS_TO_WAD;
         rate = uint256(r.baseRateBps) * _BPS_TO_WAD;
-        if (util <= kink) return rate + util.mulDiv(uint256(r.slope1Bps) * _BPS_TO_WAD, kink);
+        if (util <= kink) return rate + (util * r.slope1Bps * _BPS_TO_WAD) / kink;
         rate += uint256(r.slope1Bps) * _BPS_TO_WAD;
-        return rate + (util - kink).mulDiv(uint256(r.slope2Bps) * _BPS_TO_WAD, _WAD - kink);
+        return rate + ((util - kink) * r.slope2Bps * _BPS_TO_WAD) / (_WAD - kink);
     }
 
     /// @dev `account`'s debt now, rounded up.
@@ -181,7 +185,7 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
 
     /// @dev Debt of `scaled` at `index`, rounded up.
     function _debt(uint256 scaled, uint256 index) internal pure returns (uint256) {
-        return scaled.mulDiv(index, _WAD, Math.Rounding.Ceil);
+        return Math.ceilDiv(scaled * index, _WAD);
     }
 
     /// @dev Values `account`'s collateral at fresh prices (the oracle records them). `seized`:

@@ -31,7 +31,16 @@ from openotc.deployment.deploy import (
 )
 from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
 from openotc.governance import Proposal, ProposalRunner, delegate_votes
-from openotc.units import DAY, ETHER, HOUR, TOKEN_UNIT, UNLIMITED, USDC_UNIT, ZERO_ADDRESS
+from openotc.units import (
+    DAY,
+    ETHER,
+    HOUR,
+    MINUTE,
+    TOKEN_UNIT,
+    UNLIMITED,
+    USDC_UNIT,
+    ZERO_ADDRESS,
+)
 
 if TYPE_CHECKING:
     from ape.contracts import ContractInstance
@@ -500,7 +509,7 @@ def _lending_market(project, accounts, foundation, collateral_count: int):
         LENDING_LOT,
         LENDING_DEBT_PER_AUCTION,
     )
-    auction = project.DebtAuction.at(market.debtAuction())
+    auction = project.DebtAuction.at(market.debtAuction(), fetch_from_explorer=False)
     foundation.token.grantMinter(auction, sender=governance)
     assets = []
     for i in range(collateral_count):
@@ -529,7 +538,8 @@ def _set_price(asset_feeds: tuple, price, sender) -> None:
 
 def measure_lending(project, chain, accounts, book: GasBook) -> None:
     """Lending operations in steady state: every party has used the market before, holds the
-    tokens it receives and approved the market; interest accrues between transactions.
+    tokens it receives and approved the market; a minute passes before each measured
+    transaction, so it accrues interest.
 
     `lending.borrow` values one collateral asset; `lending.borrow_5_collaterals` a position of
     five assets, each a fifth of what the debt needs, so all five prices are read.
@@ -553,14 +563,23 @@ def measure_lending(project, chain, accounts, book: GasBook) -> None:
     first = assets[0][0]
 
     market.deposit(1_000_000 * USDC_UNIT, supplier, sender=supplier)
-    book.record("lending.supply", market.deposit(100_000 * USDC_UNIT, supplier, sender=supplier))
     market.depositCollateral(first, 10 * ETHER, sender=borrower)
+    market.borrow(1_000 * USDC_UNIT, sender=borrower)
+
+    def later():  # a minute passes: interest accrues in the measured transaction
+        chain.pending_timestamp += MINUTE
+
+    later()
+    book.record("lending.supply", market.deposit(100_000 * USDC_UNIT, supplier, sender=supplier))
+    later()
     book.record(
         "lending.deposit_collateral", market.depositCollateral(first, ETHER, sender=borrower)
     )
-    market.borrow(1_000 * USDC_UNIT, sender=borrower)
+    later()
     book.record("lending.borrow", market.borrow(1_000 * USDC_UNIT, sender=borrower))
+    later()
     book.record("lending.repay", market.repay(borrower, 500 * USDC_UNIT, sender=borrower))
+    later()
     book.record(
         "lending.withdraw_collateral",
         market.withdrawCollateral(first, ETHER, borrower, sender=borrower),
@@ -571,12 +590,14 @@ def measure_lending(project, chain, accounts, book: GasBook) -> None:
     for asset, _, _ in assets:
         market.depositCollateral(asset, ETHER, sender=wide)
     market.borrow(3_500 * USDC_UNIT, sender=wide)
+    later()
     book.record("lending.borrow_5_collaterals", market.borrow(100 * USDC_UNIT, sender=wide))
 
     # Health 0.98: the price at which 10 units (liquidation threshold 85%) cover 98% of the debt.
     market.borrow(6_000 * USDC_UNIT, sender=borrower)
     debt = market.debtOf(borrower) / USDC_UNIT
     _set_price(assets[0], round(debt * 0.98 / (10 * 0.85), 8), deployer)
+    later()
     book.record(
         "lending.liquidate", market.liquidate(borrower, first, UNLIMITED, sender=liquidator)
     )
@@ -592,6 +613,7 @@ def measure_lending(project, chain, accounts, book: GasBook) -> None:
         _set_price(last, COLLATERAL_PRICE, deployer)
         auction.start(sender=bidder)
         auction_id = auction.liveAuction()
+        later()
         bid = auction.bid(auction_id, LENDING_LOT, sender=bidder)
         if round_ == 1:
             book.record("lending.auction_bid", bid)
