@@ -11,8 +11,8 @@ deficit is the borrow less what the liquidator repaid, to the unit. With the res
 (no interest, no reserve) nothing covers it at booking."""
 
 from tests.lending.markets import ETH_PRICE, WETH, feed_answer
+from tests.lending.positions import ZERO_RATES
 
-ZERO_RATES = (0, 0, 0, 8_000)  # base, slope1, slope2 (bps a year), kink: no interest at all
 CRASH_PRICE = 105  # USD per ETH after the crash
 RECOVERED_PER_WETH = 100  # whole stablecoin units a liquidator repays per WETH seized at 105
 DEFICIT_PER_WETH = 1_000  # whole units of deficit one WETH of collateral can leave (of 1,500)
@@ -64,5 +64,7 @@ def book_bad_debt(lending, amount, borrower, *, supplier, liquidator, attest):
     stable.mint(liquidator, recovered, sender=liquidator)
     stable.approve(market, MAX_UINT, sender=liquidator)
     receipt = market.liquidate(borrower, weth, MAX_UINT, sender=liquidator)
+    booked = receipt.decode_logs(market.BadDebtBooked)
+    assert [(e.account, e.amount) for e in booked] == [(borrower.address, amount)]
     set_eth_price(lending, ETH_PRICE, liquidator)
     return receipt

@@ -86,30 +86,23 @@ def use_up_cap(token, governance, minter, leave=0):
 # ---------------------------------------------------------------- fixtures
 
 
-def _backstop(lending, governance, chain):
-    """`lending` without interest, its DebtAuction known to ape (deployed by the market's
-    constructor, ape has not seen it deployed) so that its events decode."""
-    chain.contracts[str(lending.auction.address)] = lending.auction.contract_type
+@pytest.fixture(scope="module", autouse=True)
+def _usdc_without_interest(lending, governance):
     return without_interest(lending, governance)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _usdc_backstop(lending, governance, chain):
-    return _backstop(lending, governance, chain)
-
-
 @pytest.fixture(scope="module")
-def blacklist_lending(project, deployer, create_lending, weth, wbtc, governance, chain):
+def blacklist_lending(project, deployer, create_lending, weth, wbtc, governance):
     """A market whose stablecoin has a USDC-style blacklist (MockBlacklistToken, 6 decimals)."""
     stable = deployer.deploy(project.MockBlacklistToken)
-    return _backstop(create_lending(stable, weth, wbtc), governance, chain)
+    return without_interest(create_lending(stable, weth, wbtc), governance)
 
 
 @pytest.fixture(scope="module")
-def fee_switch_lending(project, deployer, create_lending, weth, wbtc, governance, chain):
+def fee_switch_lending(project, deployer, create_lending, weth, wbtc, governance):
     """A market whose stablecoin can start charging a transfer fee (MockFeeSwitchToken)."""
     stable = deployer.deploy(project.MockFeeSwitchToken)
-    return _backstop(create_lending(stable, weth, wbtc), governance, chain)
+    return without_interest(create_lending(stable, weth, wbtc), governance)
 
 
 @pytest.fixture
