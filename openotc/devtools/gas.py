@@ -27,6 +27,7 @@ from openotc.deployment.deploy import (
     deploy_court,
     deploy_escrow,
     deploy_foundation,
+    deploy_lending,
     deploy_swap,
 )
 from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
@@ -84,7 +85,8 @@ class GasBook:
 def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
     """Every deployable contract, each once, as `openotc.deployment.deploy` deploys it: the
     foundation, the court and its randomness source, the escrow with a SingleArbitrator, and
-    the AtomicSwap. By role (`ALL_CONTRACTS`)."""
+    the AtomicSwap, and a USDC lending market with its price oracle. By role (`ALL_CONTRACTS`
+    and `LENDING_CONTRACTS`)."""
     deployer, treasury, guardian = accounts.test_accounts[:3]
     deployer_ = Deployer(project, chain, deployer, log=lambda _: None)
     foundation = deploy_foundation(
@@ -95,11 +97,19 @@ def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
         deployer_, foundation, treasury.address, EscrowParams(ruler=guardian.address)
     )
     swap = deploy_swap(deployer_)
+    # A lending market needs a stablecoin listed in the registry (by governance).
+    governance = accounts[foundation.timelock.address]
+    governance.balance = ETHER
+    usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
+    foundation.registry.addToken(usdc, "USD Coin", "USDC", 6, b"\x00" * 32, sender=governance)
+    lending = deploy_lending(deployer_, foundation, usdc.address)
     return {
         **foundation.by_name(),
         **court_layer.by_name(),
         **escrow_layer.by_name(),
         "swap": swap,
+        "oracle": lending.oracle,
+        "market": lending.market,
     }
 
 
@@ -108,6 +118,7 @@ def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
 CREATED_IN_CONSTRUCTOR = {
     "JurorCourt": ["JurorCourtExtension"],
     "OTCEscrow": ["OTCEscrowExtension"],
+    "LendingMarket": ["DebtAuction", "LendingMarketExtension"],
 }
 
 

@@ -1,6 +1,6 @@
-"""The escrow, the court and the lending market each run part of their code in an extension contract by
-DELEGATECALL, on their own storage: the extension must see the same variables at the same
-slots. Both are compiled here with the project's solc (the shim `tools/install-solc.sh`
+"""The escrow, the court and the lending market each run part of their code in an extension
+contract by DELEGATECALL, on their own storage: the extension must see the same variables at
+the same slots. Both are compiled here with the project's solc (the shim `tools/install-solc.sh`
 installs where py-solc-x looks, as ape-solidity and slither use it), asking only for the
 storage layout, and the extension's layout must be a prefix of its host's: the same labels,
 slots, offsets and types, in order. The host may declare more after them (OpenZeppelin's

@@ -247,11 +247,6 @@ def test_borrow__several_limits_exceeded__refusal_names_the_smallest(
         market.borrow(amount, sender=borrower)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract: the large-loan rule is checked first and named even when the LTV limit "
-    "is smaller (LendingMarket.borrow)",
-)
 def test_borrow__large_loan_above_a_smaller_ltv_limit__refusal_names_loan_to_value(
     zero_rates,
     market_cash,
@@ -537,11 +532,6 @@ def test_repay__part_after_interest__debt_left_rounds_up(
     assert repaid(tx, market)["amount"] == amount
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract: Repaid.debt is debt - amount, while the scaled debt removed rounds down, "
-    "so the position can owe one unit more than the event says (LendingMarket.repay)",
-)
 def test_repay__part_after_interest__repaid_event_reports_the_debt_left(
     market_cash, lending, market, chain, governance, deployer, attested_borrower, fund
 ):
