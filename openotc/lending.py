@@ -745,10 +745,12 @@ class AuctionBidder:
             return self.auction.settle(state.id, sender=self.account)
         return self.auction.restart(state.id, sender=self.account)
 
-    def withdraw_refund(self) -> ReceiptAPI | None:
+    def withdraw_refund(self, to: str | None = None) -> ReceiptAPI | None:
+        """Takes the bidder's credited refunds, to `to` (the bidder itself by default); None
+        when nothing is credited."""
         if self.auction.refundOf(self.account) == 0:
             return None
-        return self.auction.withdrawRefund(sender=self.account)
+        return self.auction.withdrawRefund(to or self.account.address, sender=self.account)
 
     def step(self) -> list[tuple[str, ReceiptAPI]]:
         """One round of the bidder's duty, in order: settle or restart an auction that is due,

@@ -12,7 +12,6 @@ stands for "anyone" when it starts, settles or restarts an auction.
 """
 
 import pytest
-from ape.exceptions import ContractLogicError
 
 from openotc.units import DAY, HOUR, TOKEN_UNIT, ZERO_ADDRESS
 from tests.lending.deficits import book_bad_debt, supply, without_interest
@@ -26,8 +25,10 @@ BID_DURATION = 3 * HOUR
 AUCTION_DURATION = 2 * DAY
 MAX_PARAM = 2**128 - 1
 DEFAULT_RATES = (0, 400, 7_500, 8_000)  # the market's rate model at deployment
-LOT = INITIAL_LOT  # 100,000 protocol tokens
 DEFICIT = 1_234 * USDC  # below DEBT_PER_AUCTION: one auction covers it all
+# The lot a start offers for DEFICIT: initialLot (100,000 protocol tokens) for DEBT_PER_AUCTION,
+# in proportion.
+LOT = INITIAL_LOT * DEFICIT // DEBT_PER_AUCTION
 BIDDER_FUNDS = 1_000_000 * USDC
 
 
@@ -503,26 +504,57 @@ def test_withdraw_refund__credited_bidder__withdraws_once_it_can_receive(
     auction.bid(1, lower(LOT), sender=taker)
     funds = stable.balanceOf(maker)
 
-    # The refund is paid to the bidder only, so it waits while the bidder is blacklisted.
+    # Paid to the bidder itself, the refund waits while the bidder is blacklisted.
     with reverts(stable.Blacklisted, account=maker.address):
-        auction.withdrawRefund(sender=maker)
+        auction.withdrawRefund(maker, sender=maker)
     stable.setBlacklisted(maker, False, sender=stranger)
-    tx = auction.withdrawRefund(sender=maker)
+    tx = auction.withdrawRefund(maker, sender=maker)
 
     assert events_of(tx, auction, stable) == [
-        auction.RefundWithdrawn(maker.address, DEFICIT),
+        auction.RefundWithdrawn(maker.address, maker.address, DEFICIT),
         stable.Transfer(auction.address, maker.address, DEFICIT),
     ]
     assert stable.balanceOf(maker) == funds + DEFICIT
     assert auction.refundOf(maker) == 0
     assert stable.balanceOf(auction) == 0
     with reverts(auction.AuctionNoRefund, bidder=maker.address):
-        auction.withdrawRefund(sender=maker)
+        auction.withdrawRefund(maker, sender=maker)
+
+
+def test_withdraw_refund__blacklisted_bidder__names_another_recipient(
+    blacklist_lending, blacklist_auction, maker, taker, stranger
+):
+    auction, stable = blacklist_auction, blacklist_lending.stable
+    auction.bid(1, LOT, sender=maker)
+    stable.setBlacklisted(maker, True, sender=stranger)
+    auction.bid(1, lower(LOT), sender=taker)
+    funds = stable.balanceOf(stranger)
+
+    tx = auction.withdrawRefund(stranger, sender=maker)
+
+    assert events_of(tx, auction, stable) == [
+        auction.RefundWithdrawn(maker.address, stranger.address, DEFICIT),
+        stable.Transfer(auction.address, stranger.address, DEFICIT),
+    ]
+    assert stable.balanceOf(stranger) == funds + DEFICIT
+    assert auction.refundOf(maker) == 0
+
+
+def test_withdraw_refund__to_the_zero_address__refused(
+    blacklist_lending, blacklist_auction, maker, taker, stranger, reverts
+):
+    auction, stable = blacklist_auction, blacklist_lending.stable
+    auction.bid(1, LOT, sender=maker)
+    stable.setBlacklisted(maker, True, sender=stranger)
+    auction.bid(1, lower(LOT), sender=taker)
+
+    with reverts(auction.AuctionZeroAddress):
+        auction.withdrawRefund(ZERO_ADDRESS, sender=maker)
 
 
 def test_withdraw_refund__nothing_credited__refused(auction, stranger, reverts):
     with reverts(auction.AuctionNoRefund, bidder=stranger.address):
-        auction.withdrawRefund(sender=stranger)
+        auction.withdrawRefund(stranger, sender=stranger)
 
 
 def test_settle__winner_blacklisted_on_the_stablecoin__still_receives_the_lot(
@@ -1023,11 +1055,6 @@ def test_bid__reserve_covered_part_since_the_start__the_excess_refills_the_reser
 # ---------------------------------------------------------------- findings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the lot does not scale with the debt - a deficit of one unit is offered "
-    "the whole initialLot (MakerDAO's flop refuses to start below its debt size `sump`)",
-)
 def test_start__tiny_deficit__offers_a_lot_in_proportion_to_its_debt(auction, bad_debt, stranger):
     bad_debt(1)
     tx = auction.start(sender=stranger)
@@ -1036,13 +1063,6 @@ def test_start__tiny_deficit__offers_a_lot_in_proportion_to_its_debt(auction, ba
     assert started.lot * DEBT_PER_AUCTION <= LOT * started.debt
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ContractLogicError,
-    reason="finding: with its minter role revoked (guardian or governance) and no stock, "
-    "start() reverts in the token (TokenNotMinter): the deficit can be neither auctioned nor "
-    "written down",
-)
 def test_start__minter_role_revoked__writes_the_deficit_down(
     auction, market, token, bad_debt, governance, stranger
 ):

@@ -40,7 +40,7 @@ PRIVILEGED = ["governance", "guardian", "governor"]
 
 
 @pytest.fixture
-def scene(market, lending, usdc, weth, wbtc, chain, supplier, borrower, attest, fund, stranger):
+def holdings(market, lending, usdc, weth, wbtc, chain, supplier, borrower, attest, fund, stranger):
     fund(usdc, supplier, SUPPLY, market)
     market.deposit(SUPPLY, supplier, sender=supplier)
     attest(borrower)
@@ -77,16 +77,16 @@ def role(request):
 
 
 @pytest.fixture
-def assert_assets_intact(market, usdc, weth, wbtc, supplier, borrower, scene):
+def assert_assets_intact(market, usdc, weth, wbtc, supplier, borrower, holdings):
     """After each attempt: the supplier holds its shares and they redeem for no less than
     before; the borrower's collateral balances, and the market's holdings of them, are
     unchanged; the market holds at least its counted cash."""
-    redeemable = market.previewRedeem(scene.shares)
+    redeemable = market.previewRedeem(holdings.shares)
     held = (weth.balanceOf(market), wbtc.balanceOf(market))
 
     def check():
-        assert market.balanceOf(supplier) == scene.shares
-        assert market.previewRedeem(scene.shares) >= redeemable
+        assert market.balanceOf(supplier) == holdings.shares
+        assert market.previewRedeem(holdings.shares) >= redeemable
         assert market.collateralOf(borrower, weth) == COLLATERAL["weth"]
         assert market.collateralOf(borrower, wbtc) == COLLATERAL["wbtc"]
         assert (weth.balanceOf(market), wbtc.balanceOf(market)) == held
@@ -107,7 +107,7 @@ def set_price(lending, asset, price_usd, sender):
 
 
 def test_privileged_actor__supplier_shares__cannot_be_redeemed_withdrawn_or_moved(
-    market, chain, supplier, actor, scene, assert_assets_intact, reverts
+    market, chain, supplier, actor, holdings, assert_assets_intact, reverts
 ):
     one_usdc_of_shares = 10**12
     with reverts(
@@ -128,7 +128,7 @@ def test_privileged_actor__supplier_shares__cannot_be_redeemed_withdrawn_or_move
 
 
 def test_privileged_actor__borrower_collateral__cannot_be_withdrawn_or_liquidated(
-    market, weth, wbtc, chain, borrower, actor, scene, assert_assets_intact, reverts
+    market, weth, wbtc, chain, borrower, actor, holdings, assert_assets_intact, reverts
 ):
     for asset in (weth, wbtc):
         with reverts(market.LendingInsufficientCollateral, account=actor, asset=asset, balance=0):
@@ -143,7 +143,7 @@ def test_privileged_actor__borrower_collateral__cannot_be_withdrawn_or_liquidate
 
 
 def test_privileged_actor__debt_auction_hooks__refused(
-    market, actor, scene, assert_assets_intact, reverts
+    market, actor, holdings, assert_assets_intact, reverts
 ):
     """recordAuctionProceeds would book cash nobody paid; writeDownDeficit would cut the
     share price. Only the DebtAuction may call them."""
@@ -181,8 +181,9 @@ def governance_powers(market, auction, weth, wbtc, actor, listed_asset):
         *[lambda tier=tier: market.setTierCap(tier, 0, sender=actor) for tier in range(4)],
         lambda: market.setLargeLoanPolicy(0, 3, sender=actor),
         lambda: market.listCollateral(listed_asset, (1, 2, 100, 3, 1), sender=actor),
-        lambda: market.updateCollateral(weth, (1, 6_000, 1_500, 3, 1), sender=actor),
-        lambda: market.updateCollateral(wbtc, (1, 6_000, 1_500, 3, 1), sender=actor),
+        # The deepest threshold cut one change allows: 10 points.
+        lambda: market.updateCollateral(weth, (1, 7_500, 1_500, 3, 1), sender=actor),
+        lambda: market.updateCollateral(wbtc, (1, 6_500, 1_500, 3, 1), sender=actor),
         lambda: market.pauseBorrowing(sender=actor),
         lambda: market.unpauseBorrowing(sender=actor),
         lambda: market.pauseBorrowing(sender=actor),
@@ -211,7 +212,7 @@ def test_privileged_actor__every_call_its_role_allows__moves_no_user_assets(
     actor,
     role,
     listed_asset,
-    scene,
+    holdings,
     assert_assets_intact,
 ):
     calls = anyones_powers(market, borrower, actor)
@@ -234,7 +235,18 @@ def test_privileged_actor__every_call_its_role_allows__moves_no_user_assets(
 
 
 def test_privileged_actor__after_its_calls__supplier_and_borrower_still_leave_with_everything(
-    market, auction, usdc, weth, wbtc, chain, supplier, borrower, actor, role, listed_asset, scene
+    market,
+    auction,
+    usdc,
+    weth,
+    wbtc,
+    chain,
+    supplier,
+    borrower,
+    actor,
+    role,
+    listed_asset,
+    holdings,
 ):
     calls = anyones_powers(market, borrower, actor)
     if role == "governance":
@@ -255,13 +267,13 @@ def test_privileged_actor__after_its_calls__supplier_and_borrower_still_leave_wi
     )
     # The supplier redeems every share, for more than it deposited.
     same_second(chain)
-    owed = market.previewRedeem(scene.shares)
-    assert market.maxRedeem(supplier) == scene.shares
-    market.redeem(scene.shares, supplier, supplier, sender=supplier)
+    owed = market.previewRedeem(holdings.shares)
+    assert market.maxRedeem(supplier) == holdings.shares
+    market.redeem(holdings.shares, supplier, supplier, sender=supplier)
     assert usdc.balanceOf(supplier) == owed > SUPPLY
 
 
-def test_guardian__may_only_pause(market, guardian, scene, reverts):
+def test_guardian__may_only_pause(market, guardian, holdings, reverts):
     tx = market.pauseBorrowing(sender=guardian)
 
     assert [e.by for e in tx.decode_logs(market.BorrowingPaused)] == [guardian]
@@ -271,17 +283,38 @@ def test_guardian__may_only_pause(market, guardian, scene, reverts):
         market.unpauseBorrowing(sender=guardian)
 
 
+def test_governance__threshold_cut_of_more_than_ten_points__refused(
+    market, weth, governance, reverts
+):
+    with reverts(
+        market.LendingParameterOutOfBounds,
+        name=b"liquidationThreshold".ljust(32, b"\x00"),
+        value=7_499,
+        min=7_500,
+        max=9_500,
+    ):
+        market.updateCollateral(weth, (1, 7_499, 1_500, 3, 10**24), sender=governance)
+    market.updateCollateral(weth, (1, 7_500, 1_500, 3, 10**24), sender=governance)
+    assert market.collateralParams(weth)[0][1] == 7_500
+
+
 def test_governance__threshold_cut__lets_liquidators_take_collateral_at_most_at_the_bonus(
-    market, usdc, weth, wbtc, chain, governance, borrower, liquidator, scene, fund
+    market, usdc, weth, wbtc, chain, governance, borrower, liquidator, holdings, fund
 ):
     """What governance's parameters can do to a borrower, stated plainly: a cut of the
     liquidation thresholds (within their bounds) can make a healthy position liquidatable at
     once, and a liquidator (anyone, governance included) then repays the debt and takes
     collateral worth the repayment plus the asset's bonus (at most 15%). Nothing goes to
     governance by the cut itself; the borrower's loss is bounded by the bonus; the timelock's
-    delay is the borrower's time to repay or add collateral."""
-    for asset in (weth, wbtc):
-        market.updateCollateral(asset, (1, 2, 1_500, 3, 10**24), sender=governance)
+    delay is the borrower's time to repay or add collateral - once per step, since a change
+    lowers a threshold by at most 10 points: from 85% and 75% to 0.02%, nine changes."""
+    thresholds = {weth: 8_500, wbtc: 7_500}
+    while any(t > 2 for t in thresholds.values()):
+        for asset, threshold in thresholds.items():
+            thresholds[asset] = max(threshold - 1_000, 2)
+            market.updateCollateral(
+                asset, (1, thresholds[asset], 1_500, 3, 10**24), sender=governance
+            )
     assert market.healthFactor(borrower) < market.FULL_CLOSE_HEALTH_FACTOR()
     fund(usdc, liquidator, SUPPLY, market)
     same_second(chain)
@@ -303,7 +336,7 @@ def test_governance__threshold_cut__lets_liquidators_take_collateral_at_most_at_
 
 
 @pytest.fixture
-def repaid(market, usdc, chain, borrower, scene):
+def repaid(market, usdc, chain, borrower, holdings):
     """The borrower repaid everything: the reserve stops growing."""
     usdc.mint(borrower, 10_000 * USDC, sender=borrower)
     market.repay(borrower, UNLIMITED, sender=borrower)
@@ -312,10 +345,10 @@ def repaid(market, usdc, chain, borrower, scene):
 
 
 def test_withdraw_reserves__all_of_it__leaves_the_suppliers_assets_as_they_were(
-    market, usdc, governance, treasury, supplier, scene, repaid
+    market, usdc, governance, treasury, supplier, holdings, repaid
 ):
     total = market.totalAssets()
-    redeemable = market.previewRedeem(scene.shares)
+    redeemable = market.previewRedeem(holdings.shares)
 
     tx = market.withdrawReserves(treasury, repaid, sender=governance)
 
@@ -325,11 +358,11 @@ def test_withdraw_reserves__all_of_it__leaves_the_suppliers_assets_as_they_were(
     assert usdc.balanceOf(treasury) == repaid
     assert market.reserves() == 0
     assert market.totalAssets() == total
-    assert market.previewRedeem(scene.shares) == redeemable
+    assert market.previewRedeem(holdings.shares) == redeemable
 
 
 def test_withdraw_reserves__one_unit_above_the_reserve__refused(
-    market, governance, treasury, scene, repaid, reverts
+    market, governance, treasury, holdings, repaid, reverts
 ):
     with reverts(market.LendingInsufficientReserves, requested=repaid + 1, reserves=repaid):
         market.withdrawReserves(treasury, repaid + 1, sender=governance)
@@ -337,7 +370,7 @@ def test_withdraw_reserves__one_unit_above_the_reserve__refused(
 
 
 def test_withdraw_reserves__above_the_reserve_while_interest_accrues__refused_exactly(
-    market, chain, governance, treasury, scene, reverts
+    market, chain, governance, treasury, holdings, reverts
 ):
     same_second(chain)
     reserves = market.reserves()
@@ -347,7 +380,7 @@ def test_withdraw_reserves__above_the_reserve_while_interest_accrues__refused_ex
 
 
 def test_withdraw_reserves__more_than_the_cash__refused(
-    market, usdc, chain, governance, treasury, supplier, borrower, scene, reverts
+    market, usdc, chain, governance, treasury, supplier, borrower, holdings, reverts
 ):
     """All the cash lent out: the reserve is a claim on interest not yet repaid, and paying it
     would take from what the suppliers' withdrawals need."""
@@ -362,13 +395,13 @@ def test_withdraw_reserves__more_than_the_cash__refused(
 
 
 def test_withdraw_reserves__to_the_zero_address__refused(
-    market, governance, scene, repaid, reverts
+    market, governance, holdings, repaid, reverts
 ):
     with reverts(market.LendingZeroAddress):
         market.withdrawReserves(ZERO_ADDRESS, repaid, sender=governance)
 
 
-def test_withdraw_reserves__of_zero__refused(market, governance, treasury, scene, reverts):
+def test_withdraw_reserves__of_zero__refused(market, governance, treasury, holdings, reverts):
     with reverts(market.LendingZeroAmount):
         market.withdrawReserves(treasury, 0, sender=governance)
 
@@ -468,7 +501,7 @@ def market_state(market, usdc, weth, wbtc, supplier, borrower):
 
 
 def test_extension__holds_nothing_and_has_no_state_of_its_own(
-    extension, usdc, weth, wbtc, chain, scene
+    extension, usdc, weth, wbtc, chain, holdings
 ):
     for token in (usdc, weth, wbtc):
         assert token.balanceOf(extension) == 0
@@ -479,7 +512,7 @@ def test_extension__holds_nothing_and_has_no_state_of_its_own(
 
 
 def test_extension__called_by_governance__changes_only_its_own_empty_storage(
-    extension, market, weth, governance, treasury, listed_asset, market_state, scene, reverts
+    extension, market, weth, governance, treasury, listed_asset, market_state, holdings, reverts
 ):
     before = market_state()
 
@@ -508,7 +541,7 @@ def test_extension__forged_bookkeeping__still_pays_only_from_its_own_empty_balan
     treasury,
     impersonate,
     market_state,
-    scene,
+    holdings,
     reverts,
 ):
     """The market's DebtAuction is the one caller the extension's hooks accept: booking
@@ -529,7 +562,7 @@ def test_extension__forged_bookkeeping__still_pays_only_from_its_own_empty_balan
 
 @pytest.mark.parametrize("who", ["stranger", "guardian"])
 def test_extension__governance_functions__refused_for_others_there_too(
-    extension, request, who, scene, reverts
+    extension, request, who, holdings, reverts
 ):
     caller = request.getfixturevalue(who)
 
