@@ -29,6 +29,8 @@ on the latest block, and one batch of dry runs on the pending block):
    < 1e18 and the prices are reliable;
 5. every liquidation raises the health factor, repays all the debt, or takes the whole of the
    seized asset (positionOf before, on the pending block, and after, on the liquidation's);
+   one exception is tolerated while DUST_LIQUIDATION_DEFECT is set, exactly as that defect
+   shows itself (the debt left above `debt - repaid`): the xfail test at the end pins it;
 6. borrowIndex() never decreases;
 7. the token's mintedInWindow() is at most MAX_INFLATION_BPS of the supply apart from it, and
    the auction's totalMinted() equals the sum of its LotMinted events (all inside the window);
