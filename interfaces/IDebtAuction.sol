@@ -8,11 +8,11 @@ import {IGoverned} from "./IGoverned.sol";
 ///         part of the market's deficit that its reserve could not (seed section 8: token
 ///         inflation as the last safety buffer).
 /// @dev A reverse auction, one at a time per market, that anyone starts and settles:
-///      - {start} takes `debt` = min(the market's deficit, debtPerAuction) and offers `lot` =
-///        initialLot of protocol token for it. The lot is minted into this contract at the
+///      - {start} takes `debt` = min(the market's deficit, debtPerAuction) and offers a lot of
+///        initialLot * debt / debtPerAuction protocol token for it (at least 1 unit). The lot is minted into this contract at the
 ///        start, through the minter role that governance grants this contract on the token,
 ///        so the token's own cap (2% of supply per 365 days) bounds it; tokens left from
-///        earlier auctions are used first.
+///        earlier auctions are used first. Without the role (revoked), nothing is mintable.
 ///      - Each {bid} pays exactly `debt` of stablecoin and asks for a smaller lot: the first
 ///        at most the offered lot, each later one at least MIN_DECREASE_BPS below the current
 ///        bid. The first bid's payment goes straight to the market against the deficit; a
@@ -57,8 +57,8 @@ interface IDebtAuction is IGoverned {
     /// @notice A refund to `bidder` failed and was credited: {withdrawRefund} pays it.
     event RefundDeferred(address indexed bidder, uint256 amount);
 
-    /// @notice `bidder` withdrew `amount` of credited refunds.
-    event RefundWithdrawn(address indexed bidder, uint256 amount);
+    /// @notice `bidder` withdrew `amount` of credited refunds to `to`.
+    event RefundWithdrawn(address indexed bidder, address indexed to, uint256 amount);
 
     /// @notice Governance set the lot offered at the start and the debt per auction.
     event AuctionParamsSet(uint256 initialLot, uint256 debtPerAuction);
@@ -89,6 +89,9 @@ interface IDebtAuction is IGoverned {
 
     /// @notice The bid's lot is zero.
     error AuctionZeroLot();
+
+    /// @notice The recipient is the zero address.
+    error AuctionZeroAddress();
 
     /// @notice `bidder` has no refund credited.
     error AuctionNoRefund(address bidder);
@@ -138,8 +141,10 @@ interface IDebtAuction is IGoverned {
     ///         its debt down when the cap allows no token. Anyone may call it.
     function restart(uint256 id) external;
 
-    /// @notice Pays the caller's credited refunds.
-    function withdrawRefund() external;
+    /// @notice Pays the caller's credited refunds to `to` (any address: a bidder that cannot
+    ///         receive the stablecoin itself, e.g. blacklisted, names another).
+    /// @param to The recipient.
+    function withdrawRefund(address to) external;
 
     /// @notice Sets the lot offered at the start and the debt per auction. Governance only.
     function setParams(uint256 initialLot, uint256 debtPerAuction) external;

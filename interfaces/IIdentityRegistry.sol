@@ -130,6 +130,18 @@ interface IIdentityRegistry is IGoverned {
     /// @return limits The limits of `token` at `level`.
     function limitOf(address account, address token) external view returns (uint8 level, Limits memory limits);
 
+    /// @notice The account's level now and its per-transaction limit of `token`: {limitOf}
+    ///         without the per-period limit, one storage read fewer for contracts that need
+    ///         only this (the lending market's borrow size).
+    /// @param account The account.
+    /// @param token The token.
+    /// @return level The account's level (as {levelOf}).
+    /// @return perTransaction The largest amount of `token` per transaction at `level`.
+    function transactionLimitOf(
+        address account,
+        address token
+    ) external view returns (uint8 level, uint256 perTransaction);
+
     /// @notice The limits of `token` for accounts at `level`.
     /// @param token The token.
     /// @param level The verification level.

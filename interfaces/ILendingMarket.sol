@@ -60,7 +60,8 @@ interface ILendingMarketTypes {
     /// @notice Governance set the share of interest that goes to the reserve.
     event ReserveFactorSet(uint256 reserveFactorBps);
 
-    /// @notice Governance set the borrow cap of volatility tier `tier` (stablecoin units).
+    /// @notice Governance set the borrow cap of volatility tier `tier` (stablecoin units, a
+    ///         whole number of units).
     event TierCapSet(uint8 indexed tier, uint256 cap);
 
     /// @notice Governance set the large-loan rule: a debt above `threshold` needs identity
@@ -135,8 +136,9 @@ interface ILendingMarketTypes {
     /// @notice `asset` is listed already.
     error LendingCollateralAlreadyListed(address asset);
 
-    /// @notice `asset` cannot be collateral (the stablecoin itself, the zero address, or no
-    ///         price from the oracle).
+    /// @notice `asset` cannot be collateral: the stablecoin itself, the market, the zero
+    ///         address, more than 18 decimals, or no reliable price from the oracle now (an
+    ///         asset without feeds is refused by the oracle's OracleAssetNotSupported).
     error LendingInvalidCollateral(address asset);
 
     /// @notice MAX_COLLATERALS collateral assets are listed already.
@@ -336,7 +338,9 @@ interface ILendingMarket is ILendingMarketTypes, IERC4626, IGoverned {
     /// @notice Lists `asset` as collateral. Governance only; the oracle must price it.
     function listCollateral(address asset, CollateralParams calldata params) external;
 
-    /// @notice Changes `asset`'s risk parameters. Governance only.
+    /// @notice Changes `asset`'s risk parameters. Governance only. The liquidation threshold
+    ///         may fall by at most 1,000 bps (10 points) per change: a cut makes positions
+    ///         liquidatable without a price move, so borrowers see each step coming.
     function updateCollateral(address asset, CollateralParams calldata params) external;
 
     /// @notice Sets the interest rate curve (interest accrues at the old one first).
@@ -345,7 +349,8 @@ interface ILendingMarket is ILendingMarketTypes, IERC4626, IGoverned {
     /// @notice Sets the share of interest that goes to the reserve, in bps.
     function setReserveFactor(uint256 reserveFactorBps) external;
 
-    /// @notice Sets volatility tier `tier`'s borrow cap, in stablecoin units.
+    /// @notice Sets volatility tier `tier`'s borrow cap, in stablecoin units, counted in whole
+    ///         units (a fraction of one is dropped); at most 2**32 - 1 whole units.
     function setTierCap(uint8 tier, uint256 cap) external;
 
     /// @notice Sets the large-loan rule: a debt above `threshold` needs identity level `minLevel`.

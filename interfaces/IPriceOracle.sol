@@ -49,7 +49,8 @@ interface IPriceOracle is IGoverned {
     /// @notice No feeds are set for `asset`.
     error OracleAssetNotSupported(address asset);
 
-    /// @notice A feed address is not a contract, or both feeds are the same.
+    /// @notice A feed address is not a contract (or does not report its decimals), or both
+    ///         feeds are the same.
     error OracleInvalidFeed(address feed);
 
     /// @notice A heartbeat is outside [MIN_HEARTBEAT, MAX_HEARTBEAT].
@@ -65,7 +66,8 @@ interface IPriceOracle is IGoverned {
     function MAX_DEVIATION_BPS() external view returns (uint256);
 
     /// @notice Largest gap between the two feeds for a move above MAX_DEVIATION_BPS to be
-    ///         accepted (500 bps = 5%).
+    ///         accepted (500 bps = 5%), measured against the primary's price; the price used is
+    ///         then the primary's.
     function MAX_AGREEMENT_BPS() external view returns (uint256);
 
     /// @notice Shortest heartbeat governance may set, in seconds.
@@ -77,6 +79,11 @@ interface IPriceOracle is IGoverned {
     /// @notice Sets `asset`'s primary and fallback feeds. Governance only. Both must be
     ///         contracts, distinct, with at most 18 decimals and a heartbeat within bounds,
     ///         and the primary must answer now: its answer becomes the last good price.
+    ///         The feeds' decimals are read from them (the `decimals` given are ignored).
+    ///         Setting an asset's feeds again replaces its last good price with the new
+    ///         primary's answer and its source with Primary (emitting {PriceSourceChanged} if
+    ///         the source was another): governance's way to revive an asset left Failed by a
+    ///         move that only one feed reports.
     /// @param asset The collateral asset.
     /// @param primary The primary feed.
     /// @param fallbackFeed The fallback feed.
@@ -102,6 +109,10 @@ interface IPriceOracle is IGoverned {
     function feedsOf(address asset) external view returns (Feed memory primary, Feed memory fallbackFeed);
 
     /// @notice The asset's last good price and the source it came from at the last {fetchPrice}.
+    /// @dev The price is kept with 57 significant bits (about 17 digits), the low bits of a
+    ///      longer one dropped: the deviation bound needs no more, and it lets the primary
+    ///      feed and the last good price share one storage word. {fetchPrice} and {peekPrice}
+    ///      return the feeds' answers exactly; only the Failed case returns this kept price.
     /// @param asset The asset.
     /// @return price The last good price, 18 decimals.
     /// @return source The source recorded at the last {fetchPrice} (or {setFeeds}).

@@ -8,7 +8,16 @@ On a live network the run asks once ("Broadcast these deployments?", skipped wit
 a keyfile account then signs every transaction without asking again. Its passphrase comes from
 `APE_ACCOUNTS_<alias>_PASSPHRASE` (ape's own variable), or is asked once; with `--yes` and no
 terminal the variable is required. Interrupted at any point, the same command resumes from the
-deployment record."""
+deployment record.
+
+With `--stablecoin <address>` the run also deploys the lending market of that stablecoin (and
+the price oracle): governance lists the stablecoin in the TokenRegistry first (a market lends
+only a listed token), then the market is deployed and a second proposal lets its debt auction
+mint and sets its caps, the large-loan rule and missing identity limits (LendingParams). On a
+local chain both proposals are voted through; elsewhere each is proposed (or printed) and the
+same command, run again once the listing is executed, deploys the market. Collateral, with
+its network's Chainlink feeds, is listed by later proposals (`lending_configuration` with
+`LendingParams.collaterals`). Without `--stablecoin`, no lending contract is deployed."""
 
 import os
 import sys
@@ -22,11 +31,14 @@ from openotc.deployment.deploy import (
     deploy_court,
     deploy_escrow,
     deploy_foundation,
+    deploy_lending,
     deploy_swap,
     escrow_authorization,
+    lending_configuration,
     open_record,
+    stablecoin_listing,
 )
-from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
+from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams, LendingParams
 from openotc.deployment.verify import verify_deployment
 from openotc.governance import ProposalRunner, delegate_votes
 
@@ -44,6 +56,11 @@ from openotc.governance import ProposalRunner, delegate_votes
     "--arbitration-cost", type=int, default=None, help="SingleArbitrator dispute cost in wei."
 )
 @click.option("--initial-supply", type=int, default=None, help="Initial supply in token wei.")
+@click.option(
+    "--stablecoin",
+    help="Deploy the lending market of this stablecoin (an ERC-20 address), listing it in the "
+    "token registry first if needed. Without it no lending market is deployed.",
+)
 @click.option("--verify", is_flag=True, help="Publish sources to the explorer (ape-etherscan).")
 @click.option(
     "--rebuild",
@@ -60,13 +77,15 @@ def cli(
     ruler,
     arbitration_cost,
     initial_supply,
+    stablecoin,
     verify,
     rebuild,
     yes,
 ):
-    """Deploy the suite (foundation, juror court, escrow, atomic swap), wire roles, renounce every
-    deployer privilege, and submit the proposal that authorizes the escrow on the asset proxy
-    and sets its fee (EscrowParams.fee_bps)."""
+    """Deploy the suite (foundation, juror court, escrow, atomic swap, and with --stablecoin a
+    lending market), wire roles, renounce every deployer privilege, and submit the proposals
+    that authorize the escrow on the asset proxy and set its fee (EscrowParams.fee_bps), and
+    that list the stablecoin and configure its market (LendingParams)."""
     local = network.is_local
     if not local and not (treasury and guardian):
         raise click.UsageError("--treasury and --guardian are required on a live network")
@@ -85,6 +104,7 @@ def cli(
         if arbitration_cost is not None:
             escrow_params = EscrowParams(ruler=ruler, arbitration_cost=arbitration_cost)
     court_params = CourtParams()
+    lending_params = LendingParams()
 
     record = open_record(chain)
     click.echo(f"network    {network.choice} (chain id {chain.chain_id})")
@@ -94,6 +114,11 @@ def cli(
         settings.update(escrow_params.as_dict())
     else:
         settings.update({"escrow arbitrator": "court", "fee_bps": escrow_params.fee_bps})
+    if stablecoin:
+        settings["lending stablecoin"] = stablecoin
+        for key in ("initial_lot", "debt_per_auction", "tier_caps", "large_loan_threshold"):
+            settings[key] = getattr(lending_params, key)
+        settings["large_loan_min_level"] = lending_params.large_loan_min_level
     for key, value in settings.items():
         click.echo(f"{key:<22} {value}")
     click.echo(f"record     {record.path}")
@@ -128,6 +153,8 @@ def cli(
         click.echo(f"  {name:<10} {contract.address}")
 
     authorize_escrow(foundation, layer.escrow, escrow_params, account, local)
+    if stablecoin:
+        lend(deployer, foundation, stablecoin, lending_params, account, local)
     if verify:
         click.echo("\nexplorer verification:")
         verify_deployment(project, chain, record, explorer, click.echo, unreachable)
@@ -163,18 +190,68 @@ def authorize_escrow(foundation, escrow, escrow_params, account, local) -> None:
     if proposal is None:
         click.echo("the escrow is authorized on the asset proxy and its fee is set")
         return
+    govern(
+        foundation,
+        proposal,
+        account,
+        local,
+        "the escrow's proposal",
+        "the escrow needs a governance vote to use the asset proxy and set its fee",
+    )
+
+
+def lend(deployer, foundation, stablecoin, params, account, local) -> None:
+    """The stablecoin's lending market: its listing in the registry (a proposal), the market
+    (once listed), then its configuration (a proposal). Off a local chain, a listing still
+    waiting for its vote ends this part of the run: run the command again once it executed."""
+    listing = stablecoin_listing(foundation, stablecoin, params)
+    if listing is not None:
+        executed = govern(
+            foundation,
+            listing,
+            account,
+            local,
+            "the stablecoin's listing",
+            "the lending market needs its stablecoin listed in the token registry",
+        )
+        if not executed:
+            click.echo("lending: run this command again once the listing is executed")
+            return
+    layer = deploy_lending(deployer, foundation, stablecoin, params)
+    click.echo("\nlending:")
+    for name, contract in layer.by_name().items():
+        click.echo(f"  {name:<10} {contract.address}")
+    configuration = lending_configuration(foundation, layer, params)
+    if configuration is None:
+        click.echo("the lending market is configured")
+        return
+    govern(
+        foundation,
+        configuration,
+        account,
+        local,
+        "the lending market's proposal",
+        "the lending market needs a governance vote to mint through its auction and set its "
+        "caps",
+    )
+
+
+def govern(foundation, proposal, account, local, subject: str, need: str) -> bool:
+    """Passes `proposal`: voted through on a local chain where the deployer holds the supply
+    (returns True, executed); elsewhere proposed if the deployer can, or its calls printed for
+    the token holders (returns False)."""
     runner = ProposalRunner(foundation.governor, foundation.timelock, chain, log=click.echo)
     if runner.exists(proposal):
         state = foundation.governor.state(runner.proposal_id(proposal))
-        click.echo(f"the escrow's proposal {runner.proposal_id(proposal)} exists (state {state})")
-        return
+        click.echo(f"{subject} {runner.proposal_id(proposal)} exists (state {state})")
+        return False
     if local and foundation.token.balanceOf(account) >= foundation.governor.proposalThreshold():
         # A local chain: the deployer holds the supply, votes it through and moves time.
         delegate_votes(foundation.token, account, sender=account)
         chain.mine(timestamp=chain.pending_timestamp + 1)
         runner.run(proposal, account, [account])
-        return
-    click.echo("\nthe escrow needs a governance vote to use the asset proxy and set its fee:")
+        return True
+    click.echo(f"\n{need}:")
     click.echo(f"  governor  {foundation.governor.address}")
     for target, calldata in zip(proposal.targets, proposal.calldatas, strict=True):
         click.echo(f"  call      {target} data 0x{calldata.hex()}")
@@ -183,3 +260,4 @@ def authorize_escrow(foundation, escrow, escrow_params, account, local) -> None:
     if foundation.governor.getVotes(account, now - 1) >= foundation.governor.proposalThreshold():
         pid = runner.propose(proposal, account)
         click.echo(f"proposed with id {pid}; vote, then queue and execute it when it passes")
+    return False

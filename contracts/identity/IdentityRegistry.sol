@@ -93,6 +93,15 @@ contract IdentityRegistry is IIdentityRegistry, Governed, EIP712 {
     }
 
     /// @inheritdoc IIdentityRegistry
+    function transactionLimitOf(
+        address account,
+        address token
+    ) external view returns (uint8 level, uint256 perTransaction) {
+        level = levelOf(account);
+        perTransaction = _limits[token][level].perTransaction;
+    }
+
+    /// @inheritdoc IIdentityRegistry
     function limit(address token, uint8 level) external view returns (Limits memory) {
         return _limits[token][level];
     }

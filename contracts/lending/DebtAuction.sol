@@ -64,7 +64,8 @@ contract DebtAuction is IDebtAuction, Governed, ReentrancyGuardTransient {
         if (deficit == 0) revert AuctionNoDeficit();
         uint256 debt = Math.min(deficit, _debtPerAuction);
         id = ++_count;
-        uint256 lot = _stock(_initialLot);
+        // The lot offered is in proportion to the debt: a small deficit gets a small lot.
+        uint256 lot = _stock(Math.max((_initialLot * debt) / _debtPerAuction, 1));
         uint64 end = uint64(block.timestamp) + AUCTION_DURATION;
         _auctions[id] = Auction({debt: debt, lot: lot, bidder: address(0), bidExpiry: 0, end: end});
         if (lot == 0) {
@@ -133,12 +134,13 @@ contract DebtAuction is IDebtAuction, Governed, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IDebtAuction
-    function withdrawRefund() external nonReentrant {
+    function withdrawRefund(address to) external nonReentrant {
+        if (to == address(0)) revert AuctionZeroAddress();
         uint256 amount = _refunds[msg.sender];
         if (amount == 0) revert AuctionNoRefund(msg.sender);
         _refunds[msg.sender] = 0;
-        emit RefundWithdrawn(msg.sender, amount);
-        _stablecoin.safeTransfer(msg.sender, amount);
+        emit RefundWithdrawn(msg.sender, to, amount);
+        _stablecoin.safeTransfer(to, amount);
     }
 
     /// @inheritdoc IDebtAuction
@@ -215,7 +217,9 @@ contract DebtAuction is IDebtAuction, Governed, ReentrancyGuardTransient {
     function _stock(uint256 wanted) private returns (uint256) {
         uint256 held = _inventory;
         if (held < wanted) {
-            uint256 minted = Math.min(wanted - held, _token.mintable());
+            // Without the minter role (revoked), nothing is mintable: the caller writes down.
+            uint256 mintable = _token.isMinter(address(this)) ? _token.mintable() : 0;
+            uint256 minted = Math.min(wanted - held, mintable);
             if (minted != 0) {
                 held += minted;
                 _inventory = held;

@@ -8,6 +8,7 @@ import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IIdentityRegistry} from "../../interfaces/IIdentityRegistry.sol";
 import {ILendingMarket} from "../../interfaces/ILendingMarket.sol";
@@ -90,7 +91,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         }
         if (!tokenRegistry.isListed(address(stablecoin))) revert LendingAssetNotListed(address(stablecoin));
         _protocolToken = protocolToken_;
-        _market = Market({cash: 0, index: uint96(_WAD), lastAccrual: uint32(block.timestamp)});
+        _market = Market({cash: 0, index: uint112(_WAD), lastAccrual: uint32(block.timestamp)});
         _rules = Rules({
             baseRateBps: 0,
             slope1Bps: _DEFAULT_SLOPE1,
@@ -166,29 +167,24 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
 
         Account memory a = _accounts[msg.sender];
         // Scaled debt rounds up: the borrower owes at least `amount`.
-        uint256 added = amount.mulDiv(_WAD, m.index, Math.Rounding.Ceil);
+        uint256 added = Math.ceilDiv(amount * _WAD, m.index);
         a.scaledDebt += uint128(added);
         uint256 debt = _debt(a.scaledDebt, m.index);
 
-        // Limits: identity (and the large-loan level), then the collateral.
-        (uint8 level, IIdentityRegistry.Limits memory limits) = _identity.limitOf(msg.sender, address(_stablecoin));
-        if (debt > r.largeLoanThreshold && level < r.largeLoanLevel) {
-            revert LendingBorrowLimitExceeded(BorrowLimit.LargeLoanLevel, debt, r.largeLoanThreshold);
-        }
+        (uint8 level, uint256 identityLimit) = _identity.transactionLimitOf(msg.sender, address(_stablecoin));
         Valuation memory v = _valuation(msg.sender, a.collateralMask, address(0));
         if (v.unpriced != address(0)) revert LendingPriceUnavailable(v.unpriced);
-        uint256 tierLimit = v.tierLimit / _usdPerUnit;
-        if (debt > limits.perTransaction || debt > tierLimit) {
-            if (limits.perTransaction < tierLimit) {
-                revert LendingBorrowLimitExceeded(BorrowLimit.Identity, debt, limits.perTransaction);
-            }
-            _requireWithinCollateralLimits(v, debt);
-        }
+        _requireWithinBorrowLimits(
+            v,
+            debt,
+            identityLimit,
+            level < r.largeLoanLevel ? r.largeLoanThreshold : type(uint256).max
+        );
 
         _accounts[msg.sender].scaledDebt = a.scaledDebt;
         b.scaledDebt += uint128(added);
         _book.scaledDebt = b.scaledDebt;
-        m.cash -= uint128(amount);
+        m.cash -= uint112(amount);
         _market.cash = m.cash;
         emit Borrowed(msg.sender, amount, debt);
         _marginCall(msg.sender, v, debt);
@@ -206,10 +202,11 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         uint256 removed;
         (repaid, removed) = _repayment(a.scaledDebt, debt, amount, m.index);
 
-        _accounts[account].scaledDebt = a.scaledDebt - uint128(removed);
+        uint256 scaledLeft = a.scaledDebt - removed;
+        _accounts[account].scaledDebt = uint128(scaledLeft);
         _book.scaledDebt = b.scaledDebt - uint128(removed);
-        _market.cash = m.cash + uint128(repaid);
-        emit Repaid(msg.sender, account, repaid, debt - repaid);
+        _market.cash = SafeCast.toUint112(m.cash + repaid);
+        emit Repaid(msg.sender, account, repaid, _debt(scaledLeft, m.index));
 
         _pullStablecoin(msg.sender, repaid);
     }
@@ -230,7 +227,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         (repaid, removed) = _repayment(a.scaledDebt, terms.debt, repaid, m.index);
         a.scaledDebt -= uint128(removed);
         b.scaledDebt -= uint128(removed);
-        uint256 debtLeft = terms.debt - repaid;
+        uint256 debtLeft = _debt(a.scaledDebt, m.index);
 
         // Effects on the collateral.
         uint256 left = terms.balance - seized;
@@ -239,7 +236,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         if (left == 0) a.collateralMask &= ~uint16(1 << terms.index);
         if (debtLeft != 0 && left != 0) _requireHealthier(account, terms, debtLeft);
 
-        _market.cash = m.cash + uint128(repaid);
+        _market.cash = SafeCast.toUint112(m.cash + repaid);
         if (debtLeft != 0 && a.collateralMask == 0) {
             // Nothing backs the rest: it becomes the deficit, which the reserve covers first.
             b.scaledDebt -= a.scaledDebt;
@@ -290,7 +287,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
     function _deposit(address caller, address receiver, uint256 assets, uint256 shares) internal override nonReentrant {
         if (assets == 0 || shares == 0) revert LendingZeroAmount();
         (Market memory m, , ) = _accrue();
-        _market.cash = m.cash + uint128(assets);
+        _market.cash = SafeCast.toUint112(m.cash + assets);
         super._deposit(caller, receiver, assets, shares);
     }
 
@@ -304,7 +301,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
     ) internal override nonReentrant {
         if (assets == 0 || shares == 0) revert LendingZeroAmount();
         (Market memory m, , ) = _accrue();
-        _market.cash = m.cash - uint128(assets);
+        _market.cash = m.cash - uint112(assets);
         super._withdraw(caller, receiver, owner, assets, shares);
     }
 
@@ -525,6 +522,32 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         if (received != amount) revert LendingTransferAmountMismatch(address(_stablecoin), amount, received);
     }
 
+    /// @dev Refuses a debt above any of the borrow limits, naming the smallest one it exceeds
+    ///      (on a tie, the first of identity, collateral, large-loan level): the identity
+    ///      limit, the collateral's (the volatility tier's when its caps bind, else the loan-
+    ///      to-value limit), and `largeLoanThreshold` for a borrower below the large-loan
+    ///      level (type(uint256).max otherwise).
+    function _requireWithinBorrowLimits(
+        Valuation memory v,
+        uint256 debt,
+        uint256 identityLimit,
+        uint256 largeLoanThreshold
+    ) private view {
+        BorrowLimit kind;
+        uint256 limit = type(uint256).max;
+        if (debt > identityLimit) (kind, limit) = (BorrowLimit.Identity, identityLimit);
+        uint256 tierLimit = v.tierLimit / _usdPerUnit;
+        if (debt > tierLimit && tierLimit < limit) {
+            uint256 ltvLimit = v.ltvLimit / _usdPerUnit;
+            kind = tierLimit < ltvLimit ? BorrowLimit.VolatilityTier : BorrowLimit.LoanToValue;
+            limit = tierLimit;
+        }
+        if (debt > largeLoanThreshold && largeLoanThreshold < limit) {
+            (kind, limit) = (BorrowLimit.LargeLoanLevel, largeLoanThreshold);
+        }
+        if (limit != type(uint256).max) revert LendingBorrowLimitExceeded(kind, debt, limit);
+    }
+
     /// @dev Runs this call in the extension (see {Delegation-forward}); the call ends there.
     function _delegate() private {
         Delegation.forward(_extension);
@@ -542,7 +565,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         uint256 index
     ) private pure returns (uint256 repaid, uint256 removed) {
         if (amount >= debt) return (debt, scaled);
-        return (amount, amount.mulDiv(_WAD, index));
+        return (amount, (amount * _WAD) / index);
     }
 
     /// @dev Checks that `account` may be liquidated for `asset` and works out the repayment

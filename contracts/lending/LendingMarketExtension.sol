@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IIdentityRegistry} from "../../interfaces/IIdentityRegistry.sol";
 import {IPriceOracle} from "../../interfaces/IPriceOracle.sol";
@@ -24,11 +25,12 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
     // Parameter bounds (bps unless stated).
     uint256 private constant _MAX_LTV = 9_000; // 90%
     uint256 private constant _MAX_LIQUIDATION_THRESHOLD = 9_500; // 95%
+    uint256 private constant _MAX_THRESHOLD_CUT = 1_000; // 10 points per update
     uint256 private constant _MIN_BONUS = 100; // 1%
     uint256 private constant _MAX_BONUS = 1_500; // 15%
     uint256 private constant _MAX_BASE_RATE = 2_000; // 20% a year
     uint256 private constant _MAX_SLOPE1 = 10_000; // 100% a year
-    uint256 private constant _MAX_SLOPE2 = 100_000; // 1,000% a year
+    uint256 private constant _MAX_SLOPE2 = 30_000; // 300% a year
     uint256 private constant _MIN_KINK = 5_000; // 50% utilization
     uint256 private constant _MAX_KINK = 9_500; // 95% utilization
     uint256 private constant _MAX_RESERVE_FACTOR = 5_000; // 50% of interest
@@ -83,7 +85,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         // goes to the reserve, which paid for it.
         uint256 covered = Math.min(amount, deficit_);
         _deficit = deficit_ - covered;
-        _market.cash = m.cash + uint128(amount);
+        _market.cash = SafeCast.toUint112(m.cash + amount);
         if (amount > covered) _book.reserves = b.reserves + uint128(amount - covered);
         emit DeficitCoveredByAuction(amount, deficit_ - covered);
     }
@@ -105,7 +107,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         if (amount > b.reserves) revert LendingInsufficientReserves(amount, b.reserves);
         if (amount > m.cash) revert LendingInsufficientCash(amount, m.cash);
         _book.reserves = b.reserves - uint128(amount);
-        _market.cash = m.cash - uint128(amount);
+        _market.cash = m.cash - uint112(amount);
         emit ReservesWithdrawn(to, amount);
         _stablecoin.safeTransfer(to, amount);
     }
@@ -116,7 +118,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         if (asset == address(0) || asset == address(_stablecoin) || asset == address(this)) {
             revert LendingInvalidCollateral(asset);
         }
-        uint256 count = _collaterals.length;
+        uint256 count = _collateralCount;
         if (count == _MAX_COLLATERALS) revert LendingTooManyCollaterals(_MAX_COLLATERALS);
         uint8 decimals_ = IERC20Metadata(asset).decimals();
         if (decimals_ > 18) revert LendingInvalidCollateral(asset);
@@ -124,7 +126,8 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         if (!reliable) revert LendingInvalidCollateral(asset);
         _checkCollateralParams(params);
 
-        _collaterals.push(_collateral(asset, decimals_, params));
+        _collaterals[count] = _collateral(asset, decimals_, params);
+        _collateralCount = count + 1;
         _totals[asset] = CollateralTotal({total: 0, cap: uint120(params.supplyCap), slot: uint8(count + 1)});
         emit CollateralListed(asset, params);
     }
@@ -134,7 +137,15 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         CollateralTotal memory t = _totals[asset];
         if (t.slot == 0) revert LendingCollateralNotListed(asset);
         _checkCollateralParams(params);
-        _collaterals[t.slot - 1] = _collateral(asset, _collaterals[t.slot - 1].decimals, params);
+        Collateral memory current = _collaterals[t.slot - 1];
+        // A threshold cut makes positions liquidatable without any price move: at most
+        // _MAX_THRESHOLD_CUT per change, so borrowers see each step coming through the
+        // timelock and can add collateral or repay before the next.
+        uint256 lowest = current.liquidationThresholdBps > _MAX_THRESHOLD_CUT
+            ? current.liquidationThresholdBps - _MAX_THRESHOLD_CUT
+            : 0;
+        _checkBound("liquidationThreshold", params.liquidationThresholdBps, lowest, _MAX_LIQUIDATION_THRESHOLD);
+        _collaterals[t.slot - 1] = _collateral(asset, current.decimals, params);
         _totals[asset].cap = uint120(params.supplyCap);
         emit CollateralUpdated(asset, params);
     }
@@ -168,9 +179,16 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
     /// @dev See {ILendingMarket-setTierCap}.
     function setTierCap(uint8 tier, uint256 cap) external onlyGovernance {
         _checkBound("tier", tier, 0, _MAX_TIER);
-        _checkBound("tierCap", cap, 0, type(uint128).max);
-        _tierCaps[tier] = cap;
-        emit TierCapSet(tier, cap);
+        _checkBound("tierCap", cap, 0, type(uint32).max * _stableUnit);
+        // Caps count whole stablecoin units (a fraction of one is dropped); each collateral of
+        // the tier keeps a copy in its own slot, so a borrow reads no extra slot for it.
+        uint256 whole = cap / _stableUnit;
+        _tierCaps[tier] = whole;
+        uint256 count = _collateralCount;
+        for (uint256 i; i < count; ++i) {
+            if (_collaterals[i].tier == tier) _collaterals[i].tierCap = uint32(whole);
+        }
+        emit TierCapSet(tier, whole * _stableUnit);
     }
 
     /// @dev See {ILendingMarket-setLargeLoanPolicy}.
@@ -223,7 +241,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
 
     /// @dev See {ILendingMarket-collaterals}.
     function collaterals() external view returns (address[] memory assets) {
-        uint256 count = _collaterals.length;
+        uint256 count = _collateralCount;
         assets = new address[](count);
         for (uint256 i; i < count; ++i) {
             assets[i] = _collaterals[i].asset;
@@ -258,7 +276,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
 
     /// @dev See {ILendingMarket-tierCap}.
     function tierCap(uint8 tier) external view returns (uint256) {
-        return _tierCaps[tier];
+        return _tierCaps[tier] * _stableUnit;
     }
 
     /// @dev See {ILendingMarket-largeLoanPolicy}.
@@ -310,7 +328,7 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
         address asset,
         uint8 decimals_,
         CollateralParams calldata p
-    ) private pure returns (Collateral memory) {
+    ) private view returns (Collateral memory) {
         return
             Collateral({
                 asset: asset,
@@ -318,7 +336,8 @@ contract LendingMarketExtension is LendingMarketStorage, Governed, ReentrancyGua
                 liquidationThresholdBps: p.liquidationThresholdBps,
                 liquidationBonusBps: p.liquidationBonusBps,
                 tier: p.volatilityTier,
-                decimals: decimals_
+                decimals: decimals_,
+                tierCap: uint32(_tierCaps[p.volatilityTier])
             });
     }
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IIdentityRegistry} from "../../interfaces/IIdentityRegistry.sol";
 import {ILendingMarketTypes} from "../../interfaces/ILendingMarket.sol";
 import {IPriceOracle} from "../../interfaces/IPriceOracle.sol";
@@ -38,8 +39,8 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
 
     /// @dev Slot 1: what every action reads and most write.
     struct Market {
-        uint128 cash; // stablecoin held for suppliers, the reserve and borrowers
-        uint96 index; // borrow index, 18 decimals; only grows
+        uint112 cash; // stablecoin held for suppliers, the reserve and borrowers
+        uint112 index; // borrow index, 18 decimals; only grows
         uint32 lastAccrual; // timestamp of the last accrual
     }
 
@@ -73,6 +74,7 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         uint16 liquidationBonusBps;
         uint8 tier;
         uint8 decimals;
+        uint32 tierCap; // the tier's borrow cap in whole stablecoin units (see _tierCaps)
     }
 
     struct CollateralTotal {
@@ -96,13 +98,15 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
     IIdentityRegistry internal immutable _identity;
     uint256 internal immutable _usdPerUnit; // 10**(18 - stablecoin decimals): stablecoin units to USD (18 dec)
     uint256 internal immutable _dustDebt;
+    uint256 internal immutable _stableUnit; // 10**(stablecoin decimals): one whole unit
 
     Market internal _market;
     Book internal _book;
     Rules internal _rules;
     uint256 internal _deficit;
-    uint256[4] internal _tierCaps; // stablecoin units, by volatility tier
-    Collateral[] internal _collaterals;
+    uint256[4] internal _tierCaps; // whole stablecoin units, by volatility tier; copied to each Collateral
+    uint256 internal _collateralCount;
+    mapping(uint256 index => Collateral) internal _collaterals; // in listing order
     mapping(address asset => CollateralTotal) internal _totals;
     mapping(address account => Account) internal _accounts;
     mapping(address account => mapping(address asset => uint256)) internal _balances;
@@ -117,6 +121,7 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         _oracle = oracle_;
         _identity = identity_;
         _usdPerUnit = 10 ** (18 - stableDecimals);
+        _stableUnit = 10 ** stableDecimals;
         _dustDebt = _DUST_WHOLE_UNITS * 10 ** stableDecimals;
     }
 
@@ -145,11 +150,14 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         if (elapsed == 0 || b.scaledDebt == 0) return (m, b);
         uint256 debtBefore = _debt(b.scaledDebt, m.index);
         uint256 rate = _rate(r, _utilization(m.cash, debtBefore, b.reserves));
-        // The index rounds up: interest never rounds in the borrower's favour.
-        uint256 index = uint256(m.index) + uint256(m.index).mulDiv(rate * elapsed, _WAD * _YEAR, Math.Rounding.Ceil);
-        m.index = uint96(index);
+        // The index rounds up: interest never rounds in the borrower's favour. No overflow:
+        // index < 2**112, rate < 2**64 (at most 420% a year), elapsed < 2**32. The index fits
+        // 112 bits for over eight years at full utilization and the highest rates governance
+        // may set; past that, accrual would revert rather than wrap.
+        uint256 index = m.index + Math.ceilDiv(m.index * rate * elapsed, _WAD * _YEAR);
+        m.index = SafeCast.toUint112(index);
         uint256 interest = _debt(b.scaledDebt, index) - debtBefore;
-        b.reserves += uint128(interest.mulDiv(r.reserveFactorBps, BPS));
+        b.reserves += uint128((interest * r.reserveFactorBps) / BPS);
         return (m, b);
     }
 
@@ -157,16 +165,16 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
     function _utilization(uint256 cash_, uint256 debt, uint256 reserves_) internal pure returns (uint256) {
         uint256 supplied = cash_ + debt;
         if (debt == 0 || supplied <= reserves_) return 0;
-        return Math.min(debt.mulDiv(_WAD, supplied - reserves_), _WAD);
+        return Math.min((debt * _WAD) / (supplied - reserves_), _WAD);
     }
 
-    /// @dev The kinked curve: yearly borrow rate, 18 decimals, at `util`.
+    /// @dev The kinked curve: yearly borrow rate, 18 decimals, at `util` (at most 1e18).
     function _rate(Rules memory r, uint256 util) internal pure returns (uint256 rate) {
         uint256 kink = uint256(r.kinkBps) * _BPS_TO_WAD;
         rate = uint256(r.baseRateBps) * _BPS_TO_WAD;
-        if (util <= kink) return rate + util.mulDiv(uint256(r.slope1Bps) * _BPS_TO_WAD, kink);
+        if (util <= kink) return rate + (util * r.slope1Bps * _BPS_TO_WAD) / kink;
         rate += uint256(r.slope1Bps) * _BPS_TO_WAD;
-        return rate + (util - kink).mulDiv(uint256(r.slope2Bps) * _BPS_TO_WAD, _WAD - kink);
+        return rate + ((util - kink) * r.slope2Bps * _BPS_TO_WAD) / (_WAD - kink);
     }
 
     /// @dev `account`'s debt now, rounded up.
@@ -177,16 +185,16 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
 
     /// @dev Debt of `scaled` at `index`, rounded up.
     function _debt(uint256 scaled, uint256 index) internal pure returns (uint256) {
-        return scaled.mulDiv(index, _WAD, Math.Rounding.Ceil);
+        return Math.ceilDiv(scaled * index, _WAD);
     }
 
-    /// @dev Values `account`'s collateral at fresh prices (recorded by the oracle). `seized`:
-    ///      also return that asset's price.
+    /// @dev Values `account`'s collateral at fresh prices (the oracle records them). `seized`:
+    ///      also returns that asset's price.
     function _valuation(address account, uint256 mask, address seized) internal returns (Valuation memory v) {
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
                 Collateral memory c = _collaterals[i];
-                (uint256 price, bool reliable) = _oracle.fetchPrice(c.asset);
+                (uint256 price, bool reliable) = _fetchPrice(c.asset);
                 _addValue(v, c, _balances[account][c.asset], price, reliable);
                 if (c.asset == seized) v.seizedPrice = price;
             }
@@ -207,6 +215,25 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         }
     }
 
+    /// @dev `_oracle.fetchPrice(asset)` without the high-level call's checks: the oracle is a
+    ///      known contract that returns two words or reverts (its revert is passed on).
+    function _fetchPrice(address asset) private returns (uint256 price, bool reliable) {
+        address oracle = address(_oracle);
+        bytes4 selector = IPriceOracle.fetchPrice.selector;
+        // Safe: uses the scratch space (0x00-0x3f) only, for the call and its two-word answer.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, selector)
+            mstore(0x04, asset)
+            if iszero(call(gas(), oracle, 0, 0x00, 0x24, 0x00, 0x40)) {
+                returndatacopy(0x00, 0x00, returndatasize())
+                revert(0x00, returndatasize())
+            }
+            price := mload(0x00)
+            reliable := iszero(iszero(mload(0x20)))
+        }
+    }
+
     /// @dev Adds `balance` of collateral `c` at `price` to `v` (values round down).
     function _addValue(
         Valuation memory v,
@@ -214,14 +241,25 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         uint256 balance,
         uint256 price,
         bool reliable
-    ) internal view {
+    ) private view {
         if (!reliable && v.unpriced == address(0)) v.unpriced = c.asset;
-        uint256 value = balance.mulDiv(price, 10 ** c.decimals);
-        uint256 ltvValue = value.mulDiv(c.maxLtvBps, BPS);
+        uint256 value;
+        uint256 ltvValue;
+        uint256 liquidationValue;
+        // A whole stablecoin unit is 1 USD with 18 decimals.
+        uint256 tierCapUsd = uint256(c.tierCap) * _WAD;
+        // Safe: balance < 2**128 (supply caps are below 2**120) and price < 2**128 (the oracle
+        // refuses larger answers), so value < 2**256; value * 10_000 then fits too, as value
+        // is at most balance * price / 10**decimals < 2**242.
+        unchecked {
+            value = (balance * price) / 10 ** c.decimals;
+            ltvValue = (value * c.maxLtvBps) / BPS;
+            liquidationValue = (value * c.liquidationThresholdBps) / BPS;
+        }
         v.collateralValue += value;
+        v.liquidationValue += liquidationValue;
         v.ltvLimit += ltvValue;
-        v.tierLimit += Math.min(ltvValue, _tierCaps[c.tier] * _usdPerUnit);
-        v.liquidationValue += value.mulDiv(c.liquidationThresholdBps, BPS);
+        v.tierLimit += ltvValue < tierCapUsd ? ltvValue : tierCapUsd;
     }
 
     /// @dev Refuses a debt above the collateral's loan-to-value or volatility-tier limit,

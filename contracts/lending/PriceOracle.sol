@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IPriceOracle} from "../../interfaces/IPriceOracle.sol";
 import {Governed} from "../governance/Governed.sol";
 
@@ -9,10 +10,10 @@ import {Governed} from "../governance/Governed.sol";
 /// @notice USD prices of every collateral asset of the lending market, each from a Chainlink
 ///         feed with a second feed as fallback. See {IPriceOracle}.
 /// @dev One contract for all assets: the market asks it for several prices per transaction,
-///      and only the first call pays for a cold address. Per asset, the primary feed fits one
-///      slot, the fallback another (read only when the primary's answer is refused), and the
-///      last good price with its source a third: a read of a healthy primary whose price did
-///      not change costs two storage reads and the feed's call, and writes nothing.
+///      and only the first call pays for a cold address. Per asset, one word holds the primary
+///      feed and the last good price with its source, another the fallback (read only when
+///      the primary's answer is refused): a read of a healthy primary whose price did not
+///      change costs one storage read and the feed's call, and writes nothing.
 contract PriceOracle is IPriceOracle, Governed {
     /// @inheritdoc IPriceOracle
     uint256 public constant MAX_DEVIATION_BPS = 5_000; // 50% of the last good price (Liquity v1's bound)
@@ -36,15 +37,22 @@ contract PriceOracle is IPriceOracle, Governed {
     ///      (EIP-150 keeps 1/64 back), too little for the cold read of the fallback's slot.
     uint256 private constant _FEED_GAS = 100_000;
 
-    /// @dev An asset's last good price and the source it came from, in one slot.
-    struct PriceState {
-        uint128 price; // 18 decimals
-        Source source;
-    }
+    /// @dev An asset's primary feed and last good price, in one word (low bits first): the
+    ///      aggregator (160 bits), its heartbeat (24 bits: MAX_HEARTBEAT < 2**24), its decimals
+    ///      (5 bits: at most 18), the source of the last good price (2 bits), and the last good
+    ///      price as a binary float, a 57-bit mantissa and an 8-bit exponent: 17 significant
+    ///      digits, exact for every price below 2**57 and for most feed answers above (their
+    ///      scaling to 18 decimals adds trailing zero bits). The deviation bound needs no more.
+    type AssetWord is uint256;
 
-    mapping(address asset => Feed) private _primary;
+    uint256 private constant _HEARTBEAT_SHIFT = 160;
+    uint256 private constant _DECIMALS_SHIFT = 184;
+    uint256 private constant _SOURCE_SHIFT = 189;
+    uint256 private constant _PRICE_SHIFT = 191;
+    uint256 private constant _MANTISSA_BITS = 57;
+
+    mapping(address asset => AssetWord) private _words;
     mapping(address asset => Feed) private _fallback;
-    mapping(address asset => PriceState) private _state;
 
     constructor(address governance_) Governed(governance_) {}
 
@@ -60,10 +68,9 @@ contract PriceOracle is IPriceOracle, Governed {
         (bool answered, uint256 price) = _read(first);
         if (!answered) revert OracleFeedNotAnswering(first.aggregator);
 
-        Source previous = _state[asset].source;
-        _primary[asset] = first;
+        Source previous = _sourceOf(_words[asset]);
+        _words[asset] = _compose(first, price, Source.Primary);
         _fallback[asset] = second;
-        _record(asset, price, Source.Primary);
         emit FeedsSet(asset, first.aggregator, first.heartbeat, second.aggregator, second.heartbeat);
         if (previous != Source.Primary) emit PriceSourceChanged(asset, previous, Source.Primary, price);
     }
@@ -72,20 +79,31 @@ contract PriceOracle is IPriceOracle, Governed {
 
     /// @inheritdoc IPriceOracle
     function fetchPrice(address asset) external returns (uint256 price, bool reliable) {
-        PriceState memory last = _state[asset];
+        uint256 raw = AssetWord.unwrap(_words[asset]);
+        // The steady state first: the primary answers the last good price, which it gave.
+        (bool primaryValid, uint256 primaryPrice) = _read(_feedOf(AssetWord.wrap(raw)));
+        if (primaryValid && (raw >> _SOURCE_SHIFT) & 3 == uint256(Source.Primary)) {
+            if (primaryPrice == _priceOf(AssetWord.wrap(raw))) return (primaryPrice, true);
+        }
+        AssetWord word = _supported(asset);
+        Source lastSource = _sourceOf(word);
         Source source;
-        (price, source) = _decide(asset, last);
-        if (price != last.price || source != last.source) {
-            _record(asset, price, source);
-            if (source != last.source) emit PriceSourceChanged(asset, last.source, source, price);
+        (price, source) = _decide(asset, word, primaryValid, primaryPrice);
+        // A price the float cannot hold exactly is compared as it would be stored.
+        AssetWord updated = _compose(_feedOf(word), price, source);
+        if (AssetWord.unwrap(updated) != AssetWord.unwrap(word)) {
+            _words[asset] = updated;
+            if (source != lastSource) emit PriceSourceChanged(asset, lastSource, source, price);
         }
         reliable = source != Source.Failed;
     }
 
     /// @inheritdoc IPriceOracle
     function peekPrice(address asset) external view returns (uint256 price, bool reliable) {
+        AssetWord word = _supported(asset);
+        (bool primaryValid, uint256 primaryPrice) = _read(_feedOf(word));
         Source source;
-        (price, source) = _decide(asset, _state[asset]);
+        (price, source) = _decide(asset, word, primaryValid, primaryPrice);
         reliable = source != Source.Failed;
     }
 
@@ -93,15 +111,14 @@ contract PriceOracle is IPriceOracle, Governed {
 
     /// @inheritdoc IPriceOracle
     function feedsOf(address asset) external view returns (Feed memory primary, Feed memory fallbackFeed) {
-        primary = _supported(asset);
+        primary = _feedOf(_supported(asset));
         fallbackFeed = _fallback[asset];
     }
 
     /// @inheritdoc IPriceOracle
     function lastGoodPrice(address asset) external view returns (uint256 price, Source source) {
-        _supported(asset);
-        PriceState memory last = _state[asset];
-        return (last.price, last.source);
+        AssetWord word = _supported(asset);
+        return (_priceOf(word), _sourceOf(word));
     }
 
     // ---------------------------------------------------------------- internals
@@ -112,10 +129,14 @@ contract PriceOracle is IPriceOracle, Governed {
     ///      valid and within MAX_DEVIATION_BPS of the last good price; else the last good price,
     ///      Failed. A fallback beyond the deviation bound is never confirmed by the primary: the
     ///      primary would have been taken first.
-    function _decide(address asset, PriceState memory last) private view returns (uint256, Source) {
-        Feed memory primary = _supported(asset);
-        (bool primaryValid, uint256 primaryPrice) = _read(primary);
-        if (primaryValid && _within(primaryPrice, last.price, MAX_DEVIATION_BPS)) {
+    function _decide(
+        address asset,
+        AssetWord word,
+        bool primaryValid,
+        uint256 primaryPrice
+    ) private view returns (uint256, Source) {
+        uint256 lastPrice = _priceOf(word);
+        if (primaryValid && _within(primaryPrice, lastPrice, MAX_DEVIATION_BPS)) {
             return (primaryPrice, Source.Primary);
         }
         (bool fallbackValid, uint256 fallbackPrice) = _read(_fallback[asset]);
@@ -123,21 +144,23 @@ contract PriceOracle is IPriceOracle, Governed {
             if (primaryValid && _within(fallbackPrice, primaryPrice, MAX_AGREEMENT_BPS)) {
                 return (primaryPrice, Source.Primary);
             }
-            if (_within(fallbackPrice, last.price, MAX_DEVIATION_BPS)) return (fallbackPrice, Source.Fallback);
+            if (_within(fallbackPrice, lastPrice, MAX_DEVIATION_BPS)) return (fallbackPrice, Source.Fallback);
         }
-        return (last.price, Source.Failed);
+        return (lastPrice, Source.Failed);
     }
 
     /// @dev Whether `price` is within `bps` of `anchor` (exactly at the bound is within).
     ///      No overflow: both are below 2**128.
     function _within(uint256 price, uint256 anchor, uint256 bps) private pure returns (bool) {
         uint256 gap = price > anchor ? price - anchor : anchor - price;
-        return gap * _BPS < anchor * bps;
+        return gap * _BPS <= anchor * bps;
     }
 
     /// @dev `feed`'s latest answer scaled to 18 decimals, and whether it is valid: the call
     ///      succeeded with five words, the answer is positive, its round complete, it is neither
     ///      from the future nor older than the heartbeat, and its scaled value fits in 128 bits.
+    ///      A round never updated (`updatedAt == 0`) is refused as stale: no heartbeat comes
+    ///      near the time since 1970.
     ///      A feed that reverts, returns too little or burns its gas is refused, never bubbled:
     ///      a broken feed cannot stop the oracle (a high-level call with try/catch would still
     ///      revert here on an answer it cannot decode).
@@ -166,7 +189,6 @@ contract PriceOracle is IPriceOracle, Governed {
         if (
             !answered ||
             answer <= 0 ||
-            updatedAt == 0 ||
             answeredInRound < roundId ||
             updatedAt > block.timestamp ||
             block.timestamp - updatedAt > feed.heartbeat ||
@@ -186,32 +208,55 @@ contract PriceOracle is IPriceOracle, Governed {
         if (heartbeat < MIN_HEARTBEAT || heartbeat > MAX_HEARTBEAT) {
             revert OracleInvalidHeartbeat(heartbeat, MIN_HEARTBEAT, MAX_HEARTBEAT);
         }
-        uint8 decimals;
-        try AggregatorV3Interface(aggregator).decimals() returns (uint8 reported) {
-            decimals = reported;
-        } catch {
-            revert OracleInvalidFeed(aggregator);
-        }
+        uint8 decimals = _decimalsOf(aggregator);
         if (decimals > _PRICE_DECIMALS) revert OracleInvalidDecimals(aggregator, decimals);
         return Feed(aggregator, heartbeat, decimals);
     }
 
-    /// @dev Writes `asset`'s last good price and source in one store (assigning the struct
-    ///      writes its two fields one after the other). `price` is below 2**128: `_read`
-    ///      accepts no larger price, and any other price recorded came from `_read` before.
-    function _record(address asset, uint256 price, Source source) private {
-        PriceState storage state = _state[asset];
-        // Safe: lays the word out as Solidity does for PriceState (price in the low 128 bits,
-        // the source in the next byte); neither value overflows its field.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            sstore(state.slot, or(price, shl(128, source)))
+    /// @dev The decimals `aggregator` reports; refuses a contract that does not report them.
+    function _decimalsOf(address aggregator) private view returns (uint8) {
+        try AggregatorV3Interface(aggregator).decimals() returns (uint8 decimals) {
+            return decimals;
+        } catch {
+            revert OracleInvalidFeed(aggregator);
         }
     }
 
-    /// @dev `asset`'s primary feed; reverts when no feeds are set for it.
-    function _supported(address asset) private view returns (Feed memory primary) {
-        primary = _primary[asset];
-        if (primary.aggregator == address(0)) revert OracleAssetNotSupported(asset);
+    /// @dev The word of `feed` with `price` (below 2**128: `_read` accepts no larger price,
+    ///      and every price recorded came from it) and `source`. `feed` is checked: its
+    ///      heartbeat fits 24 bits and its decimals 5.
+    function _compose(Feed memory feed, uint256 price, Source source) private pure returns (AssetWord) {
+        uint256 shift = price >> _MANTISSA_BITS == 0 ? 0 : Math.log2(price) + 1 - _MANTISSA_BITS;
+        uint256 packedPrice = (shift << _MANTISSA_BITS) | (price >> shift);
+        return
+            AssetWord.wrap(
+                uint256(uint160(feed.aggregator)) |
+                    (uint256(feed.heartbeat) << _HEARTBEAT_SHIFT) |
+                    (uint256(feed.decimals) << _DECIMALS_SHIFT) |
+                    (uint256(source) << _SOURCE_SHIFT) |
+                    (packedPrice << _PRICE_SHIFT)
+            );
+    }
+
+    function _feedOf(AssetWord word) private pure returns (Feed memory) {
+        uint256 w = AssetWord.unwrap(word);
+        return
+            Feed(address(uint160(w)), uint32((w >> _HEARTBEAT_SHIFT) & 0xffffff), uint8((w >> _DECIMALS_SHIFT) & 0x1f));
+    }
+
+    function _sourceOf(AssetWord word) private pure returns (Source) {
+        return Source((AssetWord.unwrap(word) >> _SOURCE_SHIFT) & 3);
+    }
+
+    /// @dev The last good price: the mantissa shifted left by the exponent.
+    function _priceOf(AssetWord word) private pure returns (uint256) {
+        uint256 packedPrice = AssetWord.unwrap(word) >> _PRICE_SHIFT;
+        return (packedPrice & ((1 << _MANTISSA_BITS) - 1)) << (packedPrice >> _MANTISSA_BITS);
+    }
+
+    /// @dev `asset`'s word; reverts when no feeds are set for it.
+    function _supported(address asset) private view returns (AssetWord word) {
+        word = _words[asset];
+        if (uint160(AssetWord.unwrap(word)) == 0) revert OracleAssetNotSupported(asset);
     }
 }

@@ -7,9 +7,9 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @notice Test-only stand-in for a Chainlink price feed (the outside world), driven by the
 ///         tests and the demo: {setAnswer} publishes a new, complete round now; {setRound}
 ///         writes any round, including incomplete, stale or future ones; {setReverting} makes
-///         {latestRoundData} revert, {setMalformed} makes it answer a single word (what a
-///         contract that is not a feed, or a broken one, might return) and {setBurning} makes
-///         it use all the gas it is given.
+///         {latestRoundData} revert, {setMalformed} makes it answer only the first four of its
+///         five words (a truncated answer, as a broken feed or another contract might give)
+///         and {setBurning} makes it use all the gas it is given.
 /// @dev The latest round is packed into one slot (answer, updatedAt, roundId, flags), so that a
 ///      steady-state read costs one storage read as a real feed's does. `startedAt` and
 ///      `answeredInRound` live in a second slot, read only when a round set by {setRound} gave
@@ -84,7 +84,8 @@ contract MockAggregator is AggregatorV3Interface {
         _setFlag(_REVERTING, reverting);
     }
 
-    /// @notice While `malformed`, {latestRoundData} returns one word instead of five.
+    /// @notice While `malformed`, {latestRoundData} returns its first four words only (without
+    ///         `answeredInRound`).
     function setMalformed(bool malformed) external {
         _setFlag(_MALFORMED, malformed);
     }
@@ -129,15 +130,6 @@ contract MockAggregator is AggregatorV3Interface {
                 invalid()
             }
         }
-        if (flags & _MALFORMED != 0) {
-            int256 word = latest.answer;
-            // Safe: writes one word to the scratch space (0x00-0x1f) and ends the call with it.
-            // solhint-disable-next-line no-inline-assembly
-            assembly ("memory-safe") {
-                mstore(0x00, word)
-                return(0x00, 0x20)
-            }
-        }
         roundId = latest.roundId;
         answer = latest.answer;
         updatedAt = latest.updatedAt;
@@ -146,6 +138,19 @@ contract MockAggregator is AggregatorV3Interface {
             (startedAt, answeredInRound) = (separate.startedAt, separate.answeredInRound);
         } else {
             (startedAt, answeredInRound) = (updatedAt, roundId);
+        }
+        if (flags & _MALFORMED != 0) {
+            // Safe: writes four words from the free memory pointer on without moving it
+            // (temporary use) and ends the call with them.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                let words := mload(0x40)
+                mstore(words, roundId)
+                mstore(add(words, 0x20), answer)
+                mstore(add(words, 0x40), startedAt)
+                mstore(add(words, 0x60), updatedAt)
+                return(words, 0x80)
+            }
         }
     }
 

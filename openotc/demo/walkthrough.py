@@ -11,6 +11,7 @@ from openotc.demo.court import CourtDemo
 from openotc.demo.escrow import EscrowDemo
 from openotc.demo.governance import governance_scenario
 from openotc.demo.identity import identity_scenario
+from openotc.demo.lending import LendingDemo
 from openotc.demo.proxy import proxy_scenario
 from openotc.demo.swap import SwapDemo
 from openotc.deployment.deploy import (
@@ -84,6 +85,11 @@ def run(
     court_demo.settle_and_pay(keeper)
 
     SwapDemo(project, chain.provider.web3, say).run(say.section)
+
+    lending_demo = LendingDemo(
+        project, chain, accounts, say, foundation, deployer_, escrow_demo, issuer
+    )
+    lending_demo.run(say.section, treasury, buyer=bob)
 
     say.section("Done")
     say("every configuration went through a vote and the timelock; the guardian only revoked;")

@@ -51,7 +51,10 @@ class DeploymentRecord:
         self.pending = {"name": name, "nonce": nonce, "address": address}
         self.save()
 
-    def add(self, name: str, address: str, tx_hash: str, args: list) -> None:
+    def add(
+        self, name: str, address: str, tx_hash: str, args: list, contract_type: str | None = None
+    ) -> None:
+        """Records `name` (its contract type, unless `contract_type` names another)."""
         if self.pending and self.pending["name"] == name:
             self.pending = None
         self.contracts[name] = {
@@ -59,7 +62,13 @@ class DeploymentRecord:
             "tx_hash": tx_hash,
             "constructor_args": [_jsonable(a) for a in args],
         }
+        if contract_type and contract_type != name:
+            self.contracts[name]["contract_type"] = contract_type
         self.save()
+
+    def contract_type_of(self, name: str) -> str:
+        """The contract type of the entry `name` (its name, unless recorded otherwise)."""
+        return self.contracts[name].get("contract_type", name)
 
     def address_of(self, name: str) -> str | None:
         entry = self.contracts.get(name)
@@ -76,7 +85,11 @@ class DeploymentRecord:
         }
         if self.pending:
             data["pending"] = self.pending
-        self.path.write_text(json.dumps(data, indent=2) + "\n")
+        # Replaced whole, never rewritten in place: a reader (another run, a watcher) sees the
+        # previous record or the new one, never a half-written file.
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, indent=2) + "\n")
+        os.replace(temporary, self.path)
 
 
 def _jsonable(value):

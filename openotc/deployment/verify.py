@@ -54,9 +54,11 @@ def compiler_input(project) -> dict:
 def build_request(
     project, chain, name: str, entry: dict, standard_json: dict | None = None
 ) -> VerificationRequest:
-    """The request for the contract type `name` recorded as `entry` (address, tx_hash,
-    constructor_args) in the deployment record; `standard_json` is `compiler_input(project)`
-    (computed here if not given: it is the same for every contract)."""
+    """The request for the contract recorded as `name` and `entry` (address, tx_hash,
+    constructor_args, and its contract type if not `name`) in the deployment record;
+    `standard_json` is `compiler_input(project)` (computed here if not given: it is the same
+    for every contract)."""
+    name = entry.get("contract_type", name)
     container = getattr(project, name)
     contract_type = container.contract_type
     source_id = contract_type.source_id

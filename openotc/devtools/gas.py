@@ -27,11 +27,21 @@ from openotc.deployment.deploy import (
     deploy_court,
     deploy_escrow,
     deploy_foundation,
+    deploy_lending,
     deploy_swap,
 )
 from openotc.deployment.params import CourtParams, EscrowParams, FoundationParams
 from openotc.governance import Proposal, ProposalRunner, delegate_votes
-from openotc.units import DAY, ETHER, HOUR, TOKEN_UNIT, UNLIMITED, USDC_UNIT, ZERO_ADDRESS
+from openotc.units import (
+    DAY,
+    ETHER,
+    HOUR,
+    MINUTE,
+    TOKEN_UNIT,
+    UNLIMITED,
+    USDC_UNIT,
+    ZERO_ADDRESS,
+)
 
 if TYPE_CHECKING:
     from ape.contracts import ContractInstance
@@ -75,7 +85,8 @@ class GasBook:
 def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
     """Every deployable contract, each once, as `openotc.deployment.deploy` deploys it: the
     foundation, the court and its randomness source, the escrow with a SingleArbitrator, and
-    the AtomicSwap. By role (`ALL_CONTRACTS`)."""
+    the AtomicSwap, and a USDC lending market with its price oracle. By role (`ALL_CONTRACTS`
+    and `LENDING_CONTRACTS`)."""
     deployer, treasury, guardian = accounts.test_accounts[:3]
     deployer_ = Deployer(project, chain, deployer, log=lambda _: None)
     foundation = deploy_foundation(
@@ -86,11 +97,19 @@ def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
         deployer_, foundation, treasury.address, EscrowParams(ruler=guardian.address)
     )
     swap = deploy_swap(deployer_)
+    # A lending market needs a stablecoin listed in the registry (by governance).
+    governance = accounts[foundation.timelock.address]
+    governance.balance = ETHER
+    usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
+    foundation.registry.addToken(usdc, "USD Coin", "USDC", 6, b"\x00" * 32, sender=governance)
+    lending = deploy_lending(deployer_, foundation, usdc.address)
     return {
         **foundation.by_name(),
         **court_layer.by_name(),
         **escrow_layer.by_name(),
         "swap": swap,
+        "oracle": lending.oracle,
+        "market": lending.market,
     }
 
 
@@ -99,6 +118,7 @@ def deploy_all(project, chain, accounts) -> dict[str, ContractInstance]:
 CREATED_IN_CONSTRUCTOR = {
     "JurorCourt": ["JurorCourtExtension"],
     "OTCEscrow": ["OTCEscrowExtension"],
+    "LendingMarket": ["DebtAuction", "LendingMarketExtension"],
 }
 
 
@@ -473,9 +493,157 @@ def measure_swap(project, chain, accounts, book: GasBook) -> None:
     )
 
 
+# The measured lending market: five 18-decimal collateral assets at 1,000 USD, each with a
+# primary (8 decimals) and a fallback (18 decimals) feed; identity limits that never bind.
+COLLATERAL_PRICE = 1_000  # USD per whole unit
+LENDING_LOT = 100_000 * TOKEN_UNIT
+LENDING_DEBT_PER_AUCTION = 50_000 * USDC_UNIT
+
+
+def _lending_market(project, accounts, foundation, collateral_count: int):
+    """A USDC market with `collateral_count` listed collateral assets priced by mock feeds.
+    Returns (market, auction, usdc, [(asset, primary feed, fallback feed)])."""
+    deployer = accounts.test_accounts[0]
+    governance = accounts[foundation.timelock.address]
+    governance.balance = ETHER
+    usdc = deployer.deploy(project.MockERC20, "USD Coin", "USDC", 6)
+    foundation.registry.addToken(usdc, "USD Coin", "USDC", 6, b"\x00" * 32, sender=governance)
+    oracle = deployer.deploy(project.PriceOracle, foundation.timelock)
+    market = deployer.deploy(
+        project.LendingMarket,
+        foundation.timelock,
+        usdc,
+        oracle,
+        foundation.identity,
+        foundation.registry,
+        foundation.token,
+        LENDING_LOT,
+        LENDING_DEBT_PER_AUCTION,
+    )
+    auction = project.DebtAuction.at(market.debtAuction(), fetch_from_explorer=False)
+    foundation.token.grantMinter(auction, sender=governance)
+    assets = []
+    for i in range(collateral_count):
+        asset = deployer.deploy(project.MockERC20, f"Collateral {i}", f"COL{i}", 18)
+        feeds = [
+            deployer.deploy(project.MockAggregator, decimals, "COL / USD", 0)
+            for decimals in (8, 18)
+        ]
+        _set_price((asset, *feeds), COLLATERAL_PRICE, deployer)
+        oracle.setFeeds(asset, (feeds[0], HOUR, 8), (feeds[1], DAY, 18), sender=governance)
+        market.listCollateral(asset, (8_000, 8_500, 500, 0, 10**30), sender=governance)
+        assets.append((asset, *feeds))
+    market.setTierCap(0, 100_000_000 * USDC_UNIT, sender=governance)
+    for level in range(4):
+        foundation.identity.setLimit(usdc, level, UNLIMITED, UNLIMITED, sender=governance)
+    return market, auction, usdc, assets
+
+
+def _set_price(asset_feeds: tuple, price, sender) -> None:
+    """Both feeds of an asset answer `price` (USD, any precision down to 1e-8) from now."""
+    _, primary, fallback = asset_feeds
+    answer = int(price * 10**8)
+    primary.setAnswer(answer, sender=sender)
+    fallback.setAnswer(answer * 10**10, sender=sender)
+
+
+def measure_lending(project, chain, accounts, book: GasBook) -> None:
+    """Lending operations in steady state: every party has used the market before, holds the
+    tokens it receives and approved the market; a minute passes before each measured
+    transaction, so it accrues interest.
+
+    `lending.borrow` values one collateral asset; `lending.borrow_5_collaterals` a position of
+    five assets, each a fifth of what the debt needs, so all five prices are read.
+    `lending.liquidate` repays half the debt of a one-asset position at health 0.98.
+    `lending.auction_bid` is the first bid of a debt auction (it pays the market) by a bidder
+    who won the previous one."""
+    deployer, treasury, guardian = accounts.test_accounts[:3]
+    supplier, borrower, wide, liquidator, bidder, victim = accounts.test_accounts[4:10]
+    foundation = deploy_foundation(
+        Deployer(project, chain, deployer, log=lambda _: None),
+        FoundationParams(treasury=treasury.address, guardian=guardian.address),
+    )
+    market, auction, usdc, assets = _lending_market(project, accounts, foundation, 5)
+    for account in (supplier, borrower, wide, liquidator, bidder, victim):
+        usdc.mint(account, 10_000_000 * USDC_UNIT, sender=account)
+        usdc.approve(market, UNLIMITED, sender=account)
+        usdc.approve(auction, UNLIMITED, sender=account)
+        for asset, _, _ in assets:
+            asset.mint(account, 1_000 * ETHER, sender=account)
+            asset.approve(market, UNLIMITED, sender=account)
+    first = assets[0][0]
+
+    market.deposit(1_000_000 * USDC_UNIT, supplier, sender=supplier)
+    market.depositCollateral(first, 10 * ETHER, sender=borrower)
+    market.borrow(1_000 * USDC_UNIT, sender=borrower)
+
+    def later():  # a minute passes: interest accrues in the measured transaction
+        chain.pending_timestamp += MINUTE
+
+    later()
+    book.record("lending.supply", market.deposit(100_000 * USDC_UNIT, supplier, sender=supplier))
+    later()
+    book.record(
+        "lending.deposit_collateral", market.depositCollateral(first, ETHER, sender=borrower)
+    )
+    later()
+    book.record("lending.borrow", market.borrow(1_000 * USDC_UNIT, sender=borrower))
+    later()
+    book.record("lending.repay", market.repay(borrower, 500 * USDC_UNIT, sender=borrower))
+    later()
+    book.record(
+        "lending.withdraw_collateral",
+        market.withdrawCollateral(first, ETHER, borrower, sender=borrower),
+    )
+
+    # One unit of each asset: 1,000 USD, borrowing power 800 USD each; a debt above 3,200
+    # USD needs all five.
+    for asset, _, _ in assets:
+        market.depositCollateral(asset, ETHER, sender=wide)
+    market.borrow(3_500 * USDC_UNIT, sender=wide)
+    later()
+    book.record("lending.borrow_5_collaterals", market.borrow(100 * USDC_UNIT, sender=wide))
+
+    # Health 0.98: the price at which 10 units (liquidation threshold 85%) cover 98% of the debt.
+    market.borrow(6_000 * USDC_UNIT, sender=borrower)
+    debt = market.debtOf(borrower) / USDC_UNIT
+    _set_price(assets[0], round(debt * 0.98 / (10 * 0.85), 8), deployer)
+    later()
+    book.record(
+        "lending.liquidate", market.liquidate(borrower, first, UNLIMITED, sender=liquidator)
+    )
+    _set_price(assets[0], COLLATERAL_PRICE, deployer)
+
+    # Debt auctions: a one-asset position crashes to a tenth, its liquidation leaves bad debt.
+    last = assets[-1]
+    for round_ in range(2):
+        market.depositCollateral(last[0], ETHER, sender=victim)
+        market.borrow(790 * USDC_UNIT, sender=victim)
+        _set_price(last, COLLATERAL_PRICE / 10, deployer)
+        market.liquidate(victim, last[0], UNLIMITED, sender=liquidator)
+        _set_price(last, COLLATERAL_PRICE, deployer)
+        auction.start(sender=bidder)
+        auction_id = auction.liveAuction()
+        later()
+        bid = auction.bid(auction_id, LENDING_LOT, sender=bidder)
+        if round_ == 1:
+            book.record("lending.auction_bid", bid)
+        chain.pending_timestamp += int(auction.BID_DURATION())
+        auction.settle(auction_id, sender=bidder)
+        for feeds in assets:  # the feeds answer again, as live feeds do within their heartbeat
+            _set_price(feeds, COLLATERAL_PRICE, deployer)
+
+
 def run(project, chain, accounts, out: Callable[[str], None] = print) -> GasBook:
     book = GasBook()
-    measures = (measure_foundation, measure_escrow, measure_court, measure_swap, measure_sizes)
+    measures = (
+        measure_foundation,
+        measure_escrow,
+        measure_court,
+        measure_swap,
+        measure_lending,
+        measure_sizes,
+    )
     for measure in measures:
         snapshot = chain.snapshot()
         measure(project, chain, accounts, book)

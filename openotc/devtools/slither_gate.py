@@ -20,6 +20,7 @@ GATED_IMPACTS = {"High", "Medium"}
 REMAPPINGS = [
     "@openzeppelin/contracts/=node_modules/@openzeppelin/contracts/",
     "@kleros/erc-792/=node_modules/@kleros/erc-792/",
+    "@chainlink/contracts/=node_modules/@chainlink/contracts/",
 ]
 
 

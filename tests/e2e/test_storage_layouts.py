@@ -1,12 +1,13 @@
-"""The escrow and the court each run part of their code in an extension contract by
-DELEGATECALL, on their own storage: the extension must see the same variables at the same
-slots. Both are compiled here with the project's solc (the shim `tools/install-solc.sh`
+"""The escrow, the court and the lending market each run part of their code in an extension
+contract by DELEGATECALL, on their own storage: the extension must see the same variables at
+the same slots. Both are compiled here with the project's solc (the shim `tools/install-solc.sh`
 installs where py-solc-x looks, as ape-solidity and slither use it), asking only for the
 storage layout, and the extension's layout must be a prefix of its host's: the same labels,
 slots, offsets and types, in order. The host may declare more after them (OpenZeppelin's
-EIP712 keeps its name and version fallbacks there), which the extension never touches.
+EIP712 keeps its name and version fallbacks there; the lending market its ERC-20 share
+balances), which the extension never touches.
 
-One compilation of the four sources takes 7 to 10 s on a 2-core machine."""
+One compilation of the six sources takes about 10 to 15 s on a 2-core machine."""
 
 import json
 import subprocess
@@ -25,13 +26,17 @@ PAIRS = [
         "contracts/court/JurorCourt.sol:JurorCourt",
         "contracts/court/JurorCourtExtension.sol:JurorCourtExtension",
     ),
+    (
+        "contracts/lending/LendingMarket.sol:LendingMarket",
+        "contracts/lending/LendingMarketExtension.sol:LendingMarketExtension",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def layouts() -> dict[str, list[tuple[str, int, int, str]]]:
     """(label, slot, offset, type) of every storage variable, by "path:Contract", from one
-    compilation of the four sources (so the struct type ids in `type` are comparable)."""
+    compilation of the sources (so the struct type ids in `type` are comparable)."""
     files = sorted({name.split(":")[0] for pair in PAIRS for name in pair})
     request = {
         "language": "Solidity",

@@ -108,7 +108,8 @@ def create_lending(project, chain, deployer, foundation, governance, issuer, cre
             INITIAL_LOT,
             DEBT_PER_AUCTION // USDC * unit,
         )
-        auction = project.DebtAuction.at(market.debtAuction())
+        auction = project.DebtAuction.at(market.debtAuction(), fetch_from_explorer=False)
+        chain.contracts.cache_contract_type(auction.address, auction.contract_type)
         foundation.token.grantMinter(auction, sender=governance)
         market.listCollateral(weth, WETH_PARAMS, sender=governance)
         market.listCollateral(wbtc, WBTC_PARAMS, sender=governance)
