@@ -29,8 +29,6 @@ on the latest block, and one batch of dry runs on the pending block):
    < 1e18 and the prices are reliable;
 5. every liquidation raises the health factor, repays all the debt, or takes the whole of the
    seized asset (positionOf before, on the pending block, and after, on the liquidation's);
-   one exception is tolerated while DUST_LIQUIDATION_DEFECT is set, exactly as that defect
-   shows itself (the debt left above `debt - repaid`): the xfail test at the end pins it;
 6. borrowIndex() never decreases;
 7. the token's mintedInWindow() is at most MAX_INFLATION_BPS of the supply apart from it, and
    the auction's totalMinted() equals the sum of its LotMinted events (all inside the window);
@@ -50,7 +48,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
 from eth_abi import decode
 from hexbytes import HexBytes
 from hypothesis import event, settings
@@ -87,6 +84,7 @@ VIRTUAL_SHARES = 10**6  # the market's ERC-4626 decimals offset: 10**6 virtual s
 MAX_DEVIATION_BPS = 5_000
 MAX_AGREEMENT_BPS = 500
 PRIMARY, FALLBACK, FAILED = 0, 1, 2  # IPriceOracle.Source
+MANTISSA_BITS = 57  # of the last good price the oracle stores
 IDENTITY, LOAN_TO_VALUE, VOLATILITY_TIER, LARGE_LOAN_LEVEL = 0, 1, 2, 3  # BorrowLimit
 BID_DURATION = 3 * HOUR
 AUCTION_DURATION = 2 * DAY
@@ -95,7 +93,7 @@ RESTART_INCREASE_BPS = 5_000
 MAX_INFLATION_BPS = 200
 INFLATION_WINDOW = 365 * DAY
 # Rate model and reserve factor bounds (LendingMarketExtension), and the defaults.
-RATE_BOUNDS = {"baseRate": 2_000, "slope1": 10_000, "slope2": 100_000}
+RATE_BOUNDS = {"baseRate": 2_000, "slope1": 10_000, "slope2": 30_000}
 KINK_BOUNDS = (5_000, 9_500)
 MAX_RESERVE_FACTOR = 5_000
 DEFAULT_RULES = {"base": 0, "slope1": 400, "slope2": 7_500, "kink": 8_000, "reserve_factor": 1_000}
@@ -110,10 +108,6 @@ BORROWER_LEVELS = (1, 2, 3)  # 100k (and no large loans), 2M, unlimited per tran
 # any position to fall below health 1 or into bad debt, narrow enough that the market's cash
 # still bounds borrowing after a run of rises.
 PRICE_BANDS = {"ETH": (100, 10_000), "BTC": (3_000, 300_000)}
-# LendingMarket._requireHealthier checks a partial liquidation against the nominal debt left
-# (debt - repaid), not the debt the rounded-down scaled repayment leaves: see
-# test_liquidation__a_few_units_after_interest__raise_the_health_factor. True until fixed.
-DUST_LIQUIDATION_DEFECT = True
 # Each example needs collateral, a borrow, a price fall and a liquidation before the deficit
 # and its auction come into play: run at least this many steps.
 STEPS = 40
@@ -150,8 +144,15 @@ def bytes32(name: str) -> bytes:
 
 
 def within(price: int, anchor: int, bps: int) -> bool:
-    """PriceOracle._within: the gap is strictly below `bps` of the anchor."""
-    return abs(price - anchor) * BPS < anchor * bps
+    """PriceOracle._within: the gap is at most `bps` of the anchor."""
+    return abs(price - anchor) * BPS <= anchor * bps
+
+
+def packed(price: int) -> int:
+    """A price as the oracle keeps it (PriceOracle._compose): a 57-bit mantissa and a shift,
+    so the last good price loses the bits below the 57 most significant."""
+    shift = 0 if price >> MANTISSA_BITS == 0 else price.bit_length() - MANTISSA_BITS
+    return (price >> shift) << shift
 
 
 @dataclass
@@ -268,7 +269,7 @@ class LendingMachine(ChainMachine):
                     fallback=Feed(
                         fallback, 18, FALLBACK_HEARTBEAT, price * WAD, start[("at", fallback)]
                     ),
-                    last_price=price * WAD,
+                    last_price=packed(price * WAD),
                     last_source=PRIMARY,
                     price8=price * 10**8,
                 )
@@ -420,7 +421,7 @@ class LendingMachine(ChainMachine):
                 events.append(
                     self.oracle.PriceSourceChanged(c.address, c.last_source, source, price)
                 )
-            c.last_price, c.last_source = price, source
+            c.last_price, c.last_source = packed(price), source
         return events
 
     def _held(self, account: str) -> list[Collateral]:
@@ -816,24 +817,25 @@ class LendingMachine(ChainMachine):
         debt = mul_div_up(self.scaled[account] + mul_div_up(amount, WAD, index), index, WAD)
         level, per_transaction = self.limits[account]
         threshold, min_level = LARGE_LOAN
-        if debt > threshold and level < min_level:
-            return self._error(
-                market.LendingBorrowLimitExceeded, kind=LARGE_LOAN_LEVEL, debt=debt, limit=threshold
-            )
         v = self._value(account, now)
         if v.unpriced is not None:
             return self._error(market.LendingPriceUnavailable, asset=v.unpriced)
+        # LendingMarket._requireWithinBorrowLimits: the smallest limit the debt exceeds (on a
+        # tie the first of identity, collateral, large-loan level).
+        kind, limit = None, MAX_UINT256
+        if debt > per_transaction:
+            kind, limit = IDENTITY, per_transaction
         tier_limit = v.tier // USD_PER_UNIT
-        if debt > per_transaction or debt > tier_limit:
-            if per_transaction < tier_limit:
-                return self._error(
-                    market.LendingBorrowLimitExceeded,
-                    kind=IDENTITY,
-                    debt=debt,
-                    limit=per_transaction,
-                )
-            return self._collateral_limit_error(v, debt)
-        return None
+        if debt > tier_limit and tier_limit < limit:
+            kind = VOLATILITY_TIER if tier_limit < v.ltv // USD_PER_UNIT else LOAN_TO_VALUE
+            limit = tier_limit
+        large_loan = threshold if level < min_level else MAX_UINT256
+        if debt > large_loan and large_loan < limit:
+            kind, limit = LARGE_LOAN_LEVEL, large_loan
+        if kind is None:
+            return None
+        event(f"borrow refused by limit {kind}")
+        return self._error(market.LendingBorrowLimitExceeded, kind=kind, debt=debt, limit=limit)
 
     @action(
         payer=st.integers(0, 4),
@@ -875,7 +877,7 @@ class LendingMachine(ChainMachine):
         tx = self._send(market.repay, account, amount, sender=payer)
         events = self._accrue(now)
         repaid = self._repay(account, debt, amount)
-        events.append(market.Repaid(payer, account, repaid, debt - repaid))
+        events.append(market.Repaid(payer, account, repaid, self._debt(account, now)))
         self._check_events(tx, events)
         self.cash += repaid
         self._move(self.stable, payer.address, market.address, repaid)
@@ -943,7 +945,9 @@ class LendingMachine(ChainMachine):
             seized = balance
             repaid = mul_div_up(mul_div_up(balance, price, c.unit), BPS, with_bonus * USD_PER_UNIT)
         repaid = min(repaid, debt)  # _repayment: a repayment that covers the debt repays it
-        debt_left = debt - repaid
+        # The debt left as the position owes it: the repayment's scaled part rounds down.
+        removed = scaled if repaid == debt else mul_div(repaid, WAD, index)
+        debt_left = mul_div_up(scaled - removed, index, WAD)
         health_after = None
         if debt_left and balance - seized:
             lost = mul_div_up(mul_div_up(seized, price, c.unit), c.threshold, BPS)
@@ -1078,14 +1082,7 @@ class LendingMachine(ChainMachine):
         after = self._position(account)
         debt_after = self._uint(market.debtOf, account)
         left = self._uint(market.collateralOf, account, c.address)
-        if not (after[5] > before[5] or debt_after == 0 or left == 0):
-            # The known defect (see the xfail test below): the market checks the health after a
-            # partial liquidation against `debt - repaid`, but the repayment removes scaled debt
-            # rounded down, so the debt left can stay a unit or two above that; a repayment of a
-            # few units then leaves the health factor unchanged (or lower). Anything else fails.
-            assert DUST_LIQUIDATION_DEFECT and debt_after > before[0] - repaid, (before, after)
-            event("known defect: a dust liquidation left the health factor as it was")
-            return
+        assert after[5] > before[5] or debt_after == 0 or left == 0, (before, after, left)
         event(
             "liquidation "
             + (
@@ -1310,7 +1307,7 @@ class LendingMachine(ChainMachine):
         events = self._accrue(now) + self._cover_deficit()
         debt = min(self.deficit, self.debt_per_auction)
         self.count += 1
-        lot, minted = self._stock(self.initial_lot, now)
+        lot, minted = self._stock(max(self.initial_lot * debt // self.debt_per_auction, 1), now)
         events += minted
         a = AuctionModel(id=self.count, debt=debt, lot=lot, end=now + AUCTION_DURATION)
         self.auctions[a.id] = a
@@ -1484,7 +1481,7 @@ class LendingMachine(ChainMachine):
             "rate model": {
                 "base": st.integers(0, 2_000) | st.just(2_001),
                 "slope1": st.integers(0, 10_000) | st.just(10_001),
-                "slope2": st.integers(0, 100_000) | st.just(100_001),
+                "slope2": st.integers(0, 30_000) | st.just(30_001),
                 "kink": st.integers(5_000, 9_500) | st.sampled_from([4_999, 9_501]),
             },
             "reserve factor": {
@@ -1905,21 +1902,15 @@ def test_lending_state_machine(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LendingMarket._requireHealthier checks `debt - repaid`, not the debt left after the "
-    "rounded-down scaled repayment: a one-unit liquidation leaves the debt and the health "
-    "factor unchanged",
-)
-def test_liquidation__a_few_units_after_interest__raise_the_health_factor(
-    chain, lending, supplier, borrower, liquidator, attest, fund
+def test_liquidate__one_unit_after_interest__refused_as_it_leaves_health_unchanged(
+    chain, lending, supplier, borrower, liquidator, governance, attest, fund, reverts
 ):
-    """The stateful suite's first finding, as a plain example: once interest has accrued (index
-    above 1e18), a liquidation repaying one unit removes floor(1e18 / index) = 0 scaled debt.
-    The market accepts it (its check assumes the debt fell by the unit), the liquidator pays a
-    unit for no collateral (0.0000011 USD of WBTC rounds to 0) and the health factor stays
-    where it was - a liquidation that neither raises it, nor repays the debt, nor takes the
-    whole asset, which ILendingMarket rules out (LendingLiquidationWorsensHealth)."""
+    """The stateful suite's first finding, kept as a plain example: once interest has accrued
+    (index above 1e18), a liquidation repaying one unit removes floor(1e18 / index) = 0 scaled
+    debt and seizes 0.0000011 USD of WBTC, rounded down to nothing. The market used to accept
+    it, checking the health after against `debt - repaid`, so the liquidator paid a unit and
+    the health factor stayed where it was. Checked against the debt the position still owes,
+    the health factor does not rise: refused."""
     market, wbtc, stable = lending.market, lending.wbtc, lending.stable
     fund(stable, supplier, 100_000 * USDC, market)
     market.deposit(100_000 * USDC, supplier, sender=supplier)
@@ -1929,18 +1920,20 @@ def test_liquidation__a_few_units_after_interest__raise_the_health_factor(
     market.borrow(40_000 * USDC, sender=borrower)
     chain.pending_timestamp += DAY
     for feed, decimals in zip(lending.feeds[str(wbtc.address)], (8, 18), strict=True):
-        feed.setAnswer(50_000 * 10**decimals, sender=liquidator)  # health 0.9375
+        feed.setAnswer(50_000 * 10**decimals, sender=liquidator)  # health about 0.94
     fund(stable, liquidator, USDC, market)
+    # Interest stops here (the rate model accrues first): the debt read below is the one the
+    # liquidation sees, whatever second it runs at.
+    market.setRateModel((0, 0, 0, 8_000), sender=governance)
     assert market.borrowIndex() > WAD
+    debt = market.debtOf(borrower)
+    value = 50_000 * WAD * WBTC_PARAMS[1] // BPS  # one WBTC at the liquidation threshold
+    health = value * WAD // (debt * USD_PER_UNIT)
 
-    tx = market.liquidate(borrower, wbtc, 1, sender=liquidator)
-
-    (liquidated,) = tx.decode_logs(market.Liquidated)
-    assert (liquidated.repaid, liquidated.seized) == (1, 0)
-    position = market.positionOf(borrower)
-    # Health before, at the liquidation's own block: the same collateral (nothing was seized)
-    # against the debt before it, which the event gives as `debt + repaid`.
-    value = position.collateralValue * WBTC_PARAMS[1] // BPS
-    before = value * WAD // ((liquidated.debt + liquidated.repaid) * USD_PER_UNIT)
-    assert position.healthFactor > before
-    assert market.debtOf(borrower) == liquidated.debt
+    with reverts(
+        market.LendingLiquidationWorsensHealth,
+        account=borrower.address,
+        before=health,
+        afterwards=health,
+    ):
+        market.liquidate(borrower, wbtc, 1, sender=liquidator)
