@@ -193,10 +193,11 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
     function _valuation(address account, uint256 mask, address seized) internal returns (Valuation memory v) {
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
-                Collateral memory c = _collaterals[i];
-                (uint256 price, bool reliable) = _fetchPrice(c.asset);
-                _addValue(v, c, _balances[account][c.asset], price, reliable);
-                if (c.asset == seized) v.seizedPrice = price;
+                uint256 word = _collateralWord(i);
+                address asset = address(uint160(word));
+                (uint256 price, bool reliable) = _fetchPrice(asset);
+                _addValue(v, word, _balances[account][asset], price, reliable);
+                if (asset == seized) v.seizedPrice = price;
             }
             mask >>= 1;
         }
@@ -207,11 +208,26 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         uint256 mask = _accounts[account].collateralMask;
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
-                Collateral memory c = _collaterals[i];
-                (uint256 price, bool reliable) = _oracle.peekPrice(c.asset);
-                _addValue(v, c, _balances[account][c.asset], price, reliable);
+                uint256 word = _collateralWord(i);
+                address asset = address(uint160(word));
+                (uint256 price, bool reliable) = _oracle.peekPrice(asset);
+                _addValue(v, word, _balances[account][asset], price, reliable);
             }
             mask >>= 1;
+        }
+    }
+
+    /// @dev `_collaterals[index]` as its storage word, read once and decoded with shifts by
+    ///      {_addValue} (the borrow path values up to 16 of them; a memory copy of each struct
+    ///      costs more than the read).
+    function _collateralWord(uint256 index) private view returns (uint256 word) {
+        // Safe: hashes the mapping key and slot in the scratch space (0x00-0x3f) and reads
+        // the slot Solidity assigns to `_collaterals[index]`.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, index)
+            mstore(0x20, _collaterals.slot)
+            word := sload(keccak256(0x00, 0x40))
         }
     }
 
@@ -224,7 +240,8 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, selector)
-            mstore(0x04, asset)
+            // The high bits of an address on the stack may be dirty: clear them.
+            mstore(0x04, and(asset, 0xffffffffffffffffffffffffffffffffffffffff))
             if iszero(call(gas(), oracle, 0, 0x00, 0x24, 0x00, 0x40)) {
                 returndatacopy(0x00, 0x00, returndatasize())
                 revert(0x00, returndatasize())
@@ -234,32 +251,25 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         }
     }
 
-    /// @dev Adds `balance` of collateral `c` at `price` to `v` (values round down).
-    function _addValue(
-        Valuation memory v,
-        Collateral memory c,
-        uint256 balance,
-        uint256 price,
-        bool reliable
-    ) private view {
-        if (!reliable && v.unpriced == address(0)) v.unpriced = c.asset;
-        uint256 value;
-        uint256 ltvValue;
-        uint256 liquidationValue;
-        // A whole stablecoin unit is 1 USD with 18 decimals.
-        uint256 tierCapUsd = uint256(c.tierCap) * _WAD;
+    /// @dev Adds `balance` of the collateral stored as `word` (a {Collateral}: asset in bits
+    ///      0-159, max LTV 160-175, liquidation threshold 176-191, bonus 192-207, tier
+    ///      208-215, decimals 216-223, tier cap 224-255) at `price` to `v`; values round down.
+    function _addValue(Valuation memory v, uint256 word, uint256 balance, uint256 price, bool reliable) private pure {
+        if (!reliable && v.unpriced == address(0)) v.unpriced = address(uint160(word));
         // Safe: balance < 2**128 (supply caps are below 2**120) and price < 2**128 (the oracle
-        // refuses larger answers), so value < 2**256; value * 10_000 then fits too, as value
-        // is at most balance * price / 10**decimals < 2**242.
+        // refuses larger answers), so value < 2**242 after the division by 10**decimals and
+        // value * 10_000 < 2**256; the tier cap is below 2**32 * 1e18. Each sum adds at most
+        // 16 such values (MAX_COLLATERALS), far below 2**256.
         unchecked {
-            value = (balance * price) / 10 ** c.decimals;
-            ltvValue = (value * c.maxLtvBps) / BPS;
-            liquidationValue = (value * c.liquidationThresholdBps) / BPS;
+            uint256 value = (balance * price) / 10 ** ((word >> 216) & 0xff);
+            uint256 ltvValue = (value * ((word >> 160) & 0xffff)) / BPS;
+            // A whole stablecoin unit is 1 USD with 18 decimals.
+            uint256 tierCapUsd = (word >> 224) * _WAD;
+            v.collateralValue += value;
+            v.ltvLimit += ltvValue;
+            v.tierLimit += ltvValue < tierCapUsd ? ltvValue : tierCapUsd;
+            v.liquidationValue += (value * ((word >> 176) & 0xffff)) / BPS;
         }
-        v.collateralValue += value;
-        v.liquidationValue += liquidationValue;
-        v.ltvLimit += ltvValue;
-        v.tierLimit += ltvValue < tierCapUsd ? ltvValue : tierCapUsd;
     }
 
     /// @dev Refuses a debt above the collateral's loan-to-value or volatility-tier limit,

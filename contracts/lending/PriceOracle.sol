@@ -81,7 +81,11 @@ contract PriceOracle is IPriceOracle, Governed {
     function fetchPrice(address asset) external returns (uint256 price, bool reliable) {
         uint256 raw = AssetWord.unwrap(_words[asset]);
         // The steady state first: the primary answers the last good price, which it gave.
-        (bool primaryValid, uint256 primaryPrice) = _read(_feedOf(AssetWord.wrap(raw)));
+        (bool primaryValid, uint256 primaryPrice) = _readFeed(
+            address(uint160(raw)),
+            (raw >> _HEARTBEAT_SHIFT) & 0xffffff,
+            (raw >> _DECIMALS_SHIFT) & 0x1f
+        );
         if (primaryValid && (raw >> _SOURCE_SHIFT) & 3 == uint256(Source.Primary)) {
             if (primaryPrice == _priceOf(AssetWord.wrap(raw))) return (primaryPrice, true);
         }
@@ -165,7 +169,16 @@ contract PriceOracle is IPriceOracle, Governed {
     ///      a broken feed cannot stop the oracle (a high-level call with try/catch would still
     ///      revert here on an answer it cannot decode).
     function _read(Feed memory feed) private view returns (bool valid, uint256 price) {
-        address aggregator = feed.aggregator;
+        return _readFeed(feed.aggregator, feed.heartbeat, feed.decimals);
+    }
+
+    /// @dev {_read} of the feed at `aggregator`, from its fields (the steady-state path reads
+    ///      them from the asset's word without building a Feed in memory).
+    function _readFeed(
+        address aggregator,
+        uint256 heartbeat,
+        uint256 decimals
+    ) private view returns (bool valid, uint256 price) {
         bytes4 selector = AggregatorV3Interface.latestRoundData.selector;
         bool answered;
         uint256 roundId;
@@ -191,11 +204,11 @@ contract PriceOracle is IPriceOracle, Governed {
             answer <= 0 ||
             answeredInRound < roundId ||
             updatedAt > block.timestamp ||
-            block.timestamp - updatedAt > feed.heartbeat ||
+            block.timestamp - updatedAt > heartbeat ||
             uint256(answer) > type(uint128).max
         ) return (false, 0);
         // No overflow: the answer is below 2**128 and the factor at most 10**18.
-        price = uint256(answer) * 10 ** (_PRICE_DECIMALS - feed.decimals);
+        price = uint256(answer) * 10 ** (_PRICE_DECIMALS - decimals);
         valid = price <= type(uint128).max;
     }
 

@@ -625,7 +625,7 @@ def measure_lending(project, chain, accounts, book: GasBook) -> None:
         auction.start(sender=bidder)
         auction_id = auction.liveAuction()
         later()
-        bid = auction.bid(auction_id, LENDING_LOT, sender=bidder)
+        bid = auction.bid(auction_id, auction.auctionOf(auction_id).lot, sender=bidder)
         if round_ == 1:
             book.record("lending.auction_bid", bid)
         chain.pending_timestamp += int(auction.BID_DURATION())

@@ -26,10 +26,16 @@ AUCTION_DURATION = 2 * DAY
 MAX_PARAM = 2**128 - 1
 DEFAULT_RATES = (0, 400, 7_500, 8_000)  # the market's rate model at deployment
 DEFICIT = 1_234 * USDC  # below DEBT_PER_AUCTION: one auction covers it all
-# The lot a start offers for DEFICIT: initialLot (100,000 protocol tokens) for DEBT_PER_AUCTION,
-# in proportion.
-LOT = INITIAL_LOT * DEFICIT // DEBT_PER_AUCTION
 BIDDER_FUNDS = 1_000_000 * USDC
+
+
+def lot_for(debt, initial_lot=INITIAL_LOT, debt_per_auction=DEBT_PER_AUCTION):
+    """The lot a start offers for `debt`, before stock and the token's cap limit it: initialLot
+    for debtPerAuction, in proportion, rounded down, and at least 1 unit."""
+    return max(initial_lot * debt // debt_per_auction, 1)
+
+
+LOT = lot_for(DEFICIT)  # 2,468 protocol tokens for 1,234 USDC
 
 
 def lower(lot):
@@ -166,7 +172,7 @@ def test_deployment__wired_to_its_market_and_set_as_documented(
     assert auction.RESTART_INCREASE_BPS() == RESTART_INCREASE_BPS
     assert auction.BID_DURATION() == BID_DURATION
     assert auction.AUCTION_DURATION() == AUCTION_DURATION
-    assert (auction.initialLot(), auction.debtPerAuction()) == (LOT, DEBT_PER_AUCTION)
+    assert (auction.initialLot(), auction.debtPerAuction()) == (INITIAL_LOT, DEBT_PER_AUCTION)
     assert (auction.liveAuction(), auction.inventory(), auction.totalMinted()) == (0, 0, 0)
 
 
@@ -184,7 +190,7 @@ def test_start__auction_running__refused_naming_it(auction, started, stranger, r
         auction.start(sender=stranger)
 
 
-def test_start__mints_the_initial_lot_into_the_auction_and_offers_it_for_the_deficit(
+def test_start__mints_the_lot_for_its_debt_into_the_auction_and_offers_it_for_the_deficit(
     auction, market, token, bad_debt, stranger, chain
 ):
     booked = bad_debt(DEFICIT)
@@ -234,14 +240,16 @@ def test_start__reserve_covers_part_first__auctions_only_the_rest(
     tx = auction.start(sender=stranger)
 
     rest = DEFICIT - reserve
+    assert lot_for(rest) < LOT  # the lot is for the rest only
     assert tx.decode_logs(market.DeficitCoveredByReserve) == [
         market.DeficitCoveredByReserve(reserve, rest)
     ]
+    assert tx.decode_logs(auction.LotMinted) == [auction.LotMinted(lot_for(rest))]
     assert tx.decode_logs(auction.AuctionStarted) == [
-        auction.AuctionStarted(1, rest, LOT, at + AUCTION_DURATION)
+        auction.AuctionStarted(1, rest, lot_for(rest), at + AUCTION_DURATION)
     ]
     assert (market.reserves(), market.deficit()) == (0, rest)
-    assert auction.auctionOf(1).debt == rest
+    assert (auction.auctionOf(1).debt, auction.auctionOf(1).lot) == (rest, lot_for(rest))
 
 
 def test_start__reserve_covers_it_all__refused_for_lack_of_deficit(
@@ -273,13 +281,17 @@ def test_start__deficit_above_debt_per_auction__covered_by_sequential_auctions(
     auction, market, token, lending, bad_debt, bidder, rival, stranger, chain
 ):
     deficit = DEBT_PER_AUCTION + 10_000 * USDC
+    rest = deficit - DEBT_PER_AUCTION
+    # A full auction offers the whole initialLot; the rest a fifth of it.
+    assert (lot_for(DEBT_PER_AUCTION), lot_for(rest)) == (INITIAL_LOT, INITIAL_LOT // 5)
     bad_debt(deficit)
     first = auction.start(sender=stranger)
     assert first.decode_logs(auction.AuctionStarted)[0].debt == DEBT_PER_AUCTION
+    assert first.decode_logs(auction.AuctionStarted)[0].lot == INITIAL_LOT
 
     bid_at = send_at(chain, chain.pending_timestamp + 10)
-    auction.bid(1, LOT, sender=bidder)
-    assert market.deficit() == deficit - DEBT_PER_AUCTION
+    auction.bid(1, INITIAL_LOT, sender=bidder)
+    assert market.deficit() == rest
     send_at(chain, bid_at + BID_DURATION)
     auction.settle(1, sender=stranger)
 
@@ -287,15 +299,51 @@ def test_start__deficit_above_debt_per_auction__covered_by_sequential_auctions(
     second = auction.start(sender=stranger)
     assert second.return_value == 2
     assert events_of(second, auction) == [
-        auction.LotMinted(LOT),  # the first lot was sold whole: nothing in stock
-        auction.AuctionStarted(2, deficit - DEBT_PER_AUCTION, LOT, at + AUCTION_DURATION),
+        auction.LotMinted(lot_for(rest)),  # the first lot was sold whole: nothing in stock
+        auction.AuctionStarted(2, rest, lot_for(rest), at + AUCTION_DURATION),
     ]
-    tx = auction.bid(2, LOT, sender=rival)
+    tx = auction.bid(2, lot_for(rest), sender=rival)
     assert tx.decode_logs(market.DeficitCoveredByAuction) == [
-        market.DeficitCoveredByAuction(deficit - DEBT_PER_AUCTION, 0)
+        market.DeficitCoveredByAuction(rest, 0)
     ]
     assert market.deficit() == 0
-    assert auction.totalMinted() == 2 * LOT
+    assert auction.totalMinted() == INITIAL_LOT + lot_for(rest)
+
+
+def test_start__tiny_deficit__offers_a_lot_in_proportion_to_its_debt(
+    auction, token, bad_debt, stranger
+):
+    """One unit of debt (a millionth of a USDC) is offered initialLot / debtPerAuction, not the
+    whole initialLot."""
+    bad_debt(1)
+
+    tx = auction.start(sender=stranger)
+
+    lot = INITIAL_LOT * 1 // DEBT_PER_AUCTION
+    assert lot == lot_for(1) == 2 * 10**12  # 0.000002 protocol token
+    assert events_of(tx, auction) == [
+        auction.LotMinted(lot),
+        auction.AuctionStarted(1, 1, lot, tx.timestamp + AUCTION_DURATION),
+    ]
+    assert fields(auction, 1) == (1, lot, ZERO_ADDRESS, 0, tx.timestamp + AUCTION_DURATION)
+    assert auction.inventory() == token.balanceOf(auction) == auction.totalMinted() == lot
+
+
+def test_start__lot_in_proportion_rounds_to_zero__offers_one_unit(
+    auction, token, bad_debt, governance, stranger
+):
+    auction.setParams(1, 2 * DEFICIT, sender=governance)
+    assert 1 * DEFICIT // (2 * DEFICIT) == 0  # half of a one-unit initialLot
+    assert lot_for(DEFICIT, initial_lot=1, debt_per_auction=2 * DEFICIT) == 1
+    bad_debt(DEFICIT)
+
+    tx = auction.start(sender=stranger)
+
+    assert events_of(tx, auction) == [
+        auction.LotMinted(1),
+        auction.AuctionStarted(1, DEFICIT, 1, tx.timestamp + AUCTION_DURATION),
+    ]
+    assert auction.inventory() == token.balanceOf(auction) == auction.totalMinted() == 1
 
 
 # ---------------------------------------------------------------- bid
@@ -730,7 +778,8 @@ def test_restart__at_or_after_the_end_time__offers_half_as_much_again(
 def test_restart__cap_allows_only_part__offers_what_it_allows(
     auction, token, started, stranger, governance, treasury, chain
 ):
-    allowed = 20_000 * TOKEN_UNIT
+    allowed = 1_000 * TOKEN_UNIT
+    assert allowed < grown(LOT) - LOT  # a restart would mint 1,234 tokens
     use_up_cap(token, governance, treasury, leave=allowed)
     at = send_at(chain, auction.auctionOf(1).end)
 
@@ -771,6 +820,30 @@ def test_restart__cap_exhausted__abandons_and_writes_the_debt_down_against_suppl
     assert books_balance(market)
     # The lot was not sold: it stays in stock, and the auction is over.
     assert auction.inventory() == token.balanceOf(auction) == LOT
+    with reverts(auction.AuctionNotLive):
+        auction.restart(1, sender=stranger)
+
+
+def test_restart__minter_role_revoked__abandons_and_writes_the_debt_down(
+    auction, market, token, started, governance, stranger, chain, reverts
+):
+    """Without its minter role the auction mints nothing, so a restart cannot grow the lot."""
+    token.revokeMinter(auction, sender=governance)
+    assert not token.isMinter(auction) and token.mintable() > 0
+    assets_before = market.totalAssets()
+    send_at(chain, auction.auctionOf(1).end)
+
+    tx = auction.restart(1, sender=stranger)
+
+    assert events_of(tx, market, auction, token) == [
+        auction.AuctionAbandoned(1, DEFICIT),
+        market.DeficitWrittenDown(DEFICIT, 0),
+    ]
+    assert auction.liveAuction() == 0
+    assert market.deficit() == 0
+    assert market.totalAssets() == assets_before - DEFICIT
+    assert books_balance(market)
+    assert auction.inventory() == token.balanceOf(auction) == auction.totalMinted() == LOT
     with reverts(auction.AuctionNotLive):
         auction.restart(1, sender=stranger)
 
@@ -817,6 +890,36 @@ def test_start__nothing_mintable_and_nothing_in_stock__abandoned_at_once(
         auction.start(sender=stranger)
 
 
+def test_start__minter_role_revoked__writes_the_deficit_down(
+    auction, market, token, bad_debt, governance, stranger, chain, reverts
+):
+    """Without its minter role (revoked by the guardian or governance) and with nothing in
+    stock, the auction has nothing to offer: the deficit is written down at once."""
+    token.revokeMinter(auction, sender=governance)
+    assert not token.isMinter(auction) and token.mintable() > 0
+    bad_debt(DEFICIT)
+    assets_before = market.totalAssets()
+    supply_before = token.totalSupply()
+
+    at = send_at(chain, chain.pending_timestamp + 10)
+    tx = auction.start(sender=stranger)
+
+    assert events_of(tx, market, auction, token) == [
+        auction.AuctionAbandoned(1, DEFICIT),
+        market.DeficitWrittenDown(DEFICIT, 0),
+    ]
+    assert tx.return_value == 1
+    assert fields(auction, 1) == (DEFICIT, 0, ZERO_ADDRESS, 0, at + AUCTION_DURATION)
+    assert auction.liveAuction() == 0
+    assert (auction.inventory(), auction.totalMinted()) == (0, 0)
+    assert token.totalSupply() == supply_before
+    assert market.deficit() == 0
+    assert market.totalAssets() == assets_before - DEFICIT
+    assert books_balance(market)
+    with reverts(auction.AuctionNotLive):
+        auction.bid(1, 1, sender=stranger)
+
+
 def test_restart__repeatedly__never_mints_more_than_the_token_cap_over_the_window(
     auction, market, token, started, stranger, chain
 ):
@@ -834,9 +937,9 @@ def test_restart__repeatedly__never_mints_more_than_the_token_cap_over_the_windo
         lot = min(grown(lot), cap)
         assert tx.decode_logs(auction.AuctionRestarted)[0].lot == lot == auction.inventory()
 
-    # 100k grows by half seven times to 1,708,593.75; the eighth restart stops at the cap
-    # (2M); the ninth can grow the lot no more and gives up.
-    assert restarts == 9
+    # 2,468 grows by half sixteen times to about 1,621,083; the seventeenth restart stops at
+    # the cap (2M); the eighteenth can grow the lot no more and gives up.
+    assert restarts == 18
     assert auction.totalMinted() == cap == token.mintedInWindow()
     assert token.mintable() == 0
     assert market.deficit() == 0
@@ -977,6 +1080,7 @@ def test_full_cycle__suppliers_made_whole_and_the_books_balance_at_every_step(
 ):
     stable = lending.stable
     deficit = DEBT_PER_AUCTION + 10_000 * USDC
+    first_lot, second_lot = lot_for(DEBT_PER_AUCTION), lot_for(deficit - DEBT_PER_AUCTION)
     supply(lending, supplier, 100_000 * USDC)
     supplied = market.totalAssets()
     bad_debt(deficit)
@@ -995,7 +1099,7 @@ def test_full_cycle__suppliers_made_whole_and_the_books_balance_at_every_step(
     t = send_at(chain, chain.pending_timestamp + 10)
     for step, account in enumerate((bidder, rival, third_bidder, bidder)):
         send_at(chain, t + step)
-        auction.bid(1, lower(auction.auctionOf(1).lot) if step else LOT, sender=account)
+        auction.bid(1, lower(auction.auctionOf(1).lot) if step else first_lot, sender=account)
         check()
     send_at(chain, t + 3 + BID_DURATION)
     auction.settle(1, sender=stranger)
@@ -1008,22 +1112,23 @@ def test_full_cycle__suppliers_made_whole_and_the_books_balance_at_every_step(
     auction.restart(2, sender=stranger)
     check()
     send_at(chain, auction.auctionOf(2).end - 1)
-    auction.bid(2, grown(LOT), sender=rival)
+    auction.bid(2, grown(second_lot), sender=rival)
     send_at(chain, auction.auctionOf(2).end)
     auction.settle(2, sender=stranger)
     check()
 
     assert market.deficit() == 0
     assert market.totalAssets() == supplied
-    winning_lot = lower(lower(lower(LOT)))
+    winning_lot = lower(lower(lower(first_lot)))
     assert token.balanceOf(bidder) == winning_lot
-    assert token.balanceOf(rival) == grown(LOT)
+    assert token.balanceOf(rival) == grown(second_lot)
     assert stable.balanceOf(bidder) == funds[bidder] - DEBT_PER_AUCTION
     assert stable.balanceOf(rival) == funds[rival] - (deficit - DEBT_PER_AUCTION)
     assert stable.balanceOf(third_bidder) == funds[third_bidder]
     # The second auction used the first one's unsold rest before minting.
+    assert 0 < first_lot - winning_lot < second_lot
     assert auction.inventory() == 0
-    assert auction.totalMinted() == winning_lot + grown(LOT)
+    assert auction.totalMinted() == winning_lot + grown(second_lot)
 
 
 def test_bid__reserve_covered_part_since_the_start__the_excess_refills_the_reserve(
@@ -1050,24 +1155,3 @@ def test_bid__reserve_covered_part_since_the_start__the_excess_refills_the_reser
     assert market.deficit() == 0
     assert market.reserves() == reserve  # what the reserve paid, back
     assert books_balance(market)
-
-
-# ---------------------------------------------------------------- findings
-
-
-def test_start__tiny_deficit__offers_a_lot_in_proportion_to_its_debt(auction, bad_debt, stranger):
-    bad_debt(1)
-    tx = auction.start(sender=stranger)
-    started = tx.decode_logs(auction.AuctionStarted)[0]
-    assert started.debt == 1
-    assert started.lot * DEBT_PER_AUCTION <= LOT * started.debt
-
-
-def test_start__minter_role_revoked__writes_the_deficit_down(
-    auction, market, token, bad_debt, governance, stranger
-):
-    token.revokeMinter(auction, sender=governance)
-    bad_debt(DEFICIT)
-    tx = auction.start(sender=stranger)
-    assert tx.decode_logs(auction.AuctionAbandoned) == [auction.AuctionAbandoned(1, DEFICIT)]
-    assert market.deficit() == 0

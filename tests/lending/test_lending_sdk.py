@@ -24,6 +24,7 @@ from openotc import lending as sdk
 from openotc.units import BPS, DAY
 from tests.lending.markets import (
     BTC_PRICE,
+    DEBT_PER_AUCTION,
     ETH_PRICE,
     INITIAL_LOT,
     LARGE_LOAN,
@@ -132,6 +133,12 @@ def deficit(supplied, open_position, borrower, set_price, weth, funded, liquidat
     done = sdk.LiquidationKeeper(market, liquidator).run()
     assert done[0].bad_debt > 0
     return market.deficit()
+
+
+def lot_for(debt):
+    """The lot a debt auction starts with for `debt` (stock and the token's cap permitting):
+    initialLot for debtPerAuction, in proportion, at least 1 unit."""
+    return max(INITIAL_LOT * debt // DEBT_PER_AUCTION, 1)
 
 
 def solidity_enum(interface: str, name: str) -> list[str]:
@@ -705,12 +712,14 @@ def test_bidder__deficit__starts_an_auction_for_it_minting_the_lot(
 
     receipt = bidder.start_if_deficit()
 
+    lot = lot_for(deficit)
+    assert 0 < deficit < DEBT_PER_AUCTION and 0 < lot < INITIAL_LOT  # a lot in proportion
     started = receipt.decode_logs(auction.AuctionStarted)[0]
-    assert (started.id, started.debt, started.lot) == (1, deficit, INITIAL_LOT)
-    assert receipt.decode_logs(auction.LotMinted)[0].amount == INITIAL_LOT
-    assert token.totalSupply() == supply + INITIAL_LOT
+    assert (started.id, started.debt, started.lot) == (1, deficit, lot)
+    assert receipt.decode_logs(auction.LotMinted)[0].amount == lot
+    assert token.totalSupply() == supply + lot
     state = bidder.live()
-    assert (state.id, state.debt, state.lot, state.has_bid) == (1, deficit, INITIAL_LOT, False)
+    assert (state.id, state.debt, state.lot, state.has_bid) == (1, deficit, lot, False)
     assert state.ends_at == started.end
 
 
@@ -734,7 +743,7 @@ def test_bidder__first_bid__asks_the_step_below_the_offer_and_pays_the_deficit(
     assert (placed.id, placed.bidder, placed.lot, placed.debt) == (
         1,
         maker.address,
-        INITIAL_LOT * 9 // 10,
+        lot_for(deficit) * 9 // 10,
         deficit,
     )
     covered = receipt.decode_logs(market.DeficitCoveredByAuction)[0]
@@ -754,7 +763,7 @@ def test_bidder__outbid__bids_the_minimum_decrease_below_and_the_first_bidder_is
     receipt = second.bid()
 
     placed = receipt.decode_logs(auction.BidPlaced)[0]
-    assert placed.lot == INITIAL_LOT * (BPS - auction.MIN_DECREASE_BPS()) // BPS
+    assert placed.lot == lot_for(deficit) * (BPS - auction.MIN_DECREASE_BPS()) // BPS
     assert (usdc.balanceOf(maker), usdc.balanceOf(taker)) == (deficit, 0)
     assert first.live().bidder == taker.address
 
@@ -776,7 +785,7 @@ def test_bidder__price_floor__never_asks_for_less_than_its_price_allows(
 ):
     # The most maker pays per token: the deficit for 95% of the lot, so after taker's first
     # bid (the whole lot) maker may bid once at its floor, and never below it.
-    floor_lot = INITIAL_LOT * 95 // 100
+    floor_lot = lot_for(deficit) * 95 // 100
     max_price = -(-deficit * 10**18 // floor_lot)
     floor = sdk.AuctionBidder(
         market, funded(maker, deficit), auction, max_price=max_price, step_bps=3_000
@@ -815,7 +824,7 @@ def test_bidder__settle_or_restart__waits_for_the_end_then_settles_to_the_winner
     assert (settled.id, settled.winner, settled.lot) == (1, maker.address, lot)
     assert token.balanceOf(maker) == lot
     assert bidder.live() is None
-    assert auction.inventory() == INITIAL_LOT - lot
+    assert auction.inventory() == lot_for(deficit) - lot
 
 
 def test_bidder__no_bid_by_the_end__restarts_with_a_larger_lot(
@@ -829,7 +838,7 @@ def test_bidder__no_bid_by_the_end__restarts_with_a_larger_lot(
 
     restarted = receipt.decode_logs(auction.AuctionRestarted)[0]
     increase = auction.RESTART_INCREASE_BPS()
-    assert (restarted.id, restarted.lot) == (1, INITIAL_LOT * (BPS + increase) // BPS)
+    assert (restarted.id, restarted.lot) == (1, lot_for(deficit) * (BPS + increase) // BPS)
     assert bidder.live().lot == restarted.lot
 
 
@@ -845,7 +854,7 @@ def test_bidder__step__starts_bids_then_settles_when_due(
     assert [action for action, _ in first] == ["started", "bid"]
     assert [action for action, _ in second] == ["settled-or-restarted"]
     settled = second[0][1].decode_logs(auction.AuctionSettled)[0]
-    assert token.balanceOf(maker) == settled.lot == INITIAL_LOT * 95 // 100
+    assert token.balanceOf(maker) == settled.lot == lot_for(deficit) * 95 // 100
     assert market.deficit() == 0
     assert bidder.step() == []
 
@@ -891,7 +900,7 @@ def test_auction_summary__live_auction_inventory_minted_and_mintable(
     summary = sdk.auction_summary(auction)
 
     assert summary.live.id == 1 and summary.live.debt == deficit
-    assert summary.inventory == summary.total_minted == INITIAL_LOT
+    assert summary.inventory == summary.total_minted == lot_for(deficit)
     assert summary.mintable == token.mintable()
     assert (summary.initial_lot, summary.debt_per_auction) == (
         auction.initialLot(),

@@ -628,10 +628,12 @@ def test_18_decimal_stablecoin__identity_limit_in_its_own_units(
 
 
 def test_18_decimal_stablecoin__large_loan_threshold_in_its_own_units(
-    dai_layer, dai_supplied, borrower, attest, fund, reverts
+    dai_layer, dai_supplied, borrower, attest, fund, foundation, governance, reverts
 ):
     market, threshold = dai_layer.market, 500_000 * 10**18
     attest(borrower, 1)
+    # Level 1's own limit above the threshold, so the large-loan rule is the smallest one.
+    foundation.identity.setLimit(dai_layer.stable, 1, 10**6 * 10**18, 2**256 - 1, sender=governance)
     collateral = 400 * WETH  # 800,000 USD: 640,000 DAI at 80%
     fund(dai_layer.weth, borrower, collateral, market)
     market.depositCollateral(dai_layer.weth, collateral, sender=borrower)
