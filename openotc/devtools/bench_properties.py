@@ -35,6 +35,7 @@ SUITES = (
     "tests/registry/test_registry_properties.py",
     "tests/proxy/test_proxy_properties.py",
     "tests/token/test_token_properties.py",
+    "tests/lending/test_lending_properties.py",
 )
 TARGET = 60  # transactions per second, in every suite
 
