@@ -533,7 +533,8 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         uint256 identityLimit,
         uint256 largeLoanThreshold
     ) private view {
-        BorrowLimit kind;
+        // `limit` stays at the maximum while no limit is exceeded; `kind` is read only then.
+        BorrowLimit kind = BorrowLimit.Identity;
         uint256 limit = type(uint256).max;
         if (debt > identityLimit) (kind, limit) = (BorrowLimit.Identity, identityLimit);
         uint256 tierLimit = v.tierLimit / _usdPerUnit;
