@@ -122,9 +122,10 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         if (total > t.cap) revert LendingSupplyCapExceeded(asset, total, t.cap);
 
         _totals[asset].total = uint128(total);
-        uint256 balance = _balances[msg.sender][asset];
-        _balances[msg.sender][asset] = balance + amount;
-        if (balance == 0) _accounts[msg.sender].collateralMask |= uint16(1 << (t.slot - 1));
+        uint256 index = t.slot - 1;
+        uint256 balance = _balanceOf(msg.sender, index);
+        _setBalance(msg.sender, index, balance + amount);
+        if (balance == 0) _accounts[msg.sender].collateralMask |= uint16(1 << index);
         emit CollateralDeposited(msg.sender, asset, amount);
 
         _pull(IERC20(asset), msg.sender, amount);
@@ -133,17 +134,18 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
     /// @inheritdoc ILendingMarket
     function withdrawCollateral(address asset, uint256 amount, address to) external nonReentrant {
         if (to == address(0)) revert LendingZeroAddress();
-        uint256 balance = _balances[msg.sender][asset];
+        uint256 slot = _totals[asset].slot; // 0: not listed, so no balance
+        uint256 balance = slot == 0 ? 0 : _balanceOf(msg.sender, slot - 1);
         if (amount == type(uint256).max) amount = balance;
         if (amount == 0) revert LendingZeroAmount();
         if (amount > balance) revert LendingInsufficientCollateral(msg.sender, asset, balance);
 
         uint256 left = balance - amount;
-        _balances[msg.sender][asset] = left;
+        _setBalance(msg.sender, slot - 1, left);
         _totals[asset].total -= uint128(amount);
         Account memory a = _accounts[msg.sender];
         if (left == 0) {
-            a.collateralMask &= ~uint16(1 << (_totals[asset].slot - 1));
+            a.collateralMask &= ~uint16(1 << (slot - 1));
             _accounts[msg.sender].collateralMask = a.collateralMask;
         }
         if (a.scaledDebt != 0) {
@@ -181,11 +183,11 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
             level < r.largeLoanLevel ? r.largeLoanThreshold : type(uint256).max
         );
 
-        _accounts[msg.sender].scaledDebt = a.scaledDebt;
+        _storeAccount(msg.sender, a);
         b.scaledDebt += uint128(added);
-        _book.scaledDebt = b.scaledDebt;
+        _storeBook(b);
         m.cash -= uint112(amount);
-        _market.cash = m.cash;
+        _storeMarket(m);
         emit Borrowed(msg.sender, amount, debt);
         _marginCall(msg.sender, v, debt);
 
@@ -231,7 +233,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
 
         // Effects on the collateral.
         uint256 left = terms.balance - seized;
-        _balances[account][asset] = left;
+        _setBalance(account, terms.index, left);
         _totals[asset].total -= uint128(seized);
         if (left == 0) a.collateralMask &= ~uint16(1 << terms.index);
         if (debtLeft != 0 && left != 0) _requireHealthier(account, terms, debtLeft);
@@ -352,7 +354,8 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
 
     /// @inheritdoc ILendingMarket
     function collateralOf(address account, address asset) external view returns (uint256) {
-        return _balances[account][asset];
+        uint256 slot = _totals[asset].slot;
+        return slot == 0 ? 0 : _balanceOf(account, slot - 1);
     }
 
     /// @inheritdoc ILendingMarket
@@ -583,7 +586,7 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
         CollateralTotal memory t = _totals[asset];
         if (t.slot == 0) revert LendingCollateralNotListed(asset);
         terms.index = t.slot - 1;
-        terms.balance = _balances[account][asset];
+        terms.balance = _balanceOf(account, terms.index);
         if (terms.balance == 0) revert LendingInsufficientCollateral(account, asset, 0);
         terms.debt = _debt(a.scaledDebt, index);
         Valuation memory v = _valuation(account, a.collateralMask, asset);

@@ -20,7 +20,7 @@ import {Transfers} from "../libraries/Transfers.sol";
 ///      checks it. Storage is packed for the borrow path: the market's cash, borrow index and
 ///      last accrual share a slot, total scaled debt and the reserve another, the rate model
 ///      and the borrow rules a third; a position is one slot (scaled debt and a bitmask of the
-///      collateral it holds) plus one slot per collateral balance; a collateral's parameters
+///      collateral it holds) plus one slot per two collateral balances; a collateral's parameters
 ///      fit one slot. Cash is counted, not read from the token, so a donation moves neither
 ///      the share price nor the interest rate.
 abstract contract LendingMarketStorage is ILendingMarketTypes {
@@ -109,7 +109,11 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
     mapping(uint256 index => Collateral) internal _collaterals; // in listing order
     mapping(address asset => CollateralTotal) internal _totals;
     mapping(address account => Account) internal _accounts;
-    mapping(address account => mapping(address asset => uint256)) internal _balances;
+    /// @dev A position's collateral balances, two assets per slot: asset `i` in slot `i / 2`,
+    ///      the low 128 bits for even `i`, the high for odd (a balance is below the asset's
+    ///      supply cap, itself below 2**120), so valuing a position of several assets reads
+    ///      half as many slots.
+    mapping(address account => mapping(uint256 pair => uint256)) internal _balancePairs;
 
     /// @param stablecoin The borrowable stablecoin.
     /// @param stableDecimals Its decimals (at most 18).
@@ -132,9 +136,41 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         r = _rules;
         if (m.lastAccrual == block.timestamp) return (m, b, r);
         (m, b) = _grow(m, b, r);
-        _market = m;
-        _book = b;
+        _storeMarket(m);
+        _storeBook(b);
         emit InterestAccrued(m.index, _debt(b.scaledDebt, m.index), b.reserves);
+    }
+
+    /// @dev Stores `m` in one write of its slot (a struct assignment writes field by field).
+    function _storeMarket(Market memory m) internal {
+        uint256 word = uint256(m.cash) | (uint256(m.index) << 112) | (uint256(m.lastAccrual) << 224);
+        // Safe: `_market` is one slot holding exactly these fields, in this order from the
+        // low bits (Solidity's packing of {Market}).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(_market.slot, word)
+        }
+    }
+
+    /// @dev Stores `account`'s position `a` in one write of its slot, as {_storeMarket}.
+    function _storeAccount(address account, Account memory a) internal {
+        Account storage stored = _accounts[account];
+        uint256 word = uint256(a.scaledDebt) | (uint256(a.collateralMask) << 128);
+        // Safe: an {Account} is one slot holding exactly these fields, low bits first.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(stored.slot, word)
+        }
+    }
+
+    /// @dev Stores `b` in one write of its slot, as {_storeMarket}.
+    function _storeBook(Book memory b) internal {
+        uint256 word = uint256(b.scaledDebt) | (uint256(b.reserves) << 128);
+        // Safe: `_book` is one slot holding exactly these fields, low bits first.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(_book.slot, word)
+        }
     }
 
     /// @dev The index and the reserve as {_accrue} would store them now.
@@ -191,12 +227,16 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
     /// @dev Values `account`'s collateral at fresh prices (the oracle records them). `seized`:
     ///      also returns that asset's price.
     function _valuation(address account, uint256 mask, address seized) internal returns (Valuation memory v) {
+        uint256 pairs = _pairsSlot(account);
+        uint256 pair; // the balance slot of assets 2k and 2k + 1, read once for both
+        uint256 loaded; // which: k + 1 (0 before the first read)
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
                 uint256 word = _collateralWord(i);
                 address asset = address(uint160(word));
                 (uint256 price, bool reliable) = _fetchPrice(asset);
-                _addValue(v, word, _balances[account][asset], price, reliable);
+                if (loaded != (i >> 1) + 1) (pair, loaded) = (_pairAt(pairs, i >> 1), (i >> 1) + 1);
+                _addValue(v, word, i & 1 == 0 ? uint128(pair) : pair >> 128, price, reliable);
                 if (asset == seized) v.seizedPrice = price;
             }
             mask >>= 1;
@@ -211,10 +251,46 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
                 uint256 word = _collateralWord(i);
                 address asset = address(uint160(word));
                 (uint256 price, bool reliable) = _oracle.peekPrice(asset);
-                _addValue(v, word, _balances[account][asset], price, reliable);
+                _addValue(v, word, _balanceOf(account, i), price, reliable);
             }
             mask >>= 1;
         }
+    }
+
+    /// @dev The slot of `account`'s entry in {_balancePairs}: the mapping of its pairs.
+    function _pairsSlot(address account) private pure returns (uint256 slot) {
+        // Safe: hashes the key and the mapping's slot in the scratch space, as Solidity does.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, and(account, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(0x20, _balancePairs.slot)
+            slot := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev The balance slot `pair` of the account whose pairs are at `pairs` ({_pairsSlot}).
+    function _pairAt(uint256 pairs, uint256 pair) private view returns (uint256 word) {
+        // Safe: as {_pairsSlot}, one level down.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, pair)
+            mstore(0x20, pairs)
+            word := sload(keccak256(0x00, 0x40))
+        }
+    }
+
+    /// @dev `account`'s balance of the collateral at `index`.
+    function _balanceOf(address account, uint256 index) internal view returns (uint256) {
+        uint256 pair = _balancePairs[account][index >> 1];
+        return index & 1 == 0 ? uint128(pair) : pair >> 128;
+    }
+
+    /// @dev Sets `account`'s balance of the collateral at `index` (below 2**128: see
+    ///      {_balancePairs}).
+    function _setBalance(address account, uint256 index, uint256 balance) internal {
+        uint256 pair = _balancePairs[account][index >> 1];
+        pair = index & 1 == 0 ? (pair & ~uint256(type(uint128).max)) | balance : uint128(pair) | (balance << 128);
+        _balancePairs[account][index >> 1] = pair;
     }
 
     /// @dev `_collaterals[index]` as its storage word, read once and decoded with shifts by

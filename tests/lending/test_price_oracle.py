@@ -571,7 +571,7 @@ def test_fetch_price__primary_answered_in_a_later_round__used(
 
 
 @pytest.mark.usefixtures("listed")
-def test_fetch_price__burning_primary__costs_at_most_its_gas_allowance(
+def test_fetch_price__burning_primary__costs_at_most_twice_its_gas_allowance(
     oracle, primary, deployer, fetch
 ):
     primary.setBurning(True, sender=deployer)
@@ -579,7 +579,8 @@ def test_fetch_price__burning_primary__costs_at_most_its_gas_allowance(
     tx, result = fetch()
 
     assert result == (FALLBACK_START, True)
-    assert FEED_GAS < tx.gas_used < FEED_GAS + 50_000
+    # Called twice (the steady check, then the slow way): twice the allowance, no more.
+    assert 2 * FEED_GAS < tx.gas_used < 2 * FEED_GAS + 50_000
 
 
 @pytest.mark.usefixtures("listed")
