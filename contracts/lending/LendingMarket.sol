@@ -152,7 +152,8 @@ contract LendingMarket is LendingMarketStorage, ILendingMarket, ERC4626, Governe
             (Market memory m, , ) = _accrue();
             uint256 debt = _debt(a.scaledDebt, m.index);
             Valuation memory v = _valuation(msg.sender, a.collateralMask, address(0));
-            _requireWithinCollateralLimits(v, debt);
+            if (v.unpriced != address(0)) revert LendingPriceUnavailable(v.unpriced);
+            _requireWithinBorrowLimits(v, debt, type(uint256).max, type(uint256).max);
             _marginCall(msg.sender, v, debt);
         }
         emit CollateralWithdrawn(msg.sender, asset, amount, to);

@@ -348,17 +348,6 @@ abstract contract LendingMarketStorage is ILendingMarketTypes {
         }
     }
 
-    /// @dev Refuses a debt above the collateral's loan-to-value or volatility-tier limit,
-    ///      naming the smaller one (the tier's when the caps bind, else the LTV's).
-    function _requireWithinCollateralLimits(Valuation memory v, uint256 debt) internal view {
-        if (v.unpriced != address(0)) revert LendingPriceUnavailable(v.unpriced);
-        uint256 tierLimit = v.tierLimit / _usdPerUnit;
-        if (debt <= tierLimit) return;
-        uint256 ltvLimit = v.ltvLimit / _usdPerUnit;
-        if (tierLimit < ltvLimit) revert LendingBorrowLimitExceeded(BorrowLimit.VolatilityTier, debt, tierLimit);
-        revert LendingBorrowLimitExceeded(BorrowLimit.LoanToValue, debt, ltvLimit);
-    }
-
     /// @dev Emits {MarginCall} when the health factor is below the band.
     function _marginCall(address account, Valuation memory v, uint256 debt) internal {
         if (debt == 0) return;
